@@ -1,0 +1,256 @@
+// A tiny decoder-only transformer, GPT-2 style, with the maths in plain sight:
+//   x = E[tokens] + P[positions]
+//   for each block:  x = x + Attn(LN1(x));  x = x + MLP(LN2(x))
+//   logits = LN_f(x) · W_head + b_head
+// Token embeddings are a oneHot · matMul (not tf.gather) so the wasm backend can train them.
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../rng';
+
+export interface ModelConfig {
+  vocabSize: number;
+  /** Context length T; inputs are always [B, T] (fixed shapes keep the WebGPU buffer pool small). */
+  seqLen: number;
+  dModel: number;
+  nLayers: number;
+  nHeads: number;
+}
+
+type Init = 'normal' | 'residual' | 'zeros' | 'ones';
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  init: Init;
+}
+
+/** Every parameter of a model of this configuration, in a fixed order (the file order). */
+export function parameterSpecs(c: ModelConfig): ParamSpec[] {
+  const d = c.dModel;
+  const specs: ParamSpec[] = [
+    { name: 'tok_emb', shape: [c.vocabSize, d], init: 'normal' },
+    { name: 'pos_emb', shape: [c.seqLen, d], init: 'normal' },
+  ];
+  for (let l = 0; l < c.nLayers; l++) {
+    const p = `h${l}.`;
+    specs.push(
+      { name: p + 'ln1.g', shape: [d], init: 'ones' },
+      { name: p + 'ln1.b', shape: [d], init: 'zeros' },
+      { name: p + 'attn.wq', shape: [d, d], init: 'normal' },
+      { name: p + 'attn.wk', shape: [d, d], init: 'normal' },
+      { name: p + 'attn.wv', shape: [d, d], init: 'normal' },
+      { name: p + 'attn.bq', shape: [d], init: 'zeros' },
+      { name: p + 'attn.bk', shape: [d], init: 'zeros' },
+      { name: p + 'attn.bv', shape: [d], init: 'zeros' },
+      { name: p + 'attn.wo', shape: [d, d], init: 'residual' },
+      { name: p + 'attn.bo', shape: [d], init: 'zeros' },
+      { name: p + 'ln2.g', shape: [d], init: 'ones' },
+      { name: p + 'ln2.b', shape: [d], init: 'zeros' },
+      { name: p + 'mlp.w1', shape: [d, 4 * d], init: 'normal' },
+      { name: p + 'mlp.b1', shape: [4 * d], init: 'zeros' },
+      { name: p + 'mlp.w2', shape: [4 * d, d], init: 'residual' },
+      { name: p + 'mlp.b2', shape: [d], init: 'zeros' },
+    );
+  }
+  specs.push(
+    { name: 'ln_f.g', shape: [d], init: 'ones' },
+    { name: 'ln_f.b', shape: [d], init: 'zeros' },
+    { name: 'head.w', shape: [d, c.vocabSize], init: 'normal' },
+    { name: 'head.b', shape: [c.vocabSize], init: 'zeros' },
+  );
+  return specs;
+}
+
+export function countParameters(c: ModelConfig): number {
+  return parameterSpecs(c).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+}
+
+export function validateConfig(c: ModelConfig): void {
+  for (const k of ['vocabSize', 'seqLen', 'dModel', 'nLayers', 'nHeads'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`Model config: ${k} must be a positive integer, got ${c[k]}`);
+  }
+  if (c.dModel % c.nHeads !== 0) throw new Error(`Model config: dModel ${c.dModel} is not divisible by nHeads ${c.nHeads}`);
+}
+
+/** Keys and values of every layer at every position, for decoding one token at a time. */
+export interface KVCache {
+  keys: tf.Tensor4D[]; // per layer [B, H, T, dh]
+  values: tf.Tensor4D[];
+}
+
+export class Transformer {
+  readonly config: ModelConfig;
+  readonly params: Map<string, tf.Variable>;
+  /** [T, T] additive mask: 0 where a position may attend, -1e9 above the diagonal. */
+  private readonly causalBias: tf.Tensor2D;
+
+  constructor(config: ModelConfig, params: Map<string, tf.Variable>) {
+    validateConfig(config);
+    this.config = { ...config };
+    this.params = params;
+    const T = config.seqLen;
+    this.causalBias = tf.tidy(() =>
+      tf.linalg.bandPart(tf.ones([T, T]), -1, 0).sub(1).mul(1e9),
+    ) as tf.Tensor2D;
+  }
+
+  /** A fresh model with weights drawn from `rng` (GPT-2 initialisation). */
+  static init(config: ModelConfig, rng: Rng, trainable = true): Transformer {
+    validateConfig(config);
+    const residualStd = 0.02 / Math.sqrt(2 * config.nLayers);
+    const params = new Map<string, tf.Variable>();
+    for (const s of parameterSpecs(config)) {
+      const n = s.shape.reduce((a, b) => a * b, 1);
+      let values: Float32Array;
+      if (s.init === 'zeros') values = new Float32Array(n);
+      else if (s.init === 'ones') values = new Float32Array(n).fill(1);
+      else values = rng.normals(n, s.init === 'residual' ? residualStd : 0.02);
+      params.set(s.name, tf.variable(tf.tensor(values, s.shape), trainable, uniqueName(s.name)));
+    }
+    return new Transformer(config, params);
+  }
+
+  p(name: string): tf.Variable {
+    const v = this.params.get(name);
+    if (!v) throw new Error(`Transformer has no parameter '${name}'`);
+    return v;
+  }
+
+  variables(): tf.Variable[] {
+    return [...this.params.values()];
+  }
+
+  parameterCount(): number {
+    return countParameters(this.config);
+  }
+
+  /** tokens [B, T] int32 → logits [B, T, V]; logits[:, t] predict token t + 1. */
+  forward(tokens: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => this.head(this.hidden(tokens)));
+  }
+
+  /** The final-norm hidden states [B, T, d], for models that put their own heads on the trunk. */
+  hidden(tokens: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => {
+      const [B, T] = tokens.shape;
+      let x = this.embed(tokens, T);
+      for (let l = 0; l < this.config.nLayers; l++) {
+        const pre = `h${l}.`;
+        const { q, k, v } = this.qkv(this.layerNorm(x, pre + 'ln1'), pre, B, T);
+        const bias = T === this.config.seqLen ? this.causalBias : this.causalBias.slice([0, 0], [T, T]);
+        x = x.add(this.attend(q, k, v, bias, pre, B, T));
+        x = x.add(this.mlp(this.layerNorm(x, pre + 'ln2'), pre));
+      }
+      return this.layerNorm(x, 'ln_f') as tf.Tensor3D;
+    });
+  }
+
+  /** Final hidden states [.., d] → logits [.., V]. */
+  head(h: tf.Tensor): tf.Tensor3D {
+    return tf.tidy(() => dense(h, this.p('head.w'), this.p('head.b'))) as tf.Tensor3D;
+  }
+
+  emptyCache(batch: number): KVCache {
+    const { nLayers, nHeads, seqLen, dModel } = this.config;
+    const shape: [number, number, number, number] = [batch, nHeads, seqLen, dModel / nHeads];
+    return {
+      keys: Array.from({ length: nLayers }, () => tf.zeros(shape) as tf.Tensor4D),
+      values: Array.from({ length: nLayers }, () => tf.zeros(shape) as tf.Tensor4D),
+    };
+  }
+
+  /**
+   * Decode one position: `token` [B] int32 sits at position `t`; returns the logits [B, V]
+   * predicting position t + 1 and the cache with position t written. The old cache is
+   * disposed. Shapes never change with t, so the WebGPU buffer pool stays fixed.
+   */
+  decodeStep(token: tf.Tensor1D, t: number, cache: KVCache): { logits: tf.Tensor2D; cache: KVCache } {
+    const { seqLen: T, nLayers } = this.config;
+    const B = token.shape[0];
+    const out = tf.tidy(() => {
+      const at = tf.oneHot(tf.tensor1d([t], 'int32'), T).reshape([1, 1, T, 1]); // writes position t
+      const visible = tf.tensor1d(Array.from({ length: T }, (_, i) => (i <= t ? 0 : -1e9))).reshape([1, 1, 1, T]);
+      let x = this.embed(token.reshape([B, 1]), 1, t);
+      const keys: tf.Tensor4D[] = [];
+      const values: tf.Tensor4D[] = [];
+      for (let l = 0; l < nLayers; l++) {
+        const pre = `h${l}.`;
+        const { q, k, v } = this.qkv(this.layerNorm(x, pre + 'ln1'), pre, B, 1);
+        const K = cache.keys[l].add(at.mul(k)) as tf.Tensor4D; // k [B, H, 1, dh] broadcasts over T
+        const V = cache.values[l].add(at.mul(v)) as tf.Tensor4D;
+        keys.push(K);
+        values.push(V);
+        x = x.add(this.attend(q, K, V, visible, pre, B, 1));
+        x = x.add(this.mlp(this.layerNorm(x, pre + 'ln2'), pre));
+      }
+      const logits = this.head(this.layerNorm(x, 'ln_f')).reshape([B, -1]) as tf.Tensor2D;
+      return { logits, keys, values };
+    });
+    disposeCache(cache);
+    return { logits: out.logits, cache: { keys: out.keys, values: out.values } };
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+    this.causalBias.dispose();
+  }
+
+  // ---- pieces ----
+
+  private embed(tokens: tf.Tensor2D | tf.Tensor, T: number, offset = 0): tf.Tensor3D {
+    const [B] = tokens.shape;
+    const { vocabSize: V, dModel: d } = this.config;
+    const oneHot = tf.oneHot(tokens.reshape([-1]).toInt(), V).toFloat();
+    const tok = oneHot.matMul(this.p('tok_emb')).reshape([B, T, d]);
+    const pos = this.p('pos_emb').slice([offset, 0], [T, d]);
+    return tok.add(pos) as tf.Tensor3D;
+  }
+
+  private layerNorm(x: tf.Tensor, name: string): tf.Tensor {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(this.p(name + '.g')).add(this.p(name + '.b'));
+  }
+
+  /** Queries, keys and values as [B, H, T, dh]. */
+  private qkv(x: tf.Tensor, pre: string, B: number, T: number) {
+    const { nHeads: H, dModel: d } = this.config;
+    const split = (w: string, b: string) =>
+      dense(x, this.p(pre + w), this.p(pre + b)).reshape([B, T, H, d / H]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+    return { q: split('attn.wq', 'attn.bq'), k: split('attn.wk', 'attn.bk'), v: split('attn.wv', 'attn.bv') };
+  }
+
+  /** softmax(q kᵀ / √dh + bias) v, heads merged and projected: [B, Tq, d]. */
+  private attend(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor, pre: string, B: number, Tq: number) {
+    const { nHeads: H, dModel: d } = this.config;
+    const scores = q.matMul(k, false, true).mul(1 / Math.sqrt(d / H)).add(bias);
+    const mixed = tf.softmax(scores).matMul(v).transpose([0, 2, 1, 3]).reshape([B, Tq, d]);
+    return dense(mixed, this.p(pre + 'attn.wo'), this.p(pre + 'attn.bo'));
+  }
+
+  private mlp(x: tf.Tensor, pre: string): tf.Tensor {
+    return dense(gelu(dense(x, this.p(pre + 'mlp.w1'), this.p(pre + 'mlp.b1'))), this.p(pre + 'mlp.w2'), this.p(pre + 'mlp.b2'));
+  }
+}
+
+/** x [..., din] · w [din, dout] + b. */
+export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
+  const shape = x.shape;
+  const flat = x.reshape([-1, shape[shape.length - 1]]).matMul(w as tf.Tensor2D);
+  const y = b ? flat.add(b) : flat;
+  return y.reshape([...shape.slice(0, -1), w.shape[1]]);
+}
+
+/** GELU, tanh approximation (Hendrycks & Gimpel 2016). */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+  return x.mul(0.5).mul(tf.tanh(inner).add(1));
+}
+
+export function disposeCache(cache: KVCache): void {
+  for (const t of cache.keys) t.dispose();
+  for (const t of cache.values) t.dispose();
+}
+
+let nameCounter = 0;
+/** tf.variable names must be unique per engine; teacher and student share parameter names. */
+function uniqueName(name: string): string {
+  return `${name}#${nameCounter++}`;
+}

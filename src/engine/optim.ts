@@ -1,0 +1,34 @@
+// One optimiser step with global-norm gradient clipping, all on the device.
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Minimise `loss` over `vars` by one step of `optimizer`, clipping the global gradient norm to
+ * `maxNorm` (≤ 0: no clipping). Returns the loss and the pre-clip gradient norm, both scalars
+ * the caller owns and disposes. Nothing is read back here.
+ */
+export function clippedStep(
+  optimizer: tf.Optimizer,
+  vars: tf.Variable[],
+  loss: () => tf.Scalar,
+  maxNorm = 1,
+): { loss: tf.Scalar; gradNorm: tf.Scalar } {
+  const { value, grads } = tf.variableGrads(loss, vars);
+  const gradNorm = tf.tidy(() => {
+    const squares = Object.values(grads).map((g) => g.square().sum());
+    const norm = tf.addN(squares).sqrt() as tf.Scalar;
+    const scale = maxNorm > 0 ? tf.minimum(1, tf.div(maxNorm, norm.add(1e-6))) : tf.scalar(1);
+    const clipped: tf.NamedTensorMap = {};
+    for (const [name, g] of Object.entries(grads)) clipped[name] = g.mul(scale);
+    optimizer.applyGradients(clipped);
+    return norm;
+  });
+  tf.dispose(grads);
+  return { loss: value, gradNorm };
+}
+
+/** Linear warm-up then cosine decay to 10% of the peak. */
+export function warmupCosine(step: number, total: number, peak: number, warmup: number): number {
+  if (step < warmup) return (peak * (step + 1)) / warmup;
+  const progress = Math.min(1, (step - warmup) / Math.max(1, total - warmup));
+  return peak * (0.1 + 0.45 * (1 + Math.cos(Math.PI * progress)));
+}
