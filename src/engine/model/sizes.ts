@@ -15,7 +15,8 @@ export const TEACHER_SIZES: Record<TaskId, ModelSize> = {
   grammar: { dModel: 64, nLayers: 3, nHeads: 4 },
 };
 
-export const DEFAULT_STUDENT: ModelSize = { dModel: 32, nLayers: 2, nHeads: 2 };
+// Matches the defaults of studentWidth, studentLayers and studentHeads in ../settings.ts.
+export const DEFAULT_STUDENT: ModelSize = { dModel: 32, nLayers: 1, nHeads: 2 };
 
 export function modelConfig(task: TaskId, size: ModelSize): ModelConfig {
   return { vocabSize: VOCAB_SIZE, seqLen: TASKS[task].seqLen, ...size };
