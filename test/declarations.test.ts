@@ -1,0 +1,79 @@
+// The method declarations are the one schema the UI, the URL and the CLI read: check that every
+// knob is well formed and every method has its card.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { METHODS, METHOD_IDS, getMethod, isMethodId } from '../src/engine/methods/declarations';
+import { SHARED_PARAMS } from '../src/engine/settings';
+import { coerce, defaults } from '../src/engine/params';
+
+const ALL_IDS = ['sft', 'seqkd', 'kd', 'rkl', 'tvd', 'gkd', 'distillm', 'minillm', 'ammd', 'xkd'];
+
+describe('method declarations', () => {
+  it('declares exactly the ten methods of the spec, once each', () => {
+    expect([...METHOD_IDS].sort()).toEqual([...ALL_IDS].sort());
+    expect(new Set(METHOD_IDS).size).toBe(METHOD_IDS.length);
+    expect(isMethodId('gkd')).toBe(true);
+    expect(isMethodId('nope')).toBe(false);
+    expect(() => getMethod('nope')).toThrow(/Known methods: .*ammd/);
+  });
+
+  it('every parameter default lies in its range and survives coerce unchanged', () => {
+    for (const m of METHODS) {
+      for (const p of m.params) {
+        if (p.kind === 'number') {
+          expect(p.min, `${m.id}.${p.id}`).toBeLessThanOrEqual(p.default);
+          expect(p.default, `${m.id}.${p.id}`).toBeLessThanOrEqual(p.max);
+          expect(p.min).toBeLessThan(p.max);
+          expect(p.step).toBeGreaterThan(0);
+          if (p.scale === 'log') expect(p.min, `${m.id}.${p.id} log scale needs min > 0`).toBeGreaterThan(0);
+        } else if (p.kind === 'choice') {
+          expect(p.choices.map((c) => c.value), `${m.id}.${p.id}`).toContain(p.default);
+        }
+        expect(coerce(p, p.default)).toEqual({ value: p.default, problem: null });
+        expect(p.help.length, `${m.id}.${p.id} help`).toBeGreaterThan(10);
+        expect(['live', 'restart']).toContain(p.apply);
+      }
+    }
+  });
+
+  it('parameter ids are unique per method and never shadow a shared setting', () => {
+    const shared = new Set(SHARED_PARAMS.map((p) => p.id));
+    for (const m of METHODS) {
+      const ids = m.params.map((p) => p.id);
+      expect(new Set(ids).size, m.id).toBe(ids.length);
+      for (const id of ids) expect(shared.has(id), `${m.id}.${id}`).toBe(false);
+    }
+  });
+
+  it('uses the spec defaults', () => {
+    expect(defaults(getMethod('gkd').params)).toMatchObject({ lambda: 0.5, beta: 0.5, divergence: 'jsd', sampleTemperature: 1 });
+    expect(defaults(getMethod('distillm').params)).toMatchObject({ alpha: 0.1, epsilon: 0.1, bufferCapacity: 1000 });
+    expect(defaults(getMethod('minillm').params)).toMatchObject({ mixAlpha: 0.2, gamma: 0.95, lengthNorm: true, clip: 0 });
+    expect(defaults(getMethod('ammd').params)).toMatchObject({ beta: 0.5, bound: 1, criticSteps: 2, penalty: 1, criticLrScale: 10, policyGradient: false });
+    expect(defaults(getMethod('xkd').params)).toMatchObject({ lambda: 1, gamma: 1, base: 'seq' });
+  });
+
+  it('every method has a complete card', () => {
+    for (const m of METHODS) {
+      expect(m.label.length).toBeGreaterThan(1);
+      expect(m.summary.length).toBeGreaterThan(10);
+      expect(m.card.optimises.length, m.id).toBeGreaterThan(20);
+      expect(m.card.formula, m.id).toMatch(/\\/); // TeX
+      expect(m.card.paper.title.length).toBeGreaterThan(5);
+      expect(m.card.paper.authors.length).toBeGreaterThan(5);
+      expect(m.card.paper.venue).toMatch(/\d{4}/);
+      expect(m.card.paper.url).toMatch(/^https:\/\/arxiv\.org\/abs\/\d{4}\.\d{4,5}$/);
+      expect(m.card.ours.length, m.id).toBeGreaterThan(0);
+    }
+    expect(getMethod('ammd').has).toEqual({ criticLoss: true, criticEstimates: true });
+    expect(getMethod('xkd').has).toEqual({ criticLoss: true, criticEstimates: false });
+    expect(getMethod('ammd').card.ours.join(' ')).toMatch(/tanh/);
+    expect(getMethod('ammd').card.ours.join(' ')).toMatch(/penalty/);
+  });
+
+  it('is plain data: imports no TensorFlow.js', () => {
+    const src = readFileSync(new URL('../src/engine/methods/declarations.ts', import.meta.url), 'utf8');
+    expect(src).not.toMatch(/@tensorflow/);
+    expect(src).not.toMatch(/from '\.\.\/(model|objectives)/);
+  });
+});
