@@ -1,0 +1,72 @@
+// The page's side of the worker: typed send, and events delivered to listeners. Metric
+// records and status updates are coalesced so React sees them at most once per animation frame.
+import { transferables, type Command, type Event } from './protocol';
+
+type Listener = (e: Event) => void;
+
+export class EngineClient {
+  private readonly worker: Worker;
+  private readonly listeners = new Set<Listener>();
+  private pendingRecords: Extract<Event, { type: 'records' }>['records'] = [];
+  private pendingStatus: Extract<Event, { type: 'status' }> | null = null;
+  private frame: number | null = null;
+
+  constructor() {
+    this.worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'alembic-engine' });
+    this.worker.onmessage = (ev: MessageEvent<Event>) => this.receive(ev.data);
+    this.worker.onerror = (ev) => this.emit({ type: 'fatal', message: `The engine worker failed: ${ev.message || 'unknown error'}` });
+  }
+
+  send(cmd: Command): void {
+    this.worker.postMessage(cmd, transferables(cmd));
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  terminate(): void {
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.worker.terminate();
+  }
+
+  private receive(e: Event) {
+    if (e.type === 'records') {
+      this.pendingRecords.push(...e.records);
+      this.schedule();
+    } else if (e.type === 'status') {
+      this.pendingStatus = e;
+      this.schedule();
+    } else {
+      // Anything else (halts, resets, errors) must not overtake records already received.
+      this.flush();
+      this.emit(e);
+    }
+  }
+
+  private schedule() {
+    if (this.frame === null) this.frame = requestAnimationFrame(() => this.flush());
+  }
+
+  private flush() {
+    if (this.frame !== null) {
+      cancelAnimationFrame(this.frame);
+      this.frame = null;
+    }
+    if (this.pendingRecords.length) {
+      const records = this.pendingRecords;
+      this.pendingRecords = [];
+      this.emit({ type: 'records', records });
+    }
+    if (this.pendingStatus) {
+      const s = this.pendingStatus;
+      this.pendingStatus = null;
+      this.emit(s);
+    }
+  }
+
+  private emit(e: Event) {
+    for (const fn of this.listeners) fn(e);
+  }
+}

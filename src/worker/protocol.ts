@@ -1,0 +1,162 @@
+// The typed messages between the page and the engine worker. Plain data only (structured
+// clone): the page never imports TensorFlow.js, so nothing here may either.
+import type { MetricRecord } from '../engine/metrics/record';
+import type { ParamValue, ParamValues } from '../engine/params';
+
+/** What chooseBackend() found, as the page shows it. */
+export interface BackendInfo {
+  name: string;
+  adapter: { description: string; vendor: string; architecture: string; isFallbackAdapter: boolean } | null;
+  fallbackReason: string | null;
+}
+
+/** One student of a run: its method and that method's hyperparameters. */
+export interface LaneConfig {
+  method: string;
+  hyper: ParamValues;
+}
+
+/** A whole run: settings shared by every student (task, seed, sizes, …) and 1–4 students. */
+export interface RunSpec {
+  settings: ParamValues;
+  lanes: LaneConfig[];
+}
+
+export const MAX_LANES = 4;
+
+/** A student's weights in the TensorFlow.js format: model.json text plus its one shard. */
+export interface WeightFiles {
+  modelJson: string;
+  weights: ArrayBuffer;
+}
+
+// ---- page → worker ----
+export type Command =
+  /** Build (or rebuild) the run: teacher for the task, a fresh student per lane, step 0. */
+  | { type: 'reset'; spec: RunSpec }
+  | { type: 'start' }
+  | { type: 'pause' }
+  /** Train `count` steps (each lane once per step), then stay paused. */
+  | { type: 'step'; count: number }
+  /** A live hyperparameter change; `lane` null means shared settings. */
+  | { type: 'setParam'; lane: number | null; id: string; value: ParamValue }
+  /** Ask for teacher and student continuations on the fixed held-out prompts. */
+  | { type: 'inspect'; lane: number }
+  /** Ask for both next-token distributions at one position of one inspected sample. */
+  | { type: 'distribution'; lane: number; sample: number; position: number }
+  | { type: 'saveWeights'; lane: number; requestId: number }
+  /** Replace a student's weights; `step` restores a persisted run's step counter. */
+  | { type: 'loadWeights'; lane: number; files: WeightFiles; step?: number; requestId: number };
+
+// ---- worker → page ----
+export interface MemoryInfo {
+  numTensors: number;
+  numBytes: number;
+  numBytesInGPU: number | null;
+  numBytesInGPUAllocated: number | null;
+}
+
+export interface TeacherSample {
+  prompt: string;
+  output: string;
+  reference: string;
+}
+
+export interface InspectToken {
+  /** The token id and its printable label. */
+  id: number;
+  label: string;
+  /** Divergence between teacher and student next-token distributions predicting this token. */
+  divergence: number;
+}
+
+export interface InspectSample {
+  prompt: string;
+  teacher: string;
+  /** The student's continuation, token by token. */
+  student: InspectToken[];
+}
+
+export type Event =
+  | { type: 'backend'; info: BackendInfo }
+  | { type: 'fatal'; message: string }
+  | { type: 'teacher'; task: string; status: 'loading' }
+  | { type: 'teacher'; task: string; status: 'missing'; message: string }
+  | { type: 'teacher'; task: string; status: 'ready'; params: number; score: number | null; samples: TeacherSample[] }
+  /** The run was rebuilt; `problems` lists settings the engine had to change. */
+  | { type: 'ready'; lanes: number; problems: string[]; studentParams: number[] }
+  | { type: 'records'; records: Array<{ lane: number; record: MetricRecord }> }
+  | { type: 'status'; running: boolean; step: number; stepsPerSec: number; memory: MemoryInfo }
+  /** A lane stopped (NaN or Inf); the run is paused and keeps its last good state. */
+  | { type: 'halted'; lane: number; step: number; reason: string }
+  | { type: 'inspection'; lane: number; step: number; samples: InspectSample[] }
+  | { type: 'distribution'; lane: number; sample: number; position: number; labels: string[]; teacher: number[]; student: number[] }
+  | { type: 'weights'; lane: number; requestId: number; files: WeightFiles }
+  | { type: 'weightsLoaded'; lane: number; requestId: number; step: number }
+  | { type: 'error'; context: string; message: string; requestId?: number };
+
+const COMMAND_TYPES = new Set(['reset', 'start', 'pause', 'step', 'setParam', 'inspect', 'distribution', 'saveWeights', 'loadWeights']);
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+const isParamValue = (v: unknown) => (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string' || typeof v === 'boolean';
+const isLane = (v: unknown) => isInt(v, 0, MAX_LANES - 1);
+
+function isParamValues(v: unknown): v is ParamValues {
+  return isObj(v) && Object.values(v).every(isParamValue);
+}
+
+export function isRunSpec(v: unknown): v is RunSpec {
+  return (
+    isObj(v) &&
+    isParamValues(v.settings) &&
+    Array.isArray(v.lanes) &&
+    v.lanes.length >= 1 &&
+    v.lanes.length <= MAX_LANES &&
+    v.lanes.every((l) => isObj(l) && typeof l.method === 'string' && isParamValues(l.hyper))
+  );
+}
+
+/**
+ * Check a message the worker received. Returns the reason it is not a valid Command, or null.
+ * The worker answers a bad message with an 'error' event instead of guessing.
+ */
+export function commandProblem(msg: unknown): string | null {
+  if (!isObj(msg) || typeof msg.type !== 'string') return 'message is not an object with a type';
+  if (!COMMAND_TYPES.has(msg.type)) return `unknown command '${msg.type}'`;
+  switch (msg.type) {
+    case 'reset':
+      return isRunSpec(msg.spec) ? null : 'reset needs a spec with settings and 1–4 lanes';
+    case 'step':
+      return isInt(msg.count, 1, 100000) ? null : 'step needs a count from 1 to 100000';
+    case 'setParam':
+      if (!(msg.lane === null || isLane(msg.lane))) return 'setParam needs a lane (0–3) or null';
+      if (typeof msg.id !== 'string' || !msg.id) return 'setParam needs an id';
+      return isParamValue(msg.value) ? null : 'setParam needs a finite number, string or boolean value';
+    case 'inspect':
+      return isLane(msg.lane) ? null : 'inspect needs a lane (0–3)';
+    case 'distribution':
+      return isLane(msg.lane) && isInt(msg.sample, 0, 1000) && isInt(msg.position, 0, 1000) ? null : 'distribution needs lane, sample and position';
+    case 'saveWeights':
+      return isLane(msg.lane) && typeof msg.requestId === 'number' ? null : 'saveWeights needs a lane and a requestId';
+    case 'loadWeights': {
+      if (!isLane(msg.lane) || typeof msg.requestId !== 'number') return 'loadWeights needs a lane and a requestId';
+      const f = msg.files;
+      if (!isObj(f) || typeof f.modelJson !== 'string' || !(f.weights instanceof ArrayBuffer)) return 'loadWeights needs model.json text and an ArrayBuffer of weights';
+      if (msg.step !== undefined && !isInt(msg.step, 0, 1e9)) return 'loadWeights step must be a non-negative integer';
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+export function isCommand(msg: unknown): msg is Command {
+  return commandProblem(msg) === null;
+}
+
+/** Objects whose buffers should be transferred rather than copied with a message. */
+export function transferables(msg: Command | Event): Transferable[] {
+  if (msg.type === 'loadWeights' || msg.type === 'weights') return [msg.files.weights];
+  return [];
+}

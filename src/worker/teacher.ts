@@ -1,0 +1,45 @@
+// Load the shipped teacher of a task inside the worker and show what it does on a few
+// held-out prompts. A missing or broken teacher file is reported, never thrown.
+import { loadFromUrl } from '../engine/model/checkpoint';
+import type { Transformer } from '../engine/model/transformer';
+import { generate } from '../engine/scoring';
+import { Rng } from '../engine/rng';
+import { getTask } from '../engine/tasks';
+import { VOCAB_SIZE } from '../engine/tasks/vocab';
+import type { TeacherSample } from './protocol';
+
+export const SHOWCASE_PROMPTS = 6;
+
+export function teacherUrl(task: string): string {
+  // The page's base URL ('/' unless configured); resolved against the worker's own location.
+  return new URL(`${import.meta.env.BASE_URL}teachers/${task}/model.json`, self.location.href).href;
+}
+
+export type TeacherLoad =
+  | { ok: true; model: Transformer; meta: Record<string, unknown> }
+  | { ok: false; message: string };
+
+export async function loadTeacher(task: string): Promise<TeacherLoad> {
+  const t = getTask(task);
+  try {
+    const { model, meta } = await loadFromUrl(teacherUrl(task), { vocabSize: VOCAB_SIZE, seqLen: t.seqLen });
+    return { ok: true, model, meta };
+  } catch (e) {
+    return { ok: false, message: `The ${task} teacher is not available yet (${(e as Error).message}).` };
+  }
+}
+
+/** The score the teacher reached when it was trained, if its file says. */
+export function metaScore(meta: Record<string, unknown>): number | null {
+  for (const [k, v] of Object.entries(meta)) if (/score/i.test(k) && typeof v === 'number') return v;
+  return null;
+}
+
+/** The teacher's continuations of the first held-out prompts (greedy, or T = 1 for grammar). */
+export async function showcase(model: Transformer, task: string, seed: number): Promise<TeacherSample[]> {
+  const t = getTask(task);
+  const examples = t.heldOut.slice(0, SHOWCASE_PROMPTS);
+  const temperature = t.scoring === 'greedy-exact-match' ? 0 : 1;
+  const outputs = await generate(model, examples.map((e) => e.prompt), examples.length, temperature, new Rng(seed));
+  return examples.map((e, i) => ({ prompt: e.prompt, output: outputs[i], reference: e.answer }));
+}

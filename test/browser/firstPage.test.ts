@@ -1,0 +1,86 @@
+// The first page: the worker picks WebGPU (SwiftShader here), loads the shipped teacher and
+// shows its answers; without a WebGPU adapter the page says so and falls back.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { ensureBuilt, launch, newPage, serve } from './harness';
+import { TASKS } from '../../src/engine/tasks';
+
+let server: Awaited<ReturnType<typeof serve>>;
+const browsers: Browser[] = [];
+
+beforeAll(async () => {
+  await ensureBuilt();
+  server = await serve();
+});
+afterAll(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+  await server?.close();
+});
+
+describe('first page', () => {
+  test('reports the webgpu backend on a fallback adapter and shows the teacher answering held-out prompts', async () => {
+    const browser = await launch({ webgpu: true });
+    browsers.push(browser);
+    const { page, log } = await newPage(browser);
+    await page.goto(server.url);
+    const backend = page.getByTestId('backend');
+    // No adapter must fail this test, not skip it: the text would read 'webgl' or 'cpu'.
+    await expect.poll(() => backend.textContent(), { timeout: 60_000 }).toMatch(/^(webgpu|webgl|cpu)$/);
+    expect(await backend.textContent()).toBe('webgpu');
+    // SwiftShader here: a software adapter, so nobody mistakes these timings for GPU timings.
+    expect(await page.getByTestId('adapter').textContent()).toContain('software fallback adapter');
+    expect(await page.getByTestId('no-webgpu').count()).toBe(0);
+
+    const outputs = page.getByTestId('teacher-output');
+    await outputs.first().waitFor({ timeout: 90_000 });
+    const texts = await outputs.allTextContents();
+    expect(texts.length).toBeGreaterThanOrEqual(3);
+    // The default task is addition: the shipped teacher should get most of these sums right,
+    // checked here with JavaScript arithmetic, not with anything the page printed.
+    const prompts = TASKS.addition.heldOut.slice(0, texts.length).map((e) => e.prompt);
+    const correct = texts.filter((t, i) => {
+      const [a, b] = prompts[i].slice(0, -1).split('+').map(Number);
+      return t === String(a + b).padStart(4, '0');
+    }).length;
+    expect(correct).toBeGreaterThanOrEqual(texts.length - 1);
+    expect(log.errors).toEqual([]);
+  });
+
+  test('without a WebGPU adapter shows a banner and falls back to another backend', async () => {
+    const browser = await launch({ webgpu: false });
+    browsers.push(browser);
+    const { page, log } = await newPage(browser);
+    await page.goto(server.url);
+    const banner = page.getByTestId('no-webgpu');
+    await banner.waitFor({ timeout: 60_000 });
+    expect(await banner.textContent()).toMatch(/WebGPU is not available/);
+    const name = await page.getByTestId('backend').textContent();
+    expect(['webgl', 'cpu']).toContain(name);
+    expect(await page.getByTestId('fallback-reason').textContent()).toMatch(/adapter/i);
+    await page.getByTestId('teacher-output').first().waitFor({ timeout: 90_000 });
+    expect(log.errors).toEqual([]);
+  });
+});
+
+describe('bundle', () => {
+  test('the page’s own chunks import no TensorFlow.js (it lives in the worker only)', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { DIST } = await import('./harness');
+    const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+    const entry = /<script type="module"[^>]*src="\/([^"]+)"/.exec(html)?.[1];
+    expect(entry).toBeTruthy();
+    // Follow static and dynamic imports from the entry; the worker is referenced by URL only.
+    const seen = new Set<string>();
+    const visit = (rel: string) => {
+      if (seen.has(rel)) return;
+      seen.add(rel);
+      const code = readFileSync(join(DIST, rel), 'utf8');
+      expect(code, rel).not.toMatch(/@tensorflow|registerKernel|tfjs-core/);
+      const dir = rel.slice(0, rel.lastIndexOf('/') + 1);
+      for (const m of code.matchAll(/(?:from\s*|import\s*\(\s*|import\s*)["']\.\/([^"']+\.js)["']/g)) visit(dir + m[1]);
+    };
+    visit(entry!);
+    expect(readdirSync(join(DIST, 'assets')).some((f) => f.startsWith('engine.worker'))).toBe(true);
+  });
+});
