@@ -36,13 +36,13 @@ export function sampleTensors(
   for (let b = 0; b < B; b++) for (let j = 0; j < prompts.promptLens[b]; j++) inPromptFlags[b * T + j] = 1;
 
   const promptTokens = tf.tensor2d(prompts.tokens, [B, T], 'int32');
-  const inPrompt = tf.tensor2d(inPromptFlags, [B, T], 'int32').cast('bool');
+  const inPrompt = tf.tidy(() => tf.tensor2d(inPromptFlags, [B, T], 'int32').cast('bool'));
   const greedy = opts.temperature <= 0;
   const noise = greedy ? null : tf.tensor3d(opts.rng.gumbel(B * T * V), [B, T, V]);
 
   let cache = model.emptyCache(B);
   let mixCache = opts.mix ? opts.mix.model.emptyCache(B) : null;
-  let current = promptTokens.slice([0, 0], [B, 1]).reshape([B]) as tf.Tensor1D;
+  let current = tf.tidy(() => promptTokens.slice([0, 0], [B, 1]).reshape([B])) as tf.Tensor1D;
   let done = tf.zeros([B], 'bool') as tf.Tensor1D;
   const columns: tf.Tensor1D[] = [current];
   const validColumns: tf.Tensor1D[] = [];

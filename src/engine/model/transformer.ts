@@ -103,7 +103,9 @@ export class Transformer {
       if (s.init === 'zeros') values = new Float32Array(n);
       else if (s.init === 'ones') values = new Float32Array(n).fill(1);
       else values = rng.normals(n, s.init === 'residual' ? residualStd : 0.02);
-      params.set(s.name, tf.variable(tf.tensor(values, s.shape), trainable, uniqueName(s.name)));
+      const initial = tf.tensor(values, s.shape);
+      params.set(s.name, tf.variable(initial, trainable, uniqueName(s.name)));
+      initial.dispose(); // the variable keeps its own reference to the data
     }
     return new Transformer(config, params);
   }
