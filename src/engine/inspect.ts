@@ -1,0 +1,89 @@
+// What the samples panel shows: on fixed held-out prompts, the teacher's and the student's
+// continuations, the divergence between their next-token distributions at every position of the
+// student's continuation, and both distributions there. Tensors in, plain arrays out, with one
+// GPU→CPU read. Noise is replayed from a fixed state, so successive inspections differ only
+// through the student.
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from './rng';
+import { encodePrompts } from './data';
+import { sampleTensors } from './model/sampling';
+import type { Transformer } from './model/transformer';
+import { EOS, PAD } from './tasks/vocab';
+
+export interface InspectedToken {
+  id: number;
+  /** Total variation ½Σ|p − q| between teacher p and student q predicting this token. */
+  divergence: number;
+  /** p(· | prefix) and q(· | prefix) over the vocabulary, at the position predicting this token. */
+  teacher: number[];
+  student: number[];
+}
+
+export interface InspectedSample {
+  prompt: string;
+  teacherIds: number[];
+  student: InspectedToken[];
+}
+
+/**
+ * Continue `prompts` with both models (greedy when temperature is 0) and compare them on the
+ * student's continuation. `noiseState` is an Rng state: the same state gives the same noise.
+ */
+export async function inspectSamples(
+  teacher: Transformer,
+  student: Transformer,
+  prompts: readonly string[],
+  opts: { temperature: number; noiseState: readonly number[] },
+): Promise<InspectedSample[]> {
+  const T = student.config.seqLen;
+  const V = student.config.vocabSize;
+  const B = prompts.length;
+  const encoded = encodePrompts(prompts, T);
+  const fromTeacher = sampleTensors(teacher, encoded, { temperature: opts.temperature, rng: Rng.fromState(opts.noiseState) });
+  const fromStudent = sampleTensors(student, encoded, { temperature: opts.temperature, rng: Rng.fromState(opts.noiseState) });
+  const packed = tf.tidy(() => {
+    const p = tf.softmax(teacher.forward(fromStudent.tokens)); // [B, T, V]
+    const q = tf.softmax(student.forward(fromStudent.tokens));
+    const tvd = p.sub(q).abs().sum(-1).mul(0.5); // [B, T]
+    return tf.concat([
+      fromTeacher.tokens.toFloat().reshape([-1]),
+      fromStudent.tokens.toFloat().reshape([-1]),
+      tvd.reshape([-1]),
+      p.reshape([-1]),
+      q.reshape([-1]),
+    ]);
+  });
+  tf.dispose([fromTeacher.tokens, fromTeacher.mask, fromStudent.tokens, fromStudent.mask]);
+  const values = await packed.data();
+  packed.dispose();
+
+  const BT = B * T;
+  const teacherTokens = values.subarray(0, BT);
+  const studentTokens = values.subarray(BT, 2 * BT);
+  const tvd = values.subarray(2 * BT, 3 * BT);
+  const pAll = values.subarray(3 * BT, 3 * BT + BT * V);
+  const qAll = values.subarray(3 * BT + BT * V);
+  return prompts.map((prompt, b) => {
+    const start = encoded.promptLens[b];
+    const teacherIds: number[] = [];
+    for (let j = start; j < T; j++) {
+      const id = Math.round(teacherTokens[b * T + j]);
+      if (id === PAD || id === EOS) break;
+      teacherIds.push(id);
+    }
+    const tokens: InspectedToken[] = [];
+    for (let j = start; j < T; j++) {
+      const id = Math.round(studentTokens[b * T + j]);
+      if (id === PAD) break;
+      const at = b * T + j - 1; // logits at j − 1 predict token j
+      tokens.push({
+        id,
+        divergence: tvd[at],
+        teacher: Array.from(pAll.subarray(at * V, (at + 1) * V)),
+        student: Array.from(qAll.subarray(at * V, (at + 1) * V)),
+      });
+      if (id === EOS) break;
+    }
+    return { prompt, teacherIds, student: tokens };
+  });
+}

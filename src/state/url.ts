@@ -1,0 +1,91 @@
+// The URL hash holds the whole experiment, so a link reproduces it:
+//   #task=grammar&seed=1&…&s1=kd&s1.temperature=1&s2=rkl&hide=lr,seed
+// Shared settings are bare keys; student i (1–4) is `s<i>=<method>` with its
+// hyperparameters as `s<i>.<id>`; `hide` lists the controls an instructor link hides.
+// Decoding never throws: anything unknown, malformed or out of range is dropped or clamped
+// and reported in `problems`.
+import { SHARED_PARAMS } from '../engine/settings';
+import { getMethod, isMethodId } from '../engine/methods/declarations';
+import type { ParamValue } from '../engine/params';
+import { MAX_LANES, hideableIds, resolveSpec, type PartialSpec, type RunSpec } from './config';
+
+export interface DecodedHash {
+  spec: RunSpec;
+  hidden: string[];
+  problems: string[];
+  /** True when the hash held no configuration at all. */
+  empty: boolean;
+}
+
+const fmt = (v: ParamValue) => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v));
+const enc = (s: string) => encodeURIComponent(s).replace(/%2C/gi, ',');
+
+export function encodeHash(spec: RunSpec, hidden: readonly string[] = []): string {
+  const parts: string[] = [];
+  for (const p of SHARED_PARAMS) if (p.id in spec.settings) parts.push(`${p.id}=${enc(fmt(spec.settings[p.id]))}`);
+  spec.lanes.forEach((lane, i) => {
+    parts.push(`s${i + 1}=${enc(lane.method)}`);
+    const order = isMethodId(lane.method) ? getMethod(lane.method).params.map((p) => p.id) : Object.keys(lane.hyper);
+    for (const id of order) if (id in lane.hyper) parts.push(`s${i + 1}.${id}=${enc(fmt(lane.hyper[id]))}`);
+  });
+  if (hidden.length) parts.push(`hide=${hidden.map(enc).join(',')}`);
+  return '#' + parts.join('&');
+}
+
+export function decodeHash(hash: string): DecodedHash {
+  const problems: string[] = [];
+  const body = hash.replace(/^#/, '');
+  const settings: Record<string, unknown> = {};
+  const lanes = new Map<number, { method?: string; hyper: Record<string, unknown> }>();
+  const lane = (i: number) => {
+    if (!lanes.has(i)) lanes.set(i, { hyper: {} });
+    return lanes.get(i)!;
+  };
+  let hidden: string[] = [];
+  let any = false;
+
+  for (const part of body.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    let key: string;
+    let value: string;
+    try {
+      key = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
+      value = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1));
+    } catch {
+      problems.push(`Ignored '${part.slice(0, 40)}': it is not valid URL encoding`);
+      continue;
+    }
+    if (eq < 0) {
+      problems.push(`Ignored '${key.slice(0, 40)}': expected name=value`);
+      continue;
+    }
+    any = true;
+    const laneKey = /^s(\d+)(?:\.(.+))?$/.exec(key);
+    if (key === 'hide') {
+      const known = hideableIds();
+      const ids = value.split(',').filter(Boolean);
+      const unknown = ids.filter((id) => !known.has(id));
+      if (unknown.length) problems.push(`Cannot hide unknown controls: ${unknown.join(', ')}`);
+      hidden = [...new Set(ids.filter((id) => known.has(id)))];
+    } else if (laneKey) {
+      const n = Number(laneKey[1]);
+      if (n < 1 || n > MAX_LANES) {
+        problems.push(`Ignored '${key}': students are numbered 1–${MAX_LANES}`);
+        continue;
+      }
+      if (laneKey[2] === undefined) lane(n).method = value;
+      else lane(n).hyper[laneKey[2]] = value;
+    } else if (SHARED_PARAMS.some((p) => p.id === key)) {
+      settings[key] = value;
+    } else {
+      problems.push(`Ignored unknown setting '${key.slice(0, 40)}'`);
+    }
+  }
+
+  // Students in number order; one given only hyperparameters keeps the default method.
+  const ordered = [...lanes.entries()].sort(([a], [b]) => a - b).map(([, l]) => l);
+  const partial: PartialSpec = { settings, lanes: ordered };
+  const resolved = resolveSpec(partial);
+  return { spec: resolved.spec, hidden, problems: [...problems, ...resolved.problems], empty: !any };
+}
