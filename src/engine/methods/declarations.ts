@@ -246,7 +246,7 @@ export const METHODS: readonly MethodDeclaration[] = [
         max: 1,
         step: 0.01,
         scale: 'log',
-        apply: 'live',
+        apply: 'restart',
         help: 'When the validation NLL has risen by at least ε since the last rise, the off-policy threshold φ grows by 0.1.',
       },
       {
@@ -331,7 +331,6 @@ export const METHODS: readonly MethodDeclaration[] = [
         apply: 'live',
         help: 'Clip the importance weight to [1−ε, 1+ε] as in PPO; 0 turns clipping off.',
       },
-      sampleTemperature('Temperature of the teacher-mixed samples.'),
     ],
     card: {
       optimises:
@@ -346,6 +345,7 @@ export const METHODS: readonly MethodDeclaration[] = [
       ours: [
         'One gradient step per batch of samples (no PPO epochs over a rollout store), so clipping is off by default.',
         'Returns are length-normalised and whitened over the batch, the importance weights carry no gradient.',
+        'Samples are drawn at temperature 1, the temperature of the objective, so the importance weights are exact.',
         'The pre-training language-modelling loss of the paper is left out: there is no pre-training corpus.',
       ],
     },

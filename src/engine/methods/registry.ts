@@ -1,0 +1,41 @@
+// Method id → runtime. The declarations (knobs, cards) live in ./declarations.ts as plain data;
+// this is the half that builds tensors. One file per method family beside it.
+import type { Rng } from '../rng';
+import type { ParamValues } from '../params';
+import type { ModelConfig } from '../model/transformer';
+import type { MethodId } from './types';
+import type { MethodRuntime } from './runtime';
+import { kd, rkl, seqkd, sft, tvd } from './basic';
+import { gkd } from './gkd';
+import { distillm } from './distillm';
+import { minillm } from './minillm';
+import { ammd } from './ammd';
+
+/** What a method may need when it is built. */
+export interface MethodSetup {
+  hyper: ParamValues;
+  settings: ParamValues;
+  studentConfig: ModelConfig;
+  /** The method's own stream for initialising critics or heads. */
+  initRng: Rng;
+}
+
+type Factory = (setup: MethodSetup) => MethodRuntime;
+
+const FACTORIES: Partial<Record<MethodId, Factory>> = {
+  sft: () => sft(),
+  seqkd: () => seqkd(),
+  kd: () => kd(),
+  rkl: () => rkl(),
+  tvd: () => tvd(),
+  gkd: () => gkd(),
+  distillm: (s) => distillm(s.hyper, s.studentConfig.seqLen),
+  minillm: () => minillm(),
+  ammd: (s) => ammd(s),
+};
+
+export function createMethod(id: MethodId, setup: MethodSetup): MethodRuntime {
+  const factory = FACTORIES[id];
+  if (!factory) throw new Error(`Method '${id}' has no runtime yet`);
+  return factory(setup);
+}

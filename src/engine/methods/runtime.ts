@@ -1,0 +1,129 @@
+// The runtime half of a method: where its batch comes from, its critic steps, and the student
+// loss the trainer differentiates. The trainer owns the models, the optimiser, the one read per
+// step and the halting; a method only builds tensors. Data sources: spec/objectives.md.
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../rng';
+import type { Example, Task } from '../tasks';
+import type { ParamValue, ParamValues } from '../params';
+import type { Transformer } from '../model/transformer';
+import { encodeExamples, encodePrompts, type TokenBatch } from '../data';
+import { sampleTensors } from '../model/sampling';
+import { PAD } from '../tasks/vocab';
+import type { CriticEstimates } from '../metrics/evaluate';
+
+/** A fixed-shape batch on the device. logits[:, t] predict targets[:, t] = tokens[:, t + 1]. */
+export interface DeviceBatch {
+  tokens: tf.Tensor2D; // [B, T] int32
+  targets: tf.Tensor2D; // [B, T] int32
+  mask: tf.Tensor2D; // [B, T] float, 1 at continuation positions
+}
+
+export type DataSource = 'dataset' | 'teacher' | 'student' | 'buffer' | 'mixed';
+
+/** What a method sees at one training step. */
+export interface StepContext {
+  teacher: Transformer;
+  student: Transformer;
+  task: Task;
+  /** The method's hyperparameters as they are now (live changes included). */
+  hyper: ParamValues;
+  settings: ParamValues;
+  /** Steps completed before this one. */
+  step: number;
+  /** This step's B examples from the shared data stream (every method draws the same ones). */
+  examples: readonly Example[];
+  /** Sampling noise and the method's own draws (GKD's u, DistiLLM's r): independent streams. */
+  sampleRng: Rng;
+  methodRng: Rng;
+}
+
+/** The student step a method asks for. */
+export interface StepPlan {
+  /** The student's loss; the trainer differentiates it w.r.t. the student (and `extraVariables`). */
+  loss: () => tf.Scalar;
+  /**
+   * A second loss to report (AMMD's critic loss at its last step, X-KD's reward-head loss).
+   * A method may set it from inside `loss` (keep it with tf.keep); the trainer disposes it.
+   */
+  side: tf.Scalar | null;
+  /** Where the batch came from, for display. */
+  source: DataSource;
+  /** Tokens the method needs on the CPU after the step; read together with the loss (one read). */
+  readTokens?: tf.Tensor2D;
+  afterRead?: (tokens: Int32Array) => void;
+  /** The step's tensors. */
+  dispose(): void;
+}
+
+/** A method's state across steps. */
+export interface MethodRuntime {
+  /** Build the step's batch, take the critic steps, and return the student's loss. */
+  prepare(ctx: StepContext): StepPlan;
+  /** Variables trained jointly with the student by the student's optimiser (X-KD's reward head). */
+  extraVariables(): tf.Variable[];
+  /** Called at every evaluation with the student's validation NLL (DistiLLM's threshold). */
+  observeEvaluation?(valNll: number): void;
+  /** Numbers shown beside the metrics (DistiLLM's φ and buffer fill). */
+  extras(): Record<string, number>;
+  /** AMMD: the critics' distances on evaluation continuations (mmOnCritic, mmOffCritic). */
+  criticEstimates?: CriticEstimates;
+  /** R of the exact best-critic distances (AMMD's bound; 1 for every other method). */
+  bound?(): number;
+  /** A live hyperparameter changed. */
+  setLive?(id: string, value: ParamValue): void;
+  dispose(): void;
+}
+
+/** targets[:, t] = tokens[:, t + 1], PAD in the last column. */
+export function shiftTargets(tokens: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [B, T] = tokens.shape;
+    return tf.concat([tokens.slice([0, 1], [B, T - 1]), tf.fill([B, 1], PAD, 'int32')], 1) as tf.Tensor2D;
+  });
+}
+
+export function uploadBatch(batch: TokenBatch): DeviceBatch {
+  const shape: [number, number] = [batch.batch, batch.seqLen];
+  return {
+    tokens: tf.tensor2d(batch.tokens, shape, 'int32'),
+    targets: tf.tensor2d(batch.targets, shape, 'int32'),
+    mask: tf.tensor2d(batch.mask, shape, 'float32'),
+  };
+}
+
+/** The reference answers of this step's examples. */
+export function datasetBatch(ctx: StepContext): DeviceBatch {
+  return uploadBatch(encodeExamples(ctx.examples, ctx.student.config.seqLen));
+}
+
+export function stepPrompts(ctx: StepContext) {
+  return encodePrompts(
+    ctx.examples.map((e) => e.prompt),
+    ctx.student.config.seqLen,
+  );
+}
+
+/** Continuations of this step's prompts sampled from `model` (optionally mixed with another), no gradient. */
+export function sampledBatch(ctx: StepContext, model: Transformer, temperature: number, mix?: { model: Transformer; weight: number }): DeviceBatch {
+  const { tokens, mask } = sampleTensors(model, stepPrompts(ctx), { temperature, rng: ctx.sampleRng, mix });
+  return { tokens, targets: shiftTargets(tokens), mask };
+}
+
+export function disposeBatch(b: DeviceBatch | null | undefined): void {
+  if (b) tf.dispose([b.tokens, b.targets, b.mask]);
+}
+
+/** A plan over one batch: disposes the batch (and any extra tensors) when the step is done. */
+export function planOver(batch: DeviceBatch, source: DataSource, loss: () => tf.Scalar, extra: tf.Tensor[] = []): StepPlan {
+  const plan: StepPlan = {
+    loss,
+    side: null,
+    source,
+    dispose() {
+      disposeBatch(batch);
+      tf.dispose(extra);
+      if (plan.side) plan.side.dispose();
+    },
+  };
+  return plan;
+}

@@ -1,0 +1,97 @@
+// A run's whole configuration (method, shared settings, the method's hyperparameters) and its
+// validation. Plain data: no TensorFlow.js here, so the UI, the URL codec and the CLI can all
+// resolve a configuration the way the trainer will.
+import { coerce, defaults, type ParamSpec, type ParamValue, type ParamValues } from './params';
+import { SHARED_PARAMS } from './settings';
+import { METHOD_IDS, getMethod, isMethodId } from './methods/declarations';
+import type { MethodId } from './methods/types';
+
+export const DEFAULT_METHOD: MethodId = 'ammd';
+
+export interface RunConfig {
+  method: MethodId;
+  /** SHARED_PARAMS ids: task, seed, studentWidth, studentLayers, studentHeads, batchSize, lr, steps, evalEvery. */
+  settings: ParamValues;
+  /** The method's own params. */
+  hyper: ParamValues;
+}
+
+/** The spec of a shared setting or of one of the method's params, or undefined. */
+export function findParam(method: MethodId, id: string): { spec: ParamSpec; where: 'settings' | 'hyper' } | undefined {
+  const shared = SHARED_PARAMS.find((p) => p.id === id);
+  if (shared) return { spec: shared, where: 'settings' };
+  const own = getMethod(method).params.find((p) => p.id === id);
+  return own ? { spec: own, where: 'hyper' } : undefined;
+}
+
+/** Every param id a method accepts, shared settings first. */
+export function paramIds(method: MethodId): string[] {
+  return [...SHARED_PARAMS.map((p) => p.id), ...getMethod(method).params.map((p) => p.id)];
+}
+
+/**
+ * Complete a partial configuration with defaults, coerce every value through its spec, and drop
+ * unknown keys. Every change is reported in `problems` (empty when the input was valid).
+ */
+export function resolveConfig(partial: { method?: string; settings?: Record<string, unknown>; hyper?: Record<string, unknown> }): {
+  config: RunConfig;
+  problems: string[];
+} {
+  const problems: string[] = [];
+  let method: MethodId = DEFAULT_METHOD;
+  if (partial.method !== undefined) {
+    if (isMethodId(partial.method)) method = partial.method;
+    else problems.push(`Unknown method '${partial.method}'. Known methods: ${METHOD_IDS.join(', ')}; using ${DEFAULT_METHOD}`);
+  }
+  const settings = resolveValues(SHARED_PARAMS, partial.settings ?? {}, problems, (k) => `Unknown setting '${k}'. Settings: ${SHARED_PARAMS.map((p) => p.id).join(', ')}`);
+  const own = getMethod(method).params;
+  const hyper = resolveValues(own, partial.hyper ?? {}, problems, (k) =>
+    own.length ? `'${k}' is not a parameter of ${method}. Its parameters: ${own.map((p) => p.id).join(', ')}` : `'${k}' is not a parameter of ${method}: it has none`,
+  );
+
+  const width = settings.studentWidth as number;
+  const heads = settings.studentHeads as number;
+  if (width % heads !== 0) {
+    let fit = heads;
+    while (width % fit !== 0) fit--;
+    problems.push(`Student heads: ${heads} does not divide the width ${width}; using ${fit}`);
+    settings.studentHeads = fit;
+  }
+  return { config: { method, settings, hyper }, problems };
+}
+
+function resolveValues(specs: readonly ParamSpec[], given: Record<string, unknown>, problems: string[], unknown: (key: string) => string): ParamValues {
+  const out = defaults(specs);
+  for (const [key, raw] of Object.entries(given)) {
+    const spec = specs.find((s) => s.id === key);
+    if (!spec) {
+      problems.push(unknown(key));
+      continue;
+    }
+    const { value, problem } = coerce(spec, raw);
+    out[key] = value;
+    if (problem) problems.push(problem);
+  }
+  return out;
+}
+
+/** A number setting or hyperparameter, checked at the point of use. */
+export function num(values: ParamValues, id: string): number {
+  const v = values[id];
+  if (typeof v !== 'number') throw new Error(`Expected a number for '${id}', got ${String(v)}`);
+  return v;
+}
+
+export function str(values: ParamValues, id: string): string {
+  const v = values[id];
+  if (typeof v !== 'string') throw new Error(`Expected a choice for '${id}', got ${String(v)}`);
+  return v;
+}
+
+export function bool(values: ParamValues, id: string): boolean {
+  const v = values[id];
+  if (typeof v !== 'boolean') throw new Error(`Expected true/false for '${id}', got ${String(v)}`);
+  return v;
+}
+
+export type { ParamValue, ParamValues };

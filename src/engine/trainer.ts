@@ -1,0 +1,282 @@
+// The training loop: each step draws B examples from the shared data stream, lets the method
+// build its batch and take its critic steps, then takes one student step. The step's loss and
+// gradient norm come back in ONE read; the update is applied only if both are finite, so a
+// diverging run halts with the last good weights. Every evalEvery steps it emits a metric record.
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from './rng';
+import { getTask, type Task, type TaskId } from './tasks';
+import { VOCAB_SIZE } from './tasks/vocab';
+import { Transformer, type ModelConfig } from './model/transformer';
+import { modelConfig } from './model/sizes';
+import { fromArtifacts, toArtifacts, CheckpointError } from './model/checkpoint';
+import { coerce, type ParamValue } from './params';
+import { METRIC_KEYS, type MetricRecord } from './metrics/record';
+import { EvalSet, evaluateStudent, EVAL_PROMPTS } from './metrics/evaluate';
+import { getMethod } from './methods/declarations';
+import { createMethod } from './methods/registry';
+import type { DataSource, MethodRuntime, StepContext } from './methods/runtime';
+import { findParam, num, resolveConfig, type RunConfig } from './runConfig';
+
+export { resolveConfig, type RunConfig };
+
+/** Global gradient-norm clip of every student step. */
+export const MAX_GRAD_NORM = 1;
+
+export interface StepOutcome {
+  step: number;
+  /** The metric record, when this step ended with an evaluation. */
+  record: MetricRecord | null;
+  /** Non-finite loss or gradient: why the run stopped. The weights are those before the step. */
+  halted: string | null;
+  /** Where this step's batch came from (GKD and DistiLLM choose per step). */
+  source: DataSource;
+}
+
+export interface TrainerOptions {
+  /** The backend in use, for reports. */
+  backendName?: string;
+  /** Held-out prompts per evaluation (default EVAL_PROMPTS). */
+  evalPrompts?: number;
+}
+
+/** The independent random streams of a run, forked from the seed in a fixed order. */
+interface Streams {
+  init: Rng;
+  data: Rng;
+  sample: Rng;
+  method: Rng;
+  evaluation: Rng;
+  methodInit: Rng;
+}
+
+function forkStreams(seed: number): Streams {
+  const root = new Rng(seed);
+  return { init: root.fork(), data: root.fork(), sample: root.fork(), method: root.fork(), evaluation: root.fork(), methodInit: root.fork() };
+}
+
+export function studentConfig(config: RunConfig): ModelConfig {
+  const s = config.settings;
+  return modelConfig(s.task as TaskId, { dModel: num(s, 'studentWidth'), nLayers: num(s, 'studentLayers'), nHeads: num(s, 'studentHeads') });
+}
+
+export class Trainer {
+  readonly config: RunConfig;
+  readonly backendName: string | null;
+  private readonly task: Task;
+  private readonly teacherModel: Transformer;
+  private readonly studentModel: Transformer;
+  private readonly method: MethodRuntime;
+  private readonly optimizer: tf.Optimizer;
+  private readonly evalSet: EvalSet;
+  private readonly streams: Streams;
+  private stepCount = 0;
+  private lastLoss: number | null = null;
+  private lastSide: number | null = null;
+  private busy = false;
+  /** Training time (ms) and steps since the last record, for stepsPerSec. */
+  private sinceRecord = { ms: 0, steps: 0 };
+  /** Total time spent training and evaluating, for the evaluation's share of the run. */
+  private totals = { trainMs: 0, evalMs: 0 };
+
+  private constructor(config: RunConfig, teacher: Transformer, opts: TrainerOptions) {
+    this.config = { method: config.method, settings: { ...config.settings }, hyper: { ...config.hyper } };
+    this.backendName = opts.backendName ?? null;
+    this.task = getTask(String(config.settings.task));
+    const T = this.task.seqLen;
+    if (teacher.config.vocabSize !== VOCAB_SIZE || teacher.config.seqLen !== T) {
+      throw new Error(`The teacher does not fit task '${this.task.id}': vocabulary ${teacher.config.vocabSize} and context ${teacher.config.seqLen}, expected ${VOCAB_SIZE} and ${T}`);
+    }
+    this.teacherModel = teacher;
+    this.streams = forkStreams(num(config.settings, 'seed'));
+    const sConfig = studentConfig(this.config);
+    this.studentModel = Transformer.init(sConfig, this.streams.init);
+    this.method = createMethod(config.method, { hyper: this.config.hyper, settings: this.config.settings, studentConfig: sConfig, initRng: this.streams.methodInit });
+    this.optimizer = tf.train.adam(num(config.settings, 'lr'), 0.9, 0.98);
+    this.evalSet = EvalSet.create(teacher, this.task, this.streams.evaluation, opts.evalPrompts ?? EVAL_PROMPTS);
+  }
+
+  /** A run of `config` against `teacher` (owned by the caller); the student is initialised from the seed. */
+  static async create(config: RunConfig, teacher: Transformer, opts: TrainerOptions = {}): Promise<Trainer> {
+    await tf.ready();
+    return new Trainer(config, teacher, opts);
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  get teacher(): Transformer {
+    return this.teacherModel;
+  }
+
+  get student(): Transformer {
+    return this.studentModel;
+  }
+
+  /** The share of time spent evaluating so far (0–1). */
+  get evalFraction(): number {
+    const all = this.totals.trainMs + this.totals.evalMs;
+    return all > 0 ? this.totals.evalMs / all : 0;
+  }
+
+  /** One training step; evaluates when the new step count is a multiple of evalEvery. */
+  async trainStep(): Promise<StepOutcome> {
+    if (this.busy) throw new Error('Trainer.trainStep: the previous step has not finished');
+    this.busy = true;
+    try {
+      const started = now();
+      const { halted, source } = await this.studentStep();
+      const elapsed = now() - started;
+      this.totals.trainMs += elapsed;
+      if (halted) return { step: this.stepCount, record: null, halted, source };
+      this.sinceRecord.ms += elapsed;
+      this.sinceRecord.steps++;
+      const every = num(this.config.settings, 'evalEvery');
+      const record = this.stepCount % every === 0 ? await this.evaluateNow() : null;
+      return { step: this.stepCount, record, halted: null, source };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The metric record of the student as it is now. */
+  async evaluate(): Promise<MetricRecord> {
+    return this.evaluateNow();
+  }
+
+  private async studentStep(): Promise<{ halted: string | null; source: DataSource }> {
+    const B = num(this.config.settings, 'batchSize');
+    const examples = Array.from({ length: B }, () => this.task.sampleTrain(this.streams.data));
+    (this.optimizer as unknown as { learningRate: number }).learningRate = num(this.config.settings, 'lr');
+    const ctx: StepContext = {
+      teacher: this.teacherModel,
+      student: this.studentModel,
+      task: this.task,
+      hyper: this.config.hyper,
+      settings: this.config.settings,
+      step: this.stepCount,
+      examples,
+      sampleRng: this.streams.sample,
+      methodRng: this.streams.method,
+    };
+    const plan = this.method.prepare(ctx);
+    let grads: tf.NamedTensorMap = {};
+    const owned: tf.Tensor[] = [];
+    try {
+      const vars = [...this.studentModel.variables(), ...this.method.extraVariables()];
+      const { value, grads: g } = tf.variableGrads(plan.loss, vars);
+      grads = g;
+      owned.push(value);
+      const packed = tf.tidy(() => {
+        const norm = tf.addN(Object.values(grads).map((x) => x.square().sum())).sqrt();
+        const head = tf.stack([value, norm, plan.side ?? tf.scalar(0)]);
+        return plan.readTokens ? tf.concat([head, plan.readTokens.reshape([-1]).toFloat()]) : head;
+      });
+      owned.push(packed);
+      const values = await packed.data(); // the step's one GPU→CPU read
+      const [loss, gradNorm, side] = [values[0], values[1], values[2]];
+      const reason = haltReason(this.stepCount + 1, loss, gradNorm, plan.side ? side : 0, this.config.method);
+      if (reason) return { halted: reason, source: plan.source };
+
+      const scale = gradNorm > MAX_GRAD_NORM ? MAX_GRAD_NORM / gradNorm : 1;
+      tf.tidy(() => {
+        const clipped: tf.NamedTensorMap = {};
+        for (const [name, x] of Object.entries(grads)) clipped[name] = scale === 1 ? x : x.mul(scale);
+        this.optimizer.applyGradients(clipped);
+      });
+      if (plan.afterRead && plan.readTokens) plan.afterRead(Int32Array.from(values.subarray(3), (x) => Math.round(x)));
+      this.stepCount++;
+      this.lastLoss = loss;
+      this.lastSide = plan.side ? side : null;
+      return { halted: null, source: plan.source };
+    } finally {
+      tf.dispose(grads);
+      tf.dispose(owned);
+      plan.dispose();
+    }
+  }
+
+  private async evaluateNow(): Promise<MetricRecord> {
+    const started = now();
+    const declaration = getMethod(this.config.method);
+    const bound = this.method.bound?.() ?? 1;
+    const m = await evaluateStudent(this.teacherModel, this.studentModel, this.task, this.evalSet, { bound, critic: this.method.criticEstimates });
+    this.method.observeEvaluation?.(m.valNll);
+    const { ms, steps } = this.sinceRecord;
+    const record: MetricRecord = {
+      step: this.stepCount,
+      loss: this.lastLoss,
+      criticLoss: declaration.has.criticLoss ? this.lastSide : null,
+      mmOnCritic: m.mmOnCritic,
+      mmOffCritic: m.mmOffCritic,
+      mmOnExact: m.mmOnExact,
+      mmOffExact: m.mmOffExact,
+      fklTeacher: m.fklTeacher,
+      rklStudent: m.rklStudent,
+      tvdStudent: m.tvdStudent,
+      tvdTeacher: m.tvdTeacher,
+      score: m.score,
+      stepsPerSec: steps > 0 && ms > 0 ? (steps * 1000) / ms : null,
+      extras: { valNll: m.valNll, ...m.extras, ...this.method.extras() },
+    };
+    this.sinceRecord = { ms: 0, steps: 0 };
+    this.totals.evalMs += now() - started;
+    return record;
+  }
+
+  /** Change a setting or hyperparameter declared 'live'; applies from the next step. */
+  setLive(id: string, value: ParamValue): void {
+    const found = findParam(this.config.method, id);
+    if (!found) throw new Error(`'${id}' is neither a run setting nor a parameter of ${this.config.method}`);
+    if (found.spec.apply !== 'live') throw new Error(`'${found.spec.label}' (${id}) applies on restart: reset the run to change it`);
+    const { value: v, problem } = coerce(found.spec, value);
+    if (problem) throw new Error(problem);
+    this.config[found.where][id] = v;
+    if (found.where === 'hyper') this.method.setLive?.(id, v);
+  }
+
+  async exportStudent(): Promise<tf.io.ModelArtifacts> {
+    return toArtifacts(this.studentModel, {
+      role: 'student',
+      task: this.task.id,
+      method: this.config.method,
+      step: this.stepCount,
+      seed: this.config.settings.seed,
+    });
+  }
+
+  /** Replace the student's weights; throws CheckpointError and changes nothing if they do not fit. */
+  loadStudent(artifacts: tf.io.ModelArtifacts): void {
+    const { model } = fromArtifacts(artifacts, this.studentModel.config);
+    try {
+      for (const [name, v] of this.studentModel.params) v.assign(model.p(name));
+    } finally {
+      model.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.studentModel.dispose();
+    this.method.dispose();
+    this.optimizer.dispose();
+    this.evalSet.dispose();
+  }
+}
+
+function haltReason(step: number, loss: number, gradNorm: number, side: number, method: string): string | null {
+  const what = !Number.isFinite(loss)
+    ? `the loss is ${loss}`
+    : !Number.isFinite(gradNorm)
+      ? `the gradient norm is ${gradNorm}`
+      : !Number.isFinite(side)
+        ? `the ${method === 'xkd' ? 'reward head' : 'critic'} loss is ${side}`
+        : null;
+  if (!what) return null;
+  return `Halted at step ${step}: ${what}. The weights are kept from step ${step - 1}; lower the learning rate or reset the run.`;
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+export { METRIC_KEYS, CheckpointError };
