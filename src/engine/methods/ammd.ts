@@ -58,6 +58,7 @@ export function ammd(setup: MethodSetup): MethodRuntime {
         loss: () => studentLoss({ critic, on: probe(on, teacherOn, ctx.student), off: probe(off, teacherOff, ctx.student), beta, policyGradient }),
         side: last,
         source: 'mixed',
+        batch: on,
         dispose() {
           disposeBatch(on);
           disposeBatch(off);

@@ -48,6 +48,8 @@ export interface StepPlan {
   side: tf.Scalar | null;
   /** Where the batch came from, for display. */
   source: DataSource;
+  /** The batch the student learns from (the on-policy one for AMMD), for inspection. */
+  batch?: DeviceBatch;
   /** Tokens the method needs on the CPU after the step; read together with the loss (one read). */
   readTokens?: tf.Tensor2D;
   afterRead?: (tokens: Int32Array) => void;
@@ -119,6 +121,7 @@ export function planOver(batch: DeviceBatch, source: DataSource, loss: () => tf.
     loss,
     side: null,
     source,
+    batch,
     dispose() {
       disposeBatch(batch);
       tf.dispose(extra);
