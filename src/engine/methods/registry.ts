@@ -10,6 +10,7 @@ import { gkd } from './gkd';
 import { distillm } from './distillm';
 import { minillm } from './minillm';
 import { ammd } from './ammd';
+import { xkd } from './xkd';
 
 /** What a method may need when it is built. */
 export interface MethodSetup {
@@ -22,7 +23,7 @@ export interface MethodSetup {
 
 type Factory = (setup: MethodSetup) => MethodRuntime;
 
-const FACTORIES: Partial<Record<MethodId, Factory>> = {
+const FACTORIES: Record<MethodId, Factory> = {
   sft: () => sft(),
   seqkd: () => seqkd(),
   kd: () => kd(),
@@ -32,10 +33,11 @@ const FACTORIES: Partial<Record<MethodId, Factory>> = {
   distillm: (s) => distillm(s.hyper, s.studentConfig.seqLen),
   minillm: () => minillm(),
   ammd: (s) => ammd(s),
+  xkd: (s) => xkd(s),
 };
 
 export function createMethod(id: MethodId, setup: MethodSetup): MethodRuntime {
   const factory = FACTORIES[id];
-  if (!factory) throw new Error(`Method '${id}' has no runtime yet`);
+  if (!factory) throw new Error(`Unknown method '${id}'`);
   return factory(setup);
 }
