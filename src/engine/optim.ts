@@ -15,7 +15,9 @@ export function clippedStep(
   const { value, grads } = tf.variableGrads(loss, vars);
   const gradNorm = tf.tidy(() => {
     const squares = Object.values(grads).map((g) => g.square().sum());
-    const norm = tf.addN(squares).sqrt() as tf.Scalar;
+    // Not tf.addN: its WebGPU kernel binds every input as a storage buffer and silently returns
+    // stale values past the default limit of 8 per shader stage (measured, tfjs 4.22 + Dawn).
+    const norm = squares.reduce((a, b) => a.add(b)).sqrt() as tf.Scalar;
     const scale = maxNorm > 0 ? tf.minimum(1, tf.div(maxNorm, norm.add(1e-6))) : tf.scalar(1);
     const clipped: tf.NamedTensorMap = {};
     for (const [name, g] of Object.entries(grads)) clipped[name] = g.mul(scale);
