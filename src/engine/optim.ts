@@ -14,10 +14,7 @@ export function clippedStep(
 ): { loss: tf.Scalar; gradNorm: tf.Scalar } {
   const { value, grads } = tf.variableGrads(loss, vars);
   const gradNorm = tf.tidy(() => {
-    const squares = Object.values(grads).map((g) => g.square().sum());
-    // Not tf.addN: its WebGPU kernel binds every input as a storage buffer and silently returns
-    // stale values past the default limit of 8 per shader stage (measured, tfjs 4.22 + Dawn).
-    const norm = squares.reduce((a, b) => a.add(b)).sqrt() as tf.Scalar;
+    const norm = globalNorm(Object.values(grads));
     const scale = maxNorm > 0 ? tf.minimum(1, tf.div(maxNorm, norm.add(1e-6))) : tf.scalar(1);
     const clipped: tf.NamedTensorMap = {};
     for (const [name, g] of Object.entries(grads)) clipped[name] = g.mul(scale);
@@ -26,6 +23,15 @@ export function clippedStep(
   });
   tf.dispose(grads);
   return { loss: value, gradNorm };
+}
+
+/**
+ * √(Σ‖g‖²) over a list of tensors. Not tf.addN: its WebGPU kernel binds every input as a
+ * storage buffer and silently returns stale values past the default limit of 8 per shader
+ * stage (measured, tfjs 4.22 + Dawn), so the squares are added pairwise.
+ */
+export function globalNorm(tensors: tf.Tensor[]): tf.Scalar {
+  return tf.tidy(() => tensors.map((g) => g.square().sum()).reduce((a, b) => a.add(b)).sqrt() as tf.Scalar);
 }
 
 /** Linear warm-up then cosine decay to 10% of the peak. */

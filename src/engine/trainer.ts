@@ -3,6 +3,7 @@
 // gradient norm come back in ONE read; the update is applied only if both are finite, so a
 // diverging run halts with the last good weights. Every evalEvery steps it emits a metric record.
 import * as tf from '@tensorflow/tfjs';
+import { globalNorm } from './optim';
 import { Rng } from './rng';
 import { getTask, type Task, type TaskId } from './tasks';
 import { VOCAB_SIZE } from './tasks/vocab';
@@ -10,6 +11,7 @@ import { Transformer, type ModelConfig } from './model/transformer';
 import { modelConfig } from './model/sizes';
 import { fromArtifacts, toArtifacts, CheckpointError } from './model/checkpoint';
 import { coerce, type ParamValue } from './params';
+import { globalNorm } from './optim';
 import { METRIC_KEYS, type MetricRecord } from './metrics/record';
 import { EvalSet, evaluateStudent, EVAL_PROMPTS } from './metrics/evaluate';
 import { getMethod } from './methods/declarations';
@@ -168,7 +170,7 @@ export class Trainer {
       grads = g;
       owned.push(value);
       const packed = tf.tidy(() => {
-        const norm = tf.addN(Object.values(grads).map((x) => x.square().sum())).sqrt();
+        const norm = globalNorm(Object.values(grads));
         const head = tf.stack([value, norm, plan.side ?? tf.scalar(0)]);
         return plan.readTokens ? tf.concat([head, plan.readTokens.reshape([-1]).toFloat()]) : head;
       });

@@ -3,9 +3,11 @@
 // prompts, takes K Adam steps on the critics against the fixed student, then returns the
 // student's loss against the fixed critics (objectives/ammd.ts, objectives/critic.ts).
 import * as tf from '@tensorflow/tfjs';
+import { globalNorm } from '../optim';
 import { Critic } from '../objectives/critic';
 import { criticLoss, studentLoss, type AmmdBatch } from '../objectives/ammd';
 import { bool, num } from '../runConfig';
+import { globalNorm } from '../optim';
 import type { ParamValue } from '../params';
 import type { Transformer } from '../model/transformer';
 import { disposeBatch, sampledBatch, type DeviceBatch, type MethodRuntime, type StepContext, type StepPlan } from './runtime';
@@ -101,7 +103,7 @@ function applyGuarded(optimizer: tf.Optimizer, grads: tf.NamedTensorMap): void {
   tf.tidy(() => {
     const finite: tf.NamedTensorMap = {};
     for (const [name, g] of Object.entries(grads)) finite[name] = tf.where(tf.isFinite(g), g, tf.zerosLike(g));
-    const norm = tf.addN(Object.values(grads).map((g) => g.square().sum())).sqrt();
+    const norm = globalNorm(Object.values(grads));
     const scale = tf.where(tf.isFinite(norm), tf.minimum(1, tf.div(CRITIC_MAX_NORM, norm.add(1e-6))), tf.scalar(0));
     const clipped: tf.NamedTensorMap = {};
     for (const [name, g] of Object.entries(finite)) clipped[name] = g.mul(scale);

@@ -104,7 +104,7 @@ let loadCounter = 0;
 export async function loadFromUrl(url: string, expect: Partial<ModelConfig> = {}) {
   let artifacts: tf.io.ModelArtifacts;
   try {
-    artifacts = await tf.io.browserHTTPRequest(url).load();
+    artifacts = await tf.io.browserHTTPRequest(url).load!();
   } catch (e) {
     throw new CheckpointError(`Could not read ${url}: ${(e as Error).message}`);
   }

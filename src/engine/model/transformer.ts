@@ -237,7 +237,7 @@ export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   const shape = x.shape;
   const flat = x.reshape([-1, shape[shape.length - 1]]).matMul(w as tf.Tensor2D);
   const y = b ? flat.add(b) : flat;
-  return y.reshape([...shape.slice(0, -1), w.shape[1]]);
+  return y.reshape([...shape.slice(0, -1), w.shape[1] as number]);
 }
 
 /** GELU, tanh approximation (Hendrycks & Gimpel 2016). */
