@@ -1,0 +1,82 @@
+// npm run eval-teacher -- --task T [--backend wasm|cpu] [--seed S] [--batch B]
+// Scores the shipped teacher in public/teachers/T/ on the task's WHOLE held-out set with the
+// same scorer the playground uses (greedy exact match for addition and reverse, grammatical
+// rate of temperature-1 samples for grammar) and prints ONE JSON line on stdout. Everything
+// else (the tfjs banners, errors) goes to stderr, so the output can be piped into jq.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chooseBackend, type BackendName } from '../engine/backend';
+import { Rng } from '../engine/rng';
+import { TASK_IDS, getTask } from '../engine/tasks';
+import { VOCAB_SIZE } from '../engine/tasks/vocab';
+import { scoreModel } from '../engine/scoring';
+import { loadModelDir, teacherDir } from './nodeModel';
+
+const USAGE = `usage: npm run eval-teacher -- --task ${TASK_IDS.join('|')} [--backend wasm|cpu] [--seed S] [--batch B]`;
+
+function fail(message: string, code: number): never {
+  console.error(message);
+  process.exit(code);
+}
+
+let values: { task?: string; backend?: string; seed?: string; batch?: string };
+try {
+  values = parseArgs({
+    options: {
+      task: { type: 'string' },
+      backend: { type: 'string', default: 'wasm' },
+      // Fixed, so the sampled grammar score is the same number on every run.
+      seed: { type: 'string', default: '1234' },
+      batch: { type: 'string', default: '64' },
+    },
+  }).values;
+} catch (e) {
+  fail(`${(e as Error).message}\n${USAGE}`, 2);
+}
+if (!values.task) fail(USAGE, 2);
+if (!(TASK_IDS as string[]).includes(values.task)) fail(`Unknown task '${values.task}'. Known tasks: ${TASK_IDS.join(', ')}\n${USAGE}`, 2);
+const backendName = values.backend as BackendName;
+if (!['wasm', 'cpu', 'webgpu', 'webgl'].includes(backendName)) fail(`Unknown backend '${values.backend}'\n${USAGE}`, 2);
+const seed = Number(values.seed);
+const batchSize = Number(values.batch);
+if (!Number.isInteger(seed)) fail(`--seed must be an integer, got '${values.seed}'`, 2);
+if (!Number.isInteger(batchSize) || batchSize < 1) fail(`--batch must be a positive integer, got '${values.batch}'`, 2);
+
+const task = getTask(values.task);
+const dir = teacherDir(task.id);
+if (!existsSync(join(dir, 'model.json'))) {
+  fail(`No teacher for '${task.id}': ${join(dir, 'model.json')} does not exist. Train one with: npm run train-teacher -- --task ${task.id}`, 2);
+}
+
+const backend = await chooseBackend([backendName]);
+let loaded: ReturnType<typeof loadModelDir>;
+try {
+  loaded = loadModelDir(dir, { vocabSize: VOCAB_SIZE, seqLen: task.seqLen });
+} catch (e) {
+  fail(`Could not load the '${task.id}' teacher from ${dir}: ${(e as Error).message}`, 1);
+}
+const { model, meta } = loaded;
+
+const started = performance.now();
+const result = await scoreModel(model, task, new Rng(seed), { batchSize });
+const seconds = (performance.now() - started) / 1000;
+
+console.log(
+  JSON.stringify({
+    task: task.id,
+    score: result.score,
+    params: model.parameterCount(),
+    heldOut: result.count,
+    backend: backend.name,
+    scoring: task.scoring,
+    extras: result.extras,
+    seconds: Number(seconds.toFixed(2)),
+    seed,
+    config: model.config,
+    // How the teacher was trained (from model.json), kept apart so its own `task` and
+    // `backend` fields do not shadow the evaluation's.
+    training: meta,
+  }),
+);
+model.dispose();
