@@ -11,7 +11,6 @@ import { Transformer, type ModelConfig } from './model/transformer';
 import { modelConfig } from './model/sizes';
 import { fromArtifacts, toArtifacts, CheckpointError } from './model/checkpoint';
 import { coerce, type ParamValue } from './params';
-import { globalNorm } from './optim';
 import { METRIC_KEYS, type MetricRecord } from './metrics/record';
 import { EvalSet, evaluateStudent, EVAL_PROMPTS } from './metrics/evaluate';
 import { getMethod } from './methods/declarations';

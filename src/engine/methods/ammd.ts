@@ -7,7 +7,6 @@ import { globalNorm } from '../optim';
 import { Critic } from '../objectives/critic';
 import { criticLoss, studentLoss, type AmmdBatch } from '../objectives/ammd';
 import { bool, num } from '../runConfig';
-import { globalNorm } from '../optim';
 import type { ParamValue } from '../params';
 import type { Transformer } from '../model/transformer';
 import { disposeBatch, sampledBatch, type DeviceBatch, type MethodRuntime, type StepContext, type StepPlan } from './runtime';
