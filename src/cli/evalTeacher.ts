@@ -1,4 +1,4 @@
-// npm run eval-teacher -- --task T [--backend wasm|cpu] [--seed S] [--batch B]
+// npm run eval-teacher -- --task T [--backend wasm|cpu|webgpu] [--seed S] [--batch B]
 // Scores the shipped teacher in public/teachers/T/ on the task's WHOLE held-out set with the
 // same scorer the playground uses (greedy exact match for addition and reverse, grammatical
 // rate of temperature-1 samples for grammar) and prints ONE JSON line on stdout. Everything
@@ -13,7 +13,7 @@ import { VOCAB_SIZE } from '../engine/tasks/vocab';
 import { scoreModel } from '../engine/scoring';
 import { loadModelDir, teacherDir } from './nodeModel';
 
-const USAGE = `usage: npm run eval-teacher -- --task ${TASK_IDS.join('|')} [--backend wasm|cpu] [--seed S] [--batch B]`;
+const USAGE = `usage: npm run eval-teacher -- --task ${TASK_IDS.join('|')} [--backend wasm|cpu|webgpu] [--seed S] [--batch B]`;
 
 function fail(message: string, code: number): never {
   console.error(message);
@@ -37,7 +37,7 @@ try {
 if (!values.task) fail(USAGE, 2);
 if (!(TASK_IDS as string[]).includes(values.task)) fail(`Unknown task '${values.task}'. Known tasks: ${TASK_IDS.join(', ')}\n${USAGE}`, 2);
 const backendName = values.backend as BackendName;
-if (!['wasm', 'cpu', 'webgpu', 'webgl'].includes(backendName)) fail(`Unknown backend '${values.backend}'\n${USAGE}`, 2);
+if (!['wasm', 'cpu', 'webgpu'].includes(backendName)) fail(`Unknown backend '${values.backend}'\n${USAGE}`, 2);
 const seed = Number(values.seed);
 const batchSize = Number(values.batch);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got '${values.seed}'`, 2);
@@ -49,6 +49,8 @@ if (!existsSync(join(dir, 'model.json'))) {
   fail(`No teacher for '${task.id}': ${join(dir, 'model.json')} does not exist. Train one with: npm run train-teacher -- --task ${task.id}`, 2);
 }
 
+// WebGPU in Node needs navigator.gpu (Dawn) before the backend is imported.
+const cleanupGpu = backendName === 'webgpu' ? await (await import('./nodeWebGpu')).setupNodeWebGpu() : () => {};
 const backend = await chooseBackend([backendName]);
 let loaded: ReturnType<typeof loadModelDir>;
 try {
@@ -80,3 +82,4 @@ console.log(
   }),
 );
 model.dispose();
+cleanupGpu();
