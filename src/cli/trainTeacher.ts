@@ -1,6 +1,8 @@
 // npm run train-teacher -- --task T [--steps N] [--batch B] [--lr X] [--seed S] [--backend wasm|cpu|webgpu]
 // Trains a teacher on the task's reference answers with the same engine the playground uses,
 // and writes it to public/teachers/T/. Stops early once the held-out score stays at the target.
+// --resume continues from the teacher already in public/teachers/T/ (a fresh optimiser and
+// schedule: use it for a low-learning-rate finishing phase).
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend, type BackendName } from '../engine/backend';
@@ -12,7 +14,7 @@ import { encodeExamples } from '../engine/data';
 import { clippedStep, warmupCosine } from '../engine/optim';
 import { maskedMean, tokenNll } from '../engine/objectives/likelihood';
 import { scoreModel } from '../engine/scoring';
-import { saveModelDir, teacherDir } from './nodeModel';
+import { loadModelDir, saveModelDir, teacherDir } from './nodeModel';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     'eval-every': { type: 'string', default: '250' },
     target: { type: 'string', default: '0.995' },
+    warmup: { type: 'string', default: '200' },
+    resume: { type: 'boolean', default: false },
   },
 });
 if (!values.task) {
@@ -39,7 +43,11 @@ const target = Number(values.target);
 const backend = await chooseBackend([values.backend as BackendName]);
 const config = modelConfig(task.id, TEACHER_SIZES[task.id]);
 const rng = new Rng(Number(values.seed));
-const model = Transformer.init(config, rng.fork());
+const initRng = rng.fork();
+const resumed = values.resume ? loadModelDir(teacherDir(task.id), config) : null;
+const model = resumed ? resumed.model : Transformer.init(config, initRng);
+const stepsBefore = resumed ? Number(resumed.meta.steps ?? 0) : 0;
+const minutesBefore = resumed ? Number(resumed.meta.trainMinutes ?? 0) : 0;
 const dataRng = rng.fork();
 const evalRng = rng.fork();
 const optimizer = tf.train.adam(peakLr, 0.9, 0.98);
@@ -47,11 +55,11 @@ const T = config.seqLen;
 console.error(`training ${task.id} teacher: ${JSON.stringify(config)}, ${model.parameterCount()} parameters, backend ${backend.name}`);
 
 const started = performance.now();
-let best = -1;
+let best = resumed ? Number(resumed.meta.heldOutScore256 ?? -1) : -1;
 let hits = 0;
 let runningLoss = 0;
 for (let step = 0; step < steps; step++) {
-  (optimizer as unknown as { learningRate: number }).learningRate = warmupCosine(step, steps, peakLr, 200);
+  (optimizer as unknown as { learningRate: number }).learningRate = warmupCosine(step, steps, peakLr, Number(values.warmup));
   const batch = encodeExamples(Array.from({ length: B }, () => task.sampleTrain(dataRng)), T);
   const x = tf.tensor2d(batch.tokens, [B, T], 'int32');
   const y = tf.tensor2d(batch.targets, [B, T], 'int32');
@@ -69,12 +77,12 @@ for (let step = 0; step < steps; step++) {
       await saveModelDir(model, teacherDir(task.id), {
         role: 'teacher',
         task: task.id,
-        steps: step + 1,
+        steps: stepsBefore + step + 1,
         batch: B,
-        lr: peakLr,
+        lr: resumed ? `${resumed.meta.lr} then ${peakLr} (resumed at step ${stepsBefore})` : peakLr,
         seed: Number(values.seed),
         backend: backend.name,
-        trainMinutes: Number(minutes.toFixed(1)),
+        trainMinutes: Number((minutesBefore + minutes).toFixed(1)),
         heldOutScore256: result.score,
       });
     }
