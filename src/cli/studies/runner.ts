@@ -1,0 +1,89 @@
+// One run of a study arm through the engine's Trainer, as the distill CLI runs it: records at
+// step 0 and every evalEvery steps (flattened, extras included), plus the grammar probe when the
+// study asks for it. Each finished run is cached as JSON, so shards and resumed sessions share it.
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Trainer, resolveConfig } from '../../engine/trainer';
+import type { Transformer } from '../../engine/model/transformer';
+import type { MetricRecord } from '../../engine/metrics/record';
+import type { Arm, Study } from './definitions';
+import type { GrammarProbeSet } from './grammarProbe';
+
+export type FlatRecord = Record<string, number | null>;
+
+export interface RunResult {
+  study: string;
+  arm: string;
+  seed: number;
+  steps: number;
+  evalEvery: number;
+  records: FlatRecord[];
+  wallMs: number;
+  halted: string | null;
+  backend: string;
+}
+
+export function flatten(r: MetricRecord): FlatRecord {
+  const { extras, ...rest } = r;
+  return { ...rest, ...(extras ?? {}) };
+}
+
+export function runKey(arm: string, seed: number, steps: number, evalEvery: number): string {
+  return `${arm}__s${seed}__n${steps}__e${evalEvery}`;
+}
+
+export function readCache(dir: string, study: string): RunResult[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunResult)
+    .filter((r) => r.study === study);
+}
+
+export async function runArm(
+  study: Study,
+  arm: Arm,
+  seed: number,
+  steps: number,
+  evalEvery: number,
+  teacher: Transformer,
+  backend: string,
+  probe: GrammarProbeSet | null,
+  cacheDir: string,
+): Promise<RunResult> {
+  const file = join(cacheDir, `${runKey(arm.id, seed, steps, evalEvery)}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as RunResult;
+  const { config, problems } = resolveConfig({
+    method: arm.method,
+    settings: { ...study.common, task: arm.task, seed, steps: Math.max(10, steps), evalEvery },
+    hyper: arm.hyper ?? {},
+  });
+  if (problems.length) throw new Error(`${study.name}/${arm.id}: ${problems.join('; ')}`);
+  const started = performance.now();
+  const trainer = await Trainer.create(config, teacher, { backendName: backend });
+  const records: FlatRecord[] = [];
+  let halted: string | null = null;
+  const keep = async (r: MetricRecord) => {
+    const flat = flatten(r);
+    if (probe) Object.assign(flat, await probe.measure(trainer.student));
+    records.push(flat);
+  };
+  try {
+    await keep(await trainer.evaluate());
+    for (let i = 0; i < steps; i++) {
+      const o = await trainer.trainStep();
+      if (o.halted) {
+        halted = o.halted;
+        break;
+      }
+      if (o.record) await keep(o.record);
+    }
+    if (!halted && trainer.step % evalEvery !== 0) await keep(await trainer.evaluate());
+  } finally {
+    trainer.dispose();
+  }
+  const result: RunResult = { study: study.name, arm: arm.id, seed, steps, evalEvery, records, wallMs: performance.now() - started, halted, backend };
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(result));
+  return result;
+}

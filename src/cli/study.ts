@@ -1,0 +1,118 @@
+// npm run study -- --study NAME [--seeds N] [--steps N] [--eval-every K] [--backend wasm|cpu]
+//                  [--shard i/n] [--cache DIR] [--render-only]
+// Runs a named study of issue 6 in-process through the engine's Trainer: every arm with seeds
+// 1..N, then writes docs/findings/NAME.md (mean ± sd per arm at fixed checkpoints, settings,
+// compute time, verdict), docs/findings/NAME.svg and the study's lines in docs/findings/README.md.
+// Runs are ordered seed-major (every arm's seed 1 before any seed 2) so a cut-short session still
+// covers every arm, cached in --cache (one JSON per run, reused when the same run is asked for
+// again), and --shard i/n takes every n-th run so several processes can share a study.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { STUDIES, getStudy } from './studies/definitions';
+
+const USAGE = `usage: npm run study -- --study NAME [--seeds N] [--steps N] [--eval-every K] [--backend wasm|cpu] [--shard i/n] [--cache DIR] [--render-only]
+studies: ${STUDIES.map((s) => s.name).join(', ')}`;
+
+function fail(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      study: { type: 'string' },
+      seeds: { type: 'string', default: '3' },
+      steps: { type: 'string' },
+      'eval-every': { type: 'string' },
+      backend: { type: 'string', default: 'wasm' },
+      shard: { type: 'string', default: '0/1' },
+      cache: { type: 'string' },
+      out: { type: 'string' },
+      'render-only': { type: 'boolean', default: false },
+    },
+    strict: true,
+  }).values;
+} catch (e) {
+  fail((e as Error).message);
+}
+if (!args.study) fail('--study is required');
+let study;
+try {
+  study = getStudy(args.study);
+} catch (e) {
+  fail((e as Error).message);
+}
+const seeds = Number(args.seeds);
+const steps = args.steps === undefined ? study.defaultSteps : Number(args.steps);
+// About five records per run (plus step 0): evaluation is a small share of the compute.
+const evalEvery = args['eval-every'] === undefined ? Math.max(1, Math.round(steps / 5)) : Number(args['eval-every']);
+if (!Number.isInteger(seeds) || seeds < 1) fail(`--seeds must be a whole number ≥ 1, got '${args.seeds}'`);
+if (!Number.isInteger(steps) || steps < 1) fail(`--steps must be a whole number ≥ 1, got '${args.steps}'`);
+if (!Number.isInteger(evalEvery) || evalEvery < 1) fail(`--eval-every must be a whole number ≥ 1`);
+const shardMatch = /^(\d+)\/(\d+)$/.exec(args.shard!);
+if (!shardMatch || Number(shardMatch[1]) >= Number(shardMatch[2])) fail(`--shard expects i/n with 0 ≤ i < n, got '${args.shard}'`);
+const [shard, shards] = [Number(shardMatch[1]), Number(shardMatch[2])];
+if (!['wasm', 'cpu'].includes(args.backend!)) fail(`--backend must be wasm or cpu`);
+
+const { REPO_ROOT, loadModelDir, teacherDir } = await import('./nodeModel');
+const outDir = args.out ?? join(REPO_ROOT, 'docs', 'findings');
+const cacheDir = args.cache ?? join('/tmp', 'alembic-study', study.name);
+for (const task of new Set(study.arms.map((a) => a.task))) {
+  if (!existsSync(join(teacherDir(task), 'model.json'))) {
+    console.error(`No teacher for '${task}' at ${teacherDir(task)}: run npm run train-teacher -- --task ${task}`);
+    process.exit(1);
+  }
+}
+
+const { chooseBackend } = await import('../engine/backend');
+const backend = await chooseBackend([args.backend as 'wasm' | 'cpu']);
+const { runArm, readCache } = await import('./studies/runner');
+const { renderStudy } = await import('./studies/render');
+const { GrammarProbeSet } = await import('./studies/grammarProbe');
+mkdirSync(outDir, { recursive: true });
+
+const PROBE_SEED = 4242;
+const probe = study.grammarProbe ? new GrammarProbeSet(PROBE_SEED) : null;
+const teachers = new Map<string, ReturnType<typeof loadModelDir>['model']>();
+const teacherFor = (task: string) => {
+  let t = teachers.get(task);
+  if (!t) teachers.set(task, (t = loadModelDir(teacherDir(task)).model));
+  return t;
+};
+
+const extra: string[] = [];
+if (probe) {
+  const ref = await probe.measure(teacherFor('grammar'));
+  extra.push(
+    `Reference, the teacher itself on the same probe: grammatical rate ${ref.grammaticalRate.toFixed(3)}, distinct ${ref.distinct} of ${probe.samples}, sequence KL(p_grammar ‖ teacher) ${ref.seqKlGrammar.toFixed(3)} nats.`,
+  );
+}
+const command = `npm run study -- --study ${study.name} --seeds ${seeds} --steps ${steps}${args['eval-every'] ? ` --eval-every ${evalEvery}` : ''}`;
+const info = { seeds, steps, evalEvery, backend: backend.name, command, extra };
+const render = () => renderStudy(study, readCache(cacheDir, study.name), info, outDir);
+
+if (!args['render-only']) {
+  const plan = Array.from({ length: seeds }, (_, i) => i + 1).flatMap((seed) => study.arms.map((arm) => ({ arm, seed })));
+  const mine = plan.filter((_, i) => i % shards === shard);
+  console.error(`study ${study.name}: ${mine.length} of ${plan.length} runs (shard ${shard}/${shards}), ${steps} steps, eval every ${evalEvery}, backend ${backend.name}`);
+  for (const [i, { arm, seed }] of mine.entries()) {
+    const t0 = performance.now();
+    const r = await runArm(study, arm, seed, steps, evalEvery, teacherFor(arm.task), backend.name, probe, cacheDir);
+    const last = r.records[r.records.length - 1];
+    console.error(
+      `[${i + 1}/${mine.length}] ${arm.id} seed ${seed}: ${((performance.now() - t0) / 1000).toFixed(1)} s${r.halted ? ` HALTED ${r.halted}` : ''}; last ${Object.entries(last)
+        .filter(([, v]) => typeof v === 'number')
+        .slice(0, 14)
+        .map(([k, v]) => `${k}=${(v as number).toFixed(3)}`)
+        .join(' ')}`,
+    );
+    render();
+  }
+}
+const claims = render();
+for (const c of claims) console.log(`${c.verdict}: ${c.claim}\n  ${c.line}`);
+for (const t of teachers.values()) t.dispose();
+process.exit(0);
