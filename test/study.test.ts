@@ -118,6 +118,12 @@ describe('results over runs', () => {
     expect(r.all(['a'], 'score')).toHaveLength(9);
   });
 
+  it('derives the student sample length from mmOnExact and tvdStudent', () => {
+    // mmOnExact = 2·Σ_t tvd = 2 · 6 positions · 0.5 = 6, so the length is 6 / (2 · 0.5) = 6.
+    const one = { ...run('a', 1, 0), records: [{ step: 0, mmOnExact: 6, tvdStudent: 0.5 }] };
+    expect(makeResults([one], { ...info, seeds: 1 }).at('a', 'studentLen').mean).toBe(6);
+  });
+
   it('checkpoints include the last step', () => {
     expect(checkpoints({ ...info, steps: 12, evalEvery: 5 })).toEqual([0, 5, 10, 12]);
     expect(checkpoints(info)).toEqual([0, 5, 10]);

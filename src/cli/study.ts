@@ -1,5 +1,5 @@
 // npm run study -- --study NAME [--seeds N] [--steps N] [--eval-every K] [--backend wasm|cpu]
-//                  [--shard i/n] [--cache DIR] [--render-only]
+//                  [--shard i/n] [--reverse] [--cache DIR] [--render-only]
 // Runs a named study of issue 6 in-process through the engine's Trainer: every arm with seeds
 // 1..N, then writes docs/findings/NAME.md (mean ± sd per arm at fixed checkpoints, settings,
 // compute time, verdict), docs/findings/NAME.svg and the study's lines in docs/findings/README.md.
@@ -32,6 +32,7 @@ try {
       cache: { type: 'string' },
       out: { type: 'string' },
       'render-only': { type: 'boolean', default: false },
+      reverse: { type: 'boolean', default: false },
     },
     strict: true,
   }).values;
@@ -96,7 +97,9 @@ const render = () => renderStudy(study, readCache(cacheDir, study.name), info, o
 
 if (!args['render-only']) {
   const plan = Array.from({ length: seeds }, (_, i) => i + 1).flatMap((seed) => study.arms.map((arm) => ({ arm, seed })));
+  // --reverse walks the plan from the end, so a second process can meet the first in the middle.
   const mine = plan.filter((_, i) => i % shards === shard);
+  if (args.reverse) mine.reverse();
   console.error(`study ${study.name}: ${mine.length} of ${plan.length} runs (shard ${shard}/${shards}), ${steps} steps, eval every ${evalEvery}, backend ${backend.name}`);
   for (const [i, { arm, seed }] of mine.entries()) {
     const t0 = performance.now();

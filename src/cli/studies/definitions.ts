@@ -175,7 +175,9 @@ const momentMatching: Study = {
     { key: 'mmOnCritic', label: 'mmOnCritic (learned critic, student samples)' },
     { key: 'mmOffCritic', label: 'mmOffCritic (learned critic, teacher samples)' },
     { key: 'score', label: 'score (greedy exact match)', chart: true },
-    { key: 'rklStudent', label: 'rklStudent' },
+    { key: 'fklTeacher', label: 'fklTeacher (per token, teacher samples)' },
+    { key: 'rklStudent', label: 'rklStudent (per token, student samples)' },
+    { key: 'studentLen', label: 'student sample length (positions; mmOnExact / 2·tvdStudent)' },
   ],
   notes: [
     'AMMD defaults: β = 0.5, R = 1, K = 2, c = 1, critic learning rate 10× the student’s, policy-gradient term off; each arm changes one of them.',
@@ -225,13 +227,17 @@ const momentMatching: Study = {
     {
       const checks: boolean[] = [];
       const parts: string[] = [];
+      // Judged on teacher prefixes (mmOffExact, fklTeacher): a sequence sum over the student's own
+      // samples (mmOnExact) also falls when those samples merely get shorter, as they did at c = 0.
       for (const t of tasks) {
-        const c1 = r.at(`${t}-ammd`, 'mmOnExact');
-        const c0 = r.at(`${t}-ammd-c0`, 'mmOnExact');
-        const s1 = r.at(`${t}-ammd`, 'score');
-        const s0 = r.at(`${t}-ammd-c0`, 'score');
-        checks.push(clearlyBelow(c1, c0));
-        parts.push(`${t}: mmOnExact c=0 ${s(c0)} vs c=1 ${s(c1)}, score c=0 ${s(s0)} vs c=1 ${s(s1)}`);
+        const c1 = r.at(`${t}-ammd`, 'mmOffExact');
+        const c0 = r.at(`${t}-ammd-c0`, 'mmOffExact');
+        const f1 = r.at(`${t}-ammd`, 'fklTeacher');
+        const f0 = r.at(`${t}-ammd-c0`, 'fklTeacher');
+        checks.push(clearlyBelow(c1, c0), clearlyBelow(f1, f0));
+        parts.push(
+          `${t}: mmOffExact c=0 ${s(c0)} vs c=1 ${s(c1)}, fklTeacher c=0 ${s(f0)} vs c=1 ${s(f1)}, mmOnExact c=0 ${s(r.at(`${t}-ammd-c0`, 'mmOnExact'))} vs c=1 ${s(r.at(`${t}-ammd`, 'mmOnExact'))} (student sample length ${s(r.at(`${t}-ammd-c0`, 'studentLen'))} vs ${s(r.at(`${t}-ammd`, 'studentLen'))}), score c=0 ${s(r.at(`${t}-ammd-c0`, 'score'))} vs c=1 ${s(r.at(`${t}-ammd`, 'score'))}`,
+        );
       }
       out.push({ claim: this.claims[2], verdict: checks.length ? tally(checks) : 'not run', line: parts.join('; ') });
     }
@@ -241,10 +247,12 @@ const momentMatching: Study = {
       for (const t of tasks) {
         const a = r.at(`${t}-ammd`, 'mmOnExact');
         const g = r.at(`${t}-gkd`, 'mmOnExact');
-        const sa = r.at(`${t}-ammd`, 'score');
-        const sg = r.at(`${t}-gkd`, 'score');
-        checks.push(clearlyBelow(a, g));
-        parts.push(`${t}: mmOnExact AMMD ${s(a)} vs GKD ${s(g)} vs SeqKD ${s(r.at(`${t}-seqkd`, 'mmOnExact'))}; score AMMD ${s(sa)} vs GKD ${s(sg)}`);
+        const ao = r.at(`${t}-ammd`, 'mmOffExact');
+        const go = r.at(`${t}-gkd`, 'mmOffExact');
+        checks.push(clearlyBelow(a, g), clearlyBelow(ao, go));
+        parts.push(
+          `${t}: mmOnExact AMMD ${s(a)} vs GKD ${s(g)} vs SeqKD ${s(r.at(`${t}-seqkd`, 'mmOnExact'))}; mmOffExact ${s(ao)} vs ${s(go)} vs ${s(r.at(`${t}-seqkd`, 'mmOffExact'))}; score ${s(r.at(`${t}-ammd`, 'score'))} vs ${s(r.at(`${t}-gkd`, 'score'))} vs ${s(r.at(`${t}-seqkd`, 'score'))}`,
+        );
       }
       out.push({ claim: this.claims[3], verdict: checks.length ? tally(checks) : 'not run', line: parts.join('; ') });
     }

@@ -6,6 +6,7 @@ import type { ClaimResult, Results, Study } from './definitions';
 import { formatSummary, summarize, type Summary } from './stats';
 import { lineChart, type Panel } from './svg';
 import type { RunResult } from './runner';
+import { DISCUSSION } from './discussion';
 
 export interface RenderInfo {
   seeds: number;
@@ -21,9 +22,19 @@ function armRuns(runs: RunResult[], arm: string, info: RenderInfo): RunResult[] 
   return runs.filter((r) => r.arm === arm && r.steps === info.steps && r.evalEvery === info.evalEvery && r.seed >= 1 && r.seed <= info.seeds);
 }
 
+/**
+ * Quantities derived from a record. studentLen: valid positions per student sample, since
+ * mmOnExact = 2R·Σ_t tvd per sequence and tvdStudent is the per-position mean (R = 1 outside AMMD,
+ * and AMMD's R is 1 in every study here): it shows when a sequence sum falls only because samples got shorter.
+ */
+const DERIVED: Record<string, (r: Record<string, number | null>) => number | null> = {
+  studentLen: (r) => (typeof r.mmOnExact === 'number' && typeof r.tvdStudent === 'number' && r.tvdStudent > 0 ? r.mmOnExact / (2 * r.tvdStudent) : null),
+};
+
 function valueAt(run: RunResult, metric: string, step: number | 'first' | 'last'): number | null {
   const rec = step === 'first' ? run.records[0] : step === 'last' ? run.records[run.records.length - 1] : run.records.find((x) => x.step === step);
-  const v = rec?.[metric];
+  if (!rec) return null;
+  const v = DERIVED[metric] ? DERIVED[metric](rec) : rec[metric];
   return typeof v === 'number' ? v : null;
 }
 
@@ -61,6 +72,11 @@ export function renderStudy(study: Study, runs: RunResult[], info: RenderInfo, o
     'Verdict rule: a difference counts only when the ±1 sd bands of the two arms do not overlap (mean + sd of the lower arm below mean − sd of the higher one); a claim with several checks is *reproduced* when all hold, *partly* when some do, *not reproduced* when none do.',
     '',
   );
+  const discussion = DISCUSSION[study.name] ?? [];
+  if (discussion.length) {
+    lines.push('## Discussion', '');
+    for (const d of discussion) lines.push(d, '');
+  }
   lines.push('## Settings', '');
   lines.push(`- ${info.steps} training steps per run, evaluation every ${info.evalEvery} steps (records at ${steps.join(', ')}), seeds 1–${info.seeds}, backend ${info.backend}.`);
   const common = Object.entries(study.common).map(([k, v]) => `${k} = ${v}`);
@@ -85,7 +101,11 @@ export function renderStudy(study: Study, runs: RunResult[], info: RenderInfo, o
     lines.push(`### ${m.label}`, '', `| arm | ${steps.map((s) => `step ${s}`).join(' | ')} |`, `| --- | ${steps.map(() => '---').join(' | ')} |`);
     for (const a of study.arms) {
       const rs = armRuns(runs, a.id, info);
-      const cells = steps.map((s) => formatSummary(summarize(rs.map((r) => valueAt(r, m.key, s))), info.seeds));
+      // '–': the arm ran but has no such quantity (a critic metric of a method without critic).
+      const cells = steps.map((s) => {
+        const sum = summarize(rs.map((r) => valueAt(r, m.key, s)));
+        return rs.length > 0 && sum.n === 0 ? '–' : formatSummary(sum, info.seeds);
+      });
       lines.push(`| ${a.label} | ${cells.join(' | ')} |`);
     }
     lines.push('');
