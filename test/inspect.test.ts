@@ -34,7 +34,7 @@ describe('inspectSamples', () => {
     const tokens = tf.tensor2d([ids.slice(0, T)], [1, T], 'int32');
     const tl = teacher.forward(tokens);
     const sl = student.forward(tokens);
-    const [tLog, sLog] = [await tl.data(), await sl.data()];
+    const [tLog, sLog] = [(await tl.data()) as Float32Array, (await sl.data()) as Float32Array];
     tf.dispose([tokens, tl, sl]);
     const softmax = (row: Float32Array) => {
       const max = Math.max(...row);

@@ -5,6 +5,8 @@ import { defaultSpec } from '../src/state/config';
 describe('worker message protocol', () => {
   const good: Command[] = [
     { type: 'reset', spec: defaultSpec() },
+    { type: 'reset', spec: defaultSpec(), restore: { step: 120, weights: [{ modelJson: '{}', weights: new ArrayBuffer(4) }] } },
+    { type: 'reset', spec: defaultSpec(), restore: { step: 0, weights: [null] } },
     { type: 'start' },
     { type: 'pause' },
     { type: 'step', count: 1 },
@@ -33,6 +35,9 @@ describe('worker message protocol', () => {
       { type: 'reset', spec: { settings: {}, lanes: [] } },
       { type: 'reset', spec: { settings: {}, lanes: Array(5).fill({ method: 'kd', hyper: {} }) } },
       { type: 'reset', spec: { settings: { lr: NaN }, lanes: [{ method: 'kd', hyper: {} }] } },
+      { type: 'reset', spec: defaultSpec(), restore: { step: 3, weights: [] } },
+      { type: 'reset', spec: defaultSpec(), restore: { step: -1, weights: [null] } },
+      { type: 'reset', spec: defaultSpec(), restore: { step: 3, weights: [{ modelJson: 1, weights: new ArrayBuffer(4) }] } },
       { type: 'step', count: 0 },
       { type: 'step', count: 1.5 },
       { type: 'setParam', lane: 4, id: 'lr', value: 1 },
@@ -61,6 +66,9 @@ describe('worker message protocol', () => {
     const weights = new ArrayBuffer(16);
     expect(transferables({ type: 'loadWeights', lane: 0, files: { modelJson: '{}', weights }, requestId: 1 })).toEqual([weights]);
     expect(transferables({ type: 'weights', lane: 0, requestId: 1, files: { modelJson: '{}', weights } })).toEqual([weights]);
+    const a = new ArrayBuffer(8);
+    expect(transferables({ type: 'reset', spec: defaultSpec(), restore: { step: 1, weights: [{ modelJson: '{}', weights: a }] } })).toEqual([a]);
+    expect(transferables({ type: 'reset', spec: defaultSpec() })).toEqual([]);
     expect(transferables({ type: 'start' })).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // The page's whole experiment: the settings every student shares (task, seed, sizes, …) and
 // one to four students, each a method with its hyperparameters. Resolved through the same
 // declarations the engine uses, so the page never holds a value the trainer would refuse.
-import { defaults, type ParamSpec, type ParamValues } from '../engine/params';
+import { coerce, defaults, type ParamSpec, type ParamValues } from '../engine/params';
 import { SHARED_PARAMS } from '../engine/settings';
 import { getMethod, isMethodId, METHODS } from '../engine/methods/declarations';
 import { DEFAULT_METHOD, resolveConfig } from '../engine/runConfig';
@@ -9,6 +9,29 @@ import { MAX_LANES, type LaneConfig, type RunSpec } from '../worker/protocol';
 
 export { MAX_LANES };
 export type { LaneConfig, RunSpec };
+
+/**
+ * Knobs of the page's engine rather than of the run configuration: the trainer takes them as
+ * options, so they stay out of the CLI's settings. At their defaults the page's numbers are the
+ * command line's.
+ */
+export const PAGE_PARAMS: readonly ParamSpec[] = [
+  {
+    id: 'evalPrompts',
+    label: 'Evaluation prompts',
+    kind: 'number',
+    default: 64,
+    min: 8,
+    max: 128,
+    step: 8,
+    scale: 'linear',
+    apply: 'restart',
+    help: 'Held-out prompts scored at each evaluation: fewer is faster and noisier. 64 matches the command line.',
+  },
+];
+
+/** Every run-level knob the page shows, in order: the engine's shared settings, then the page's. */
+export const RUN_PARAMS: readonly ParamSpec[] = [...SHARED_PARAMS, ...PAGE_PARAMS];
 
 /** One colour per student, the same in every chart, sample and card. */
 export const LANE_COLORS = ['#2563eb', '#d9480f', '#2b8a3e', '#9c36b5'] as const;
@@ -23,7 +46,7 @@ export function defaultLane(method: string = DEFAULT_METHOD): LaneConfig {
 }
 
 export function defaultSpec(): RunSpec {
-  return { settings: defaults(SHARED_PARAMS), lanes: [defaultLane()] };
+  return { settings: defaults(RUN_PARAMS), lanes: [defaultLane()] };
 }
 
 /**
@@ -32,8 +55,18 @@ export function defaultSpec(): RunSpec {
  */
 export function resolveSpec(partial: PartialSpec): { spec: RunSpec; problems: string[] } {
   const problems: string[] = [];
-  // Settings alone (the default method has no hyper given, so only settings can complain).
-  const shared = resolveConfig({ settings: partial.settings ?? {} });
+  // The page's own knobs first, then the engine's settings alone (the default method has no
+  // hyper given, so only settings can complain).
+  const engineSettings: Record<string, unknown> = { ...(partial.settings ?? {}) };
+  const pageSettings = defaults(PAGE_PARAMS);
+  for (const p of PAGE_PARAMS) {
+    if (!(p.id in engineSettings)) continue;
+    const { value, problem } = coerce(p, engineSettings[p.id]);
+    pageSettings[p.id] = value;
+    if (problem) problems.push(problem);
+    delete engineSettings[p.id];
+  }
+  const shared = resolveConfig({ settings: engineSettings });
   problems.push(...shared.problems);
   const given = partial.lanes ?? [];
   if (given.length > MAX_LANES) problems.push(`At most ${MAX_LANES} students can race; dropped ${given.length - MAX_LANES}`);
@@ -44,7 +77,7 @@ export function resolveSpec(partial: PartialSpec): { spec: RunSpec; problems: st
     return { method: r.config.method, hyper: r.config.hyper };
   });
   if (lanes.length === 0) lanes.push(defaultLane());
-  return { spec: { settings: shared.config.settings, lanes }, problems };
+  return { spec: { settings: { ...shared.config.settings, ...pageSettings }, lanes }, problems };
 }
 
 export function specsEqual(a: RunSpec, b: RunSpec): boolean {
@@ -58,7 +91,15 @@ function canonical(s: RunSpec) {
 
 /** A shared setting's spec by id. */
 export function sharedParam(id: string): ParamSpec | undefined {
-  return SHARED_PARAMS.find((p) => p.id === id);
+  return RUN_PARAMS.find((p) => p.id === id);
+}
+
+/** Split a spec's settings into what resolveConfig takes and the page's engine options. */
+export function splitSettings(settings: ParamValues): { engine: ParamValues; page: ParamValues } {
+  const engine: ParamValues = {};
+  const page: ParamValues = {};
+  for (const [k, v] of Object.entries(settings)) (PAGE_PARAMS.some((p) => p.id === k) ? page : engine)[k] = v;
+  return { engine, page };
 }
 
 /** The spec of `id` for a lane's method, looking at shared settings first. */
@@ -69,7 +110,7 @@ export function laneParam(method: string, id: string): ParamSpec | undefined {
 /** Every control id an instructor link may hide. */
 export function hideableIds(): Set<string> {
   const ids = new Set<string>(['method', 'race', 'presets', 'keep']);
-  for (const p of SHARED_PARAMS) ids.add(p.id);
+  for (const p of RUN_PARAMS) ids.add(p.id);
   for (const m of METHODS) for (const p of m.params) ids.add(p.id);
   return ids;
 }

@@ -4,10 +4,9 @@
 // hyperparameters as `s<i>.<id>`; `hide` lists the controls an instructor link hides.
 // Decoding never throws: anything unknown, malformed or out of range is dropped or clamped
 // and reported in `problems`.
-import { SHARED_PARAMS } from '../engine/settings';
 import { getMethod, isMethodId } from '../engine/methods/declarations';
 import type { ParamValue } from '../engine/params';
-import { MAX_LANES, hideableIds, resolveSpec, type PartialSpec, type RunSpec } from './config';
+import { MAX_LANES, RUN_PARAMS, hideableIds, resolveSpec, type PartialSpec, type RunSpec } from './config';
 
 export interface DecodedHash {
   spec: RunSpec;
@@ -22,7 +21,7 @@ const enc = (s: string) => encodeURIComponent(s).replace(/%2C/gi, ',');
 
 export function encodeHash(spec: RunSpec, hidden: readonly string[] = []): string {
   const parts: string[] = [];
-  for (const p of SHARED_PARAMS) if (p.id in spec.settings) parts.push(`${p.id}=${enc(fmt(spec.settings[p.id]))}`);
+  for (const p of RUN_PARAMS) if (p.id in spec.settings) parts.push(`${p.id}=${enc(fmt(spec.settings[p.id]))}`);
   spec.lanes.forEach((lane, i) => {
     parts.push(`s${i + 1}=${enc(lane.method)}`);
     const order = isMethodId(lane.method) ? getMethod(lane.method).params.map((p) => p.id) : Object.keys(lane.hyper);
@@ -76,7 +75,7 @@ export function decodeHash(hash: string): DecodedHash {
       }
       if (laneKey[2] === undefined) lane(n).method = value;
       else lane(n).hyper[laneKey[2]] = value;
-    } else if (SHARED_PARAMS.some((p) => p.id === key)) {
+    } else if (RUN_PARAMS.some((p) => p.id === key)) {
       settings[key] = value;
     } else {
       problems.push(`Ignored unknown setting '${key.slice(0, 40)}'`);

@@ -1,97 +1,93 @@
-// Milestone-1 page: the engine worker picks a backend, loads the shipped teacher and shows
-// its answers on held-out prompts.
-import { useEffect, useState } from 'react';
-import { EngineClient } from '../worker/client';
-import type { BackendInfo, Event } from '../worker/protocol';
-import { SHARED_PARAMS } from '../engine/settings';
-import { defaults } from '../engine/params';
-
-type TeacherState = Extract<Event, { type: 'teacher' }> | null;
+// The playground: controls on the left, live charts in the middle, the models' insides, the
+// method's card, the teacher and the keep/share panel below, the engine's status at the bottom.
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { Playground } from './controller';
+import { Transport } from './controls/Transport';
+import { Controls } from './controls/Controls';
+import { Charts } from './charts/Charts';
+import { SamplesPanel } from './SamplesPanel';
+import { MethodCard } from './MethodCard';
+import { TeacherPanel } from './TeacherPanel';
+import { KeepPanel } from './KeepPanel';
+import { Notices } from './Notices';
+import { StatusStrip } from './StatusStrip';
+import { LANE_COLORS } from '../state/config';
 
 export function App() {
-  const [backend, setBackend] = useState<BackendInfo | null>(null);
-  const [teacher, setTeacher] = useState<TeacherState>(null);
-  const [fatal, setFatal] = useState<string | null>(null);
-
+  // One controller per mounted App (StrictMode mounts twice in development: each gets its own).
+  const [pg] = useState(() => new Playground());
   useEffect(() => {
-    const client = new EngineClient();
-    const off = client.subscribe((e) => {
-      if (e.type === 'backend') setBackend(e.info);
-      else if (e.type === 'teacher') setTeacher(e);
-      else if (e.type === 'fatal') setFatal(e.message);
-    });
-    client.send({ type: 'reset', spec: { settings: defaults(SHARED_PARAMS), lanes: [{ method: 'kd', hyper: {} }] } });
-    return () => {
-      off();
-      client.terminate();
-    };
-  }, []);
+    void pg.start();
+    return () => pg.dispose();
+  }, [pg]);
+  const s = useSyncExternalStore(pg.subscribe, pg.getSnapshot);
+  const ready = s.lanesReady > 0 && !s.busy;
+  const teacherScore = s.teacher?.status === 'ready' ? s.teacher.score : null;
+  const methods = [...new Set(s.spec.lanes.map((l) => l.method))];
 
   return (
-    <main className="app">
+    <div className="app">
       <header className="topbar">
         <h1>Alembic</h1>
-        <p className="tagline">Knowledge distillation, live in your browser tab.</p>
+        <p className="tagline">A small teacher, a smaller student, trained live in your browser tab. Pick a lesson or a method, press play, watch the student approach the teacher.</p>
       </header>
-      {backend && backend.name !== 'webgpu' && (
+      {s.backend && s.backend.name !== 'webgpu' && (
         <div className="banner" role="alert" data-testid="no-webgpu">
-          WebGPU is not available here, so training runs on <b>{backend.name}</b> (slower). {backend.fallbackReason}
+          WebGPU is not available here, so the engine runs on <b>{s.backend.name}</b>: everything works, only slower. {s.backend.fallbackReason}
         </div>
       )}
-      {fatal && (
-        <div className="banner error" role="alert">
-          {fatal}
+      {s.fatal && (
+        <div className="banner error" role="alert" data-testid="fatal">
+          {s.fatal}
         </div>
       )}
-      <section className="status" aria-label="Engine status">
-        <span>
-          Backend: <b data-testid="backend">{backend ? backend.name : 'starting…'}</b>
-        </span>
-        {backend?.adapter && (
-          <span data-testid="adapter">
-            Adapter: {backend.adapter.description}
-            {backend.adapter.isFallbackAdapter ? ' (software fallback adapter)' : ''}
-          </span>
-        )}
-        {backend?.fallbackReason && <span data-testid="fallback-reason">Fallback: {backend.fallbackReason}</span>}
-      </section>
-      <section className="panel" aria-label="Teacher">
-        <h2>Teacher</h2>
-        {!teacher || teacher.status === 'loading' ? (
-          <p>Loading the teacher…</p>
-        ) : teacher.status === 'missing' ? (
-          <p className="notice" data-testid="teacher-missing">
-            {teacher.message}
-          </p>
-        ) : (
-          <>
-            <p>
-              {teacher.task} teacher, {teacher.params.toLocaleString()} parameters
-              {teacher.score !== null ? `, held-out score ${(teacher.score * 100).toFixed(1)}%` : ''}.
-            </p>
-            <table className="samples" data-testid="teacher-samples">
-              <thead>
-                <tr>
-                  <th>Prompt</th>
-                  <th>Teacher</th>
-                  <th>Reference</th>
-                </tr>
-              </thead>
-              <tbody>
-                {teacher.samples.map((s, i) => (
-                  <tr key={i}>
-                    <td className="mono">{s.prompt || '(empty)'}</td>
-                    <td className="mono" data-testid="teacher-output">
-                      {s.output}
-                    </td>
-                    <td className="mono">{s.reference}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
-        )}
-      </section>
-    </main>
+      {s.halts.map(
+        (h, i) =>
+          h && (
+            <div key={i} className="banner error" role="alert" data-testid="halted">
+              {s.spec.lanes.length > 1 ? `Student ${i + 1}: ` : ''}
+              {h}
+            </div>
+          ),
+      )}
+      <Notices notices={s.notices} onDismiss={pg.dismiss} />
+      <div className="layout">
+        <aside className="sidebar" aria-label="Controls">
+          <div className="sticky">
+            <Transport running={s.running} ready={ready} step={s.step} stepsPerSec={s.stepsPerSec} onPlay={pg.play} onPause={pg.pause} onStep={pg.stepOnce} onReset={pg.reset} />
+            {s.busy && !s.fatal ? (
+              <p className="muted small building">Building the run: loading the teacher and preparing the GPU (slow the first time)…</p>
+            ) : (
+              <p className="muted small building">
+                <kbd>Space</kbd> play/pause · <kbd>→</kbd> one step · <kbd>R</kbd> reset
+              </p>
+            )}
+          </div>
+          <Controls spec={s.spec} hidden={s.hidden} onParam={pg.setParam} onMethod={pg.setMethod} onAddLane={pg.addLane} onRemoveLane={pg.removeLane} onPreset={pg.applyPreset} />
+        </aside>
+        <main className="main">
+          <Charts spec={s.spec} records={s.records} ghosts={s.ghosts} teacherScore={teacherScore} />
+          <div className="below">
+            <SamplesPanel spec={s.spec} inspection={s.inspection} lane={s.inspectLane} onLane={pg.setInspectLane} />
+            <div className="cards">
+              {methods.map((m) => (
+                <MethodCard key={m} method={m} color={methods.length > 1 ? LANE_COLORS[s.spec.lanes.findIndex((l) => l.method === m)] : undefined} />
+              ))}
+            </div>
+            <TeacherPanel teacher={s.teacher} task={String(s.spec.settings.task)} />
+            {!s.hidden.includes('keep') && <KeepPanel pg={pg} spec={s.spec} ghosts={s.ghosts} hidden={s.hidden} ready={ready} />}
+          </div>
+        </main>
+      </div>
+      <StatusStrip
+        backend={s.backend}
+        stepsPerSec={s.stepsPerSec}
+        running={s.running}
+        memory={s.memory}
+        params={s.studentParams}
+        teacherParams={s.teacher?.status === 'ready' ? s.teacher.params : null}
+        lastSaved={s.lastSaved}
+      />
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 // The page's side of the worker: typed send, and events delivered to listeners. Metric
 // records and status updates are coalesced so React sees them at most once per animation frame.
-import { transferables, type Command, type Event } from './protocol';
+import { transferables, type Command, type Event, type WeightFiles } from './protocol';
 
 type Listener = (e: Event) => void;
 
@@ -21,6 +21,28 @@ export class EngineClient {
     this.worker.postMessage(cmd, transferables(cmd));
   }
 
+  private nextRequest = 1;
+  private readonly pending = new Map<number, { resolve: (e: Event) => void; reject: (err: Error) => void }>();
+
+  /** Download a student's weights from the worker. */
+  saveWeights(lane: number): Promise<WeightFiles> {
+    return this.request({ type: 'saveWeights', lane, requestId: this.nextRequest++ }).then((e) => (e as Extract<Event, { type: 'weights' }>).files);
+  }
+
+  /** Replace a student's weights; rejects with a readable message (and nothing changes) if they do not fit. */
+  loadWeights(lane: number, files: WeightFiles, step?: number): Promise<number> {
+    // Transfer a copy: the caller may keep (and persist) its own buffer.
+    const copy = { modelJson: files.modelJson, weights: files.weights.slice(0) };
+    return this.request({ type: 'loadWeights', lane, files: copy, step, requestId: this.nextRequest++ }).then((e) => (e as Extract<Event, { type: 'weightsLoaded' }>).step);
+  }
+
+  private request(cmd: Extract<Command, { requestId: number }>): Promise<Event> {
+    return new Promise((resolve, reject) => {
+      this.pending.set(cmd.requestId, { resolve, reject });
+      this.send(cmd);
+    });
+  }
+
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -28,10 +50,21 @@ export class EngineClient {
 
   terminate(): void {
     if (this.frame !== null) cancelAnimationFrame(this.frame);
+    for (const p of this.pending.values()) p.reject(new Error('The engine stopped'));
+    this.pending.clear();
     this.worker.terminate();
   }
 
   private receive(e: Event) {
+    if ((e.type === 'weights' || e.type === 'weightsLoaded' || e.type === 'error') && e.requestId !== undefined) {
+      const waiting = this.pending.get(e.requestId);
+      if (waiting) {
+        this.pending.delete(e.requestId);
+        if (e.type === 'error') waiting.reject(new Error(e.message));
+        else waiting.resolve(e);
+        return;
+      }
+    }
     if (e.type === 'records') {
       this.pendingRecords.push(...e.records);
       this.schedule();

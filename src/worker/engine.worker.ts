@@ -1,37 +1,47 @@
 /// <reference types="vite/client" />
-// The engine's home: a dedicated Web Worker. It picks the backend, loads the teacher and
-// (later) trains students, talking to the page only through the typed protocol.
-import * as tf from '@tensorflow/tfjs';
+// The engine's home: a dedicated Web Worker. It picks the backend, loads the teacher and trains
+// the students, talking to the page only through the typed protocol in ./protocol.
 import { chooseBackend } from '../engine/backend';
-import { commandProblem, type Command, type Event } from './protocol';
-import { loadTeacher, metaScore, showcase } from './teacher';
+import { commandProblem, transferables, type Command, type Event } from './protocol';
+import { Session } from './session';
 
-const post = (e: Event) => (self as unknown as Worker).postMessage(e);
+const post = (e: Event) => (self as unknown as Worker).postMessage(e, transferables(e));
 
-let teacherTask: string | null = null;
-
-async function onReset(spec: Extract<Command, { type: 'reset' }>['spec']) {
-  const task = String(spec.settings.task ?? 'addition');
-  if (task === teacherTask) return;
-  teacherTask = task;
-  post({ type: 'teacher', task, status: 'loading' });
-  const loaded = await loadTeacher(task);
-  if (!loaded.ok) {
-    post({ type: 'teacher', task, status: 'missing', message: loaded.message });
-    return;
-  }
-  const samples = await showcase(loaded.model, task, Number(spec.settings.seed ?? 1));
-  post({ type: 'teacher', task, status: 'ready', params: loaded.model.parameterCount(), score: metaScore(loaded.meta), samples });
-  loaded.model.dispose();
-}
+let session: Session | null = null;
 
 const ready = (async () => {
   const report = await chooseBackend(['webgpu', 'webgl', 'cpu']);
   post({ type: 'backend', info: { name: report.name, adapter: report.adapter, fallbackReason: report.fallbackReason } });
-  void tf.memory();
-})().catch((e) => post({ type: 'fatal', message: (e as Error).message }));
+  session = new Session(post, report.name);
+})().catch((e) => post({ type: 'fatal', message: `No TensorFlow.js backend could start: ${(e as Error).message}` }));
 
-// Commands run one at a time, in order.
+async function handle(cmd: Command, s: Session): Promise<void> {
+  switch (cmd.type) {
+    case 'reset':
+      return s.reset(cmd.spec, cmd.restore);
+    case 'start':
+      return s.start();
+    case 'pause':
+      return s.pause();
+    case 'step':
+      return s.stepN(cmd.count);
+    case 'setParam':
+      return s.setParam(cmd.lane, cmd.id, cmd.value);
+    case 'inspect':
+      return s.inspect(cmd.lane);
+    case 'saveWeights': {
+      const files = await s.saveWeights(cmd.lane);
+      return post({ type: 'weights', lane: cmd.lane, requestId: cmd.requestId, files });
+    }
+    case 'loadWeights': {
+      const step = s.loadWeights(cmd.lane, cmd.files, cmd.step);
+      return post({ type: 'weightsLoaded', lane: cmd.lane, requestId: cmd.requestId, step });
+    }
+  }
+}
+
+// Commands run one at a time, in arrival order; play's loop runs beside them and is stopped
+// by any command that needs the run to stand still (reset, step, pause).
 let queue: Promise<void> = ready;
 self.onmessage = (ev: MessageEvent<unknown>) => {
   const problem = commandProblem(ev.data);
@@ -41,10 +51,12 @@ self.onmessage = (ev: MessageEvent<unknown>) => {
   }
   const cmd = ev.data as Command;
   queue = queue.then(async () => {
+    if (!session) return;
     try {
-      if (cmd.type === 'reset') await onReset(cmd.spec);
+      await handle(cmd, session);
     } catch (e) {
-      post({ type: 'error', context: cmd.type, message: (e as Error).message });
+      const requestId = 'requestId' in cmd ? cmd.requestId : undefined;
+      post({ type: 'error', context: cmd.type, message: (e as Error).message, requestId });
     }
   });
 };

@@ -30,20 +30,29 @@ export interface WeightFiles {
   weights: ArrayBuffer;
 }
 
+/** A saved run's students: weights per lane (null: start that one fresh) and the step reached. */
+export interface RestoreData {
+  step: number;
+  weights: Array<WeightFiles | null>;
+}
+
 // ---- page → worker ----
 export type Command =
-  /** Build (or rebuild) the run: teacher for the task, a fresh student per lane, step 0. */
-  | { type: 'reset'; spec: RunSpec }
+  /**
+   * Build (or rebuild) the run: teacher for the task, a fresh student per lane, step 0 and a
+   * first evaluation. With `restore`, the students get saved weights and the step counter
+   * instead (no evaluation: the page still has the saved history).
+   */
+  | { type: 'reset'; spec: RunSpec; restore?: RestoreData }
   | { type: 'start' }
   | { type: 'pause' }
   /** Train `count` steps (each lane once per step), then stay paused. */
   | { type: 'step'; count: number }
   /** A live hyperparameter change; `lane` null means shared settings. */
   | { type: 'setParam'; lane: number | null; id: string; value: ParamValue }
-  /** Ask for teacher and student continuations on the fixed held-out prompts. */
+  /** Ask for teacher and student continuations on the fixed held-out prompts, with both
+   *  next-token distributions at every student position (small: 6 prompts × T × V). */
   | { type: 'inspect'; lane: number }
-  /** Ask for both next-token distributions at one position of one inspected sample. */
-  | { type: 'distribution'; lane: number; sample: number; position: number }
   | { type: 'saveWeights'; lane: number; requestId: number }
   /** Replace a student's weights; `step` restores a persisted run's step counter. */
   | { type: 'loadWeights'; lane: number; files: WeightFiles; step?: number; requestId: number };
@@ -66,8 +75,11 @@ export interface InspectToken {
   /** The token id and its printable label. */
   id: number;
   label: string;
-  /** Divergence between teacher and student next-token distributions predicting this token. */
+  /** Total variation between teacher and student next-token distributions predicting this token. */
   divergence: number;
+  /** Both next-token distributions over the vocabulary at that position (index = token id). */
+  teacherDist: number[];
+  studentDist: number[];
 }
 
 export interface InspectSample {
@@ -83,24 +95,30 @@ export type Event =
   | { type: 'teacher'; task: string; status: 'loading' }
   | { type: 'teacher'; task: string; status: 'missing'; message: string }
   | { type: 'teacher'; task: string; status: 'ready'; params: number; score: number | null; samples: TeacherSample[] }
-  /** The run was rebuilt; `problems` lists settings the engine had to change. */
-  | { type: 'ready'; lanes: number; problems: string[]; studentParams: number[] }
+  /**
+   * The run was rebuilt; `problems` lists settings the engine had to change. `restoredStep` is
+   * set when saved weights were loaded (a failed restore reports an error and starts fresh).
+   */
+  | { type: 'ready'; lanes: number; problems: string[]; studentParams: number[]; restoredStep?: number }
   | { type: 'records'; records: Array<{ lane: number; record: MetricRecord }> }
   | { type: 'status'; running: boolean; step: number; stepsPerSec: number; memory: MemoryInfo }
   /** A lane stopped (NaN or Inf); the run is paused and keeps its last good state. */
   | { type: 'halted'; lane: number; step: number; reason: string }
   | { type: 'inspection'; lane: number; step: number; samples: InspectSample[] }
-  | { type: 'distribution'; lane: number; sample: number; position: number; labels: string[]; teacher: number[]; student: number[] }
   | { type: 'weights'; lane: number; requestId: number; files: WeightFiles }
   | { type: 'weightsLoaded'; lane: number; requestId: number; step: number }
   | { type: 'error'; context: string; message: string; requestId?: number };
 
-const COMMAND_TYPES = new Set(['reset', 'start', 'pause', 'step', 'setParam', 'inspect', 'distribution', 'saveWeights', 'loadWeights']);
+const COMMAND_TYPES = new Set(['reset', 'start', 'pause', 'step', 'setParam', 'inspect', 'saveWeights', 'loadWeights']);
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 const isParamValue = (v: unknown) => (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string' || typeof v === 'boolean';
 const isLane = (v: unknown) => isInt(v, 0, MAX_LANES - 1);
+
+function isWeightFiles(v: unknown): v is WeightFiles {
+  return isObj(v) && typeof v.modelJson === 'string' && v.weights instanceof ArrayBuffer;
+}
 
 function isParamValues(v: unknown): v is ParamValues {
   return isObj(v) && Object.values(v).every(isParamValue);
@@ -125,8 +143,15 @@ export function commandProblem(msg: unknown): string | null {
   if (!isObj(msg) || typeof msg.type !== 'string') return 'message is not an object with a type';
   if (!COMMAND_TYPES.has(msg.type)) return `unknown command '${msg.type}'`;
   switch (msg.type) {
-    case 'reset':
-      return isRunSpec(msg.spec) ? null : 'reset needs a spec with settings and 1–4 lanes';
+    case 'reset': {
+      if (!isRunSpec(msg.spec)) return 'reset needs a spec with settings and 1–4 lanes';
+      if (msg.restore === undefined) return null;
+      const r = msg.restore;
+      if (!isObj(r) || !isInt(r.step, 0, 1e9) || !Array.isArray(r.weights) || r.weights.length !== msg.spec.lanes.length) {
+        return 'reset.restore needs a step and one weights entry (or null) per lane';
+      }
+      return r.weights.every((w) => w === null || isWeightFiles(w)) ? null : 'reset.restore weights must be model.json text and an ArrayBuffer';
+    }
     case 'step':
       return isInt(msg.count, 1, 100000) ? null : 'step needs a count from 1 to 100000';
     case 'setParam':
@@ -135,14 +160,11 @@ export function commandProblem(msg: unknown): string | null {
       return isParamValue(msg.value) ? null : 'setParam needs a finite number, string or boolean value';
     case 'inspect':
       return isLane(msg.lane) ? null : 'inspect needs a lane (0–3)';
-    case 'distribution':
-      return isLane(msg.lane) && isInt(msg.sample, 0, 1000) && isInt(msg.position, 0, 1000) ? null : 'distribution needs lane, sample and position';
     case 'saveWeights':
       return isLane(msg.lane) && typeof msg.requestId === 'number' ? null : 'saveWeights needs a lane and a requestId';
     case 'loadWeights': {
       if (!isLane(msg.lane) || typeof msg.requestId !== 'number') return 'loadWeights needs a lane and a requestId';
-      const f = msg.files;
-      if (!isObj(f) || typeof f.modelJson !== 'string' || !(f.weights instanceof ArrayBuffer)) return 'loadWeights needs model.json text and an ArrayBuffer of weights';
+      if (!isWeightFiles(msg.files)) return 'loadWeights needs model.json text and an ArrayBuffer of weights';
       if (msg.step !== undefined && !isInt(msg.step, 0, 1e9)) return 'loadWeights step must be a non-negative integer';
       return null;
     }
@@ -158,5 +180,6 @@ export function isCommand(msg: unknown): msg is Command {
 /** Objects whose buffers should be transferred rather than copied with a message. */
 export function transferables(msg: Command | Event): Transferable[] {
   if (msg.type === 'loadWeights' || msg.type === 'weights') return [msg.files.weights];
+  if (msg.type === 'reset' && msg.restore) return msg.restore.weights.flatMap((w) => (w ? [w.weights] : []));
   return [];
 }

@@ -8,7 +8,8 @@ import { getTask } from '../engine/tasks';
 import { VOCAB_SIZE } from '../engine/tasks/vocab';
 import type { TeacherSample } from './protocol';
 
-export const SHOWCASE_PROMPTS = 6;
+// Eight, like the smallest evaluation batch, so both share compiled GPU programs.
+export const SHOWCASE_PROMPTS = 8;
 
 export function teacherUrl(task: string): string {
   // The page's base URL ('/' unless configured); resolved against the worker's own location.

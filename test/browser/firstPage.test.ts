@@ -46,11 +46,11 @@ describe('first page', () => {
     expect(log.errors).toEqual([]);
   });
 
-  test('without a WebGPU adapter shows a banner and falls back to another backend', async () => {
+  test('without a WebGPU adapter shows a banner, falls back to another backend, and still trains', async () => {
     const browser = await launch({ webgpu: false });
     browsers.push(browser);
     const { page, log } = await newPage(browser);
-    await page.goto(server.url);
+    await page.goto(`${server.url}#batchSize=4&evalEvery=1&studentWidth=8&studentHeads=1&s1=sft`);
     const banner = page.getByTestId('no-webgpu');
     await banner.waitFor({ timeout: 60_000 });
     expect(await banner.textContent()).toMatch(/WebGPU is not available/);
@@ -58,6 +58,12 @@ describe('first page', () => {
     expect(['webgl', 'cpu']).toContain(name);
     expect(await page.getByTestId('fallback-reason').textContent()).toMatch(/adapter/i);
     await page.getByTestId('teacher-output').first().waitFor({ timeout: 90_000 });
+    await page.getByTestId('step').and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
+    const scorePoints = () => page.getByTestId('chart-score').getAttribute('data-points').then(Number);
+    expect(await scorePoints()).toBe(1); // the untrained student at step 0
+    await page.getByTestId('step').click();
+    await expect.poll(() => page.getByTestId('step-count').textContent(), { timeout: 240_000 }).toBe('1');
+    await expect.poll(scorePoints, { timeout: 60_000 }).toBe(2);
     expect(log.errors).toEqual([]);
   });
 });

@@ -1,0 +1,119 @@
+// Looking inside: on fixed held-out prompts, the teacher's continuation beside the student's,
+// each student token shaded by the total variation between the two next-token distributions
+// that produced it. Clicking (or focusing) a token shows both distributions as bars.
+import { memo, useState } from 'react';
+import type { InspectSample, InspectToken, RunSpec } from '../worker/protocol';
+import { LANE_COLORS, laneLabel } from '../state/config';
+import { VOCAB } from '../engine/tasks/vocab';
+import { tokenLabel } from '../engine/tasks/vocab';
+
+/** White (agree) → red (disagree) for a divergence in [0, 1]. */
+function shade(d: number): string {
+  const t = Math.max(0, Math.min(1, d));
+  return `rgba(214, 40, 40, ${(0.08 + 0.72 * t).toFixed(3)})`;
+}
+
+const TOP = 8;
+
+function Bars({ token }: { token: InspectToken }) {
+  const ids = VOCAB.map((_, i) => i)
+    .sort((a, b) => Math.max(token.teacherDist[b], token.studentDist[b]) - Math.max(token.teacherDist[a], token.studentDist[a]))
+    .slice(0, TOP);
+  return (
+    <div className="dist" data-testid="distribution" role="table" aria-label={`Next-token distributions before '${token.label}'`}>
+      <div className="dist-legend">
+        <span className="sw teacher" /> teacher p <span className="sw student" /> student q · TVD {token.divergence.toFixed(3)}
+      </div>
+      {ids.map((id) => (
+        <div className="dist-row" role="row" key={id}>
+          <span className={`dist-token mono ${id === token.id ? 'chosen' : ''}`} role="rowheader">
+            {tokenLabel(id)}
+          </span>
+          <span className="dist-bars" role="cell">
+            <span className="bar teacher" style={{ width: `${token.teacherDist[id] * 100}%` }} title={`teacher ${(token.teacherDist[id] * 100).toFixed(1)}%`} />
+            <span className="bar student" style={{ width: `${token.studentDist[id] * 100}%` }} title={`student ${(token.studentDist[id] * 100).toFixed(1)}%`} />
+          </span>
+          <span className="dist-num mono" role="cell">
+            {(token.teacherDist[id] * 100).toFixed(0)}% / {(token.studentDist[id] * 100).toFixed(0)}%
+          </span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export const SamplesPanel = memo(function SamplesPanel({
+  spec,
+  inspection,
+  lane,
+  onLane,
+}: {
+  spec: RunSpec;
+  inspection: { lane: number; step: number; samples: InspectSample[] } | null;
+  lane: number;
+  onLane: (lane: number) => void;
+}) {
+  const [picked, setPicked] = useState<{ sample: number; pos: number } | null>(null);
+  const samples = inspection && inspection.lane === lane ? inspection.samples : null;
+  const token = samples && picked ? samples[picked.sample]?.student[picked.pos] : undefined;
+  return (
+    <section className="panel samples-panel" aria-label="Samples" data-testid="samples">
+      <div className="panel-head">
+        <h2>Inside the models</h2>
+        {spec.lanes.length > 1 && (
+          <span className="lane-tabs" role="tablist" aria-label="Which student">
+            {spec.lanes.map((_, i) => (
+              <button key={i} role="tab" aria-selected={i === lane} className={i === lane ? 'active' : ''} style={{ borderColor: LANE_COLORS[i] }} onClick={() => onLane(i)}>
+                {laneLabel(spec, i)}
+              </button>
+            ))}
+          </span>
+        )}
+        {inspection && <span className="muted">at step {inspection.step}</span>}
+      </div>
+      <p className="muted small">
+        Held-out prompts the students never train on. Student tokens are shaded by how much the two next-token distributions disagree there (total variation, white = agree, red = disagree). Click a token to compare the distributions.
+      </p>
+      {!samples ? (
+        <p className="muted">Samples appear once the student is built.</p>
+      ) : (
+        <div className="samples-grid">
+          <table className="samples">
+            <thead>
+              <tr>
+                <th scope="col">Prompt</th>
+                <th scope="col">Teacher</th>
+                <th scope="col" style={{ color: LANE_COLORS[lane] }}>
+                  Student
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {samples.map((s, si) => (
+                <tr key={si}>
+                  <td className="mono">{s.prompt || <span className="muted">(free text)</span>}</td>
+                  <td className="mono">{s.teacher}</td>
+                  <td className="mono student-tokens" data-testid="student-output">
+                    {s.student.map((t, pi) => (
+                      <button
+                        key={pi}
+                        className={`tok ${picked?.sample === si && picked.pos === pi ? 'picked' : ''}`}
+                        style={{ background: shade(t.divergence) }}
+                        title={`TVD ${t.divergence.toFixed(3)}`}
+                        aria-label={`token ${t.label}, divergence ${t.divergence.toFixed(2)}`}
+                        onClick={() => setPicked({ sample: si, pos: pi })}
+                      >
+                        {t.label}
+                      </button>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="dist-box">{token ? <Bars token={token} /> : <p className="muted small">Click a student token to see both next-token distributions at that position.</p>}</div>
+        </div>
+      )}
+    </section>
+  );
+});

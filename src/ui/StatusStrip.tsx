@@ -1,0 +1,54 @@
+// What the engine runs on and what it costs: backend, adapter, why it fell back, speed, tensors
+// and GPU memory, as the worker reports them.
+import { memo } from 'react';
+import type { BackendInfo, MemoryInfo } from '../worker/protocol';
+import { formatRate } from './format';
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+export const StatusStrip = memo(function StatusStrip({
+  backend,
+  stepsPerSec,
+  running,
+  memory,
+  params,
+  teacherParams,
+  lastSaved,
+}: {
+  backend: BackendInfo | null;
+  stepsPerSec: number;
+  running: boolean;
+  memory: MemoryInfo | null;
+  params: number[];
+  teacherParams: number | null;
+  lastSaved: number | null;
+}) {
+  return (
+    <footer className="status" aria-label="Engine status" data-testid="status" data-saved={lastSaved ?? 0}>
+      <span>
+        Backend <b data-testid="backend">{backend ? backend.name : 'starting…'}</b>
+      </span>
+      {backend?.adapter && (
+        <span data-testid="adapter" title={`${backend.adapter.vendor} ${backend.adapter.architecture}`}>
+          Adapter {backend.adapter.description}
+          {backend.adapter.isFallbackAdapter ? ' (software fallback adapter: CPU speed, not GPU speed)' : ''}
+        </span>
+      )}
+      {backend?.fallbackReason && <span data-testid="fallback-reason">Fallback: {backend.fallbackReason}</span>}
+      <span data-testid="steps-per-sec">{running ? formatRate(stepsPerSec) : 'paused'}</span>
+      {memory && (
+        <span data-testid="memory">
+          {memory.numTensors} tensors · {mb(memory.numBytes)}
+          {memory.numBytesInGPU !== null ? ` · GPU ${mb(memory.numBytesInGPU)}` : ''}
+          {memory.numBytesInGPUAllocated !== null ? ` (${mb(memory.numBytesInGPUAllocated)} allocated)` : ''}
+        </span>
+      )}
+      {params.length > 0 && teacherParams && (
+        <span title="Student parameters and their share of the teacher's">
+          student {params.map((p) => `${(p / 1000).toFixed(1)}k`).join(' / ')} params = {params.map((p) => `${((100 * p) / teacherParams).toFixed(1)}%`).join(' / ')} of the teacher’s {(teacherParams / 1000).toFixed(0)}k
+        </span>
+      )}
+      {lastSaved && <span>saved in this browser {new Date(lastSaved).toLocaleTimeString()}</span>}
+    </footer>
+  );
+});

@@ -1,0 +1,132 @@
+// The four live charts, each series coloured by student (the same colour everywhere) and
+// styled by metric; earlier runs are drawn as faint grey ghosts.
+import { memo, useMemo, useState } from 'react';
+import type { MetricKey, MetricRecord } from '../../engine/metrics/record';
+import { getMethod, isMethodId } from '../../engine/methods/declarations';
+import type { RunSpec } from '../../worker/protocol';
+import type { Ghost } from '../../state/runs';
+import { LANE_COLORS, laneLabel } from '../../state/config';
+import { MetricChart } from './MetricChart';
+import { metricPoints, series, type SeriesDef } from './series';
+
+const GHOST_COLOR = '#8c8f96';
+
+interface KeyStyle {
+  key: MetricKey;
+  label: string;
+  dash?: string;
+}
+
+const MM_KEYS: KeyStyle[] = [
+  { key: 'mmOnCritic', label: 'on-policy, critic' },
+  { key: 'mmOffCritic', label: 'off-policy, critic', dash: '10 3 2 3' },
+  { key: 'mmOnExact', label: 'on-policy, exact', dash: '6 4' },
+  { key: 'mmOffExact', label: 'off-policy, exact', dash: '2 3' },
+];
+
+const MM_EXACT_KEYS = MM_KEYS.filter((k) => k.key.endsWith('Exact'));
+
+const DIV_KEYS: Array<KeyStyle & { help: string }> = [
+  { key: 'fklTeacher', label: 'forward KL, teacher samples', help: 'KL(p‖q) on the teacher’s continuations' },
+  { key: 'rklStudent', label: 'reverse KL, student samples', dash: '6 4', help: 'KL(q‖p) on the student’s own continuations' },
+  { key: 'tvdStudent', label: 'TVD, student samples', dash: '2 3', help: 'Total variation on the student’s continuations' },
+  { key: 'tvdTeacher', label: 'TVD, teacher samples', dash: '10 3 2 3', help: 'Total variation on the teacher’s continuations' },
+];
+
+function build(spec: RunSpec, records: MetricRecord[][], ghosts: Ghost[], keys: KeyStyle[], log: boolean, lanes?: (lane: number) => boolean): SeriesDef[] {
+  const out: SeriesDef[] = [];
+  for (const g of ghosts) {
+    g.records.forEach((recs, lane) => {
+      for (const k of keys) {
+        const pts = metricPoints(recs, k.key, log);
+        if (pts.length) out.push(series({ id: `g${g.id}_${lane}_${k.key}`, label: `${g.label} ${k.label}`, color: GHOST_COLOR, dash: k.dash, ghost: true, lane }, pts));
+      }
+    });
+  }
+  const several = spec.lanes.length > 1;
+  records.forEach((recs, lane) => {
+    if (lanes && !lanes(lane)) return;
+    const name = laneLabel(spec, lane);
+    for (const k of keys) {
+      const pts = metricPoints(recs, k.key, log);
+      out.push(series({ id: `s${lane}_${k.key}`, label: keys.length > 1 ? (several ? `${name}: ${k.label}` : k.label) : name, color: LANE_COLORS[lane], dash: k.dash, lane }, pts));
+    }
+  });
+  return out;
+}
+
+const hasCritic = (method: string) => isMethodId(method) && getMethod(method).has.criticLoss;
+const hasEstimates = (method: string) => isMethodId(method) && getMethod(method).has.criticEstimates;
+
+export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore }: { spec: RunSpec; records: MetricRecord[][]; ghosts: Ghost[]; teacherScore: number | null }) {
+  const [log, setLog] = useState<Record<string, boolean>>({ mm: false, critic: false, divergence: true, score: false });
+  const [divKeys, setDivKeys] = useState<MetricKey[]>(['fklTeacher', 'rklStudent']);
+  const setLogFor = (id: string) => (v: boolean) => setLog((l) => ({ ...l, [id]: v }));
+
+  // Critic estimates exist only for AMMD; the exact best-critic values for every method.
+  const mmKeys = spec.lanes.some((l) => hasEstimates(l.method)) ? MM_KEYS : MM_EXACT_KEYS;
+  const mm = useMemo(() => build(spec, records, ghosts, mmKeys, log.mm), [spec, records, ghosts, mmKeys, log.mm]);
+  const criticLanes = spec.lanes.map((l) => hasCritic(l.method));
+  const critic = useMemo(() => build(spec, records, ghosts, [{ key: 'criticLoss', label: 'critic loss' }], log.critic, (lane) => criticLanes[lane]), [spec, records, ghosts, log.critic, criticLanes.join()]);
+  const divergence = useMemo(() => build(spec, records, ghosts, DIV_KEYS.filter((k) => divKeys.includes(k.key)), log.divergence), [spec, records, ghosts, divKeys, log.divergence]);
+  const score = useMemo(() => build(spec, records, ghosts, [{ key: 'score', label: 'score' }], log.score), [spec, records, ghosts, log.score]);
+
+  const noCritic = criticLanes.some(Boolean)
+    ? null
+    : `${[...new Set(spec.lanes.map((l) => (isMethodId(l.method) ? getMethod(l.method).label : l.method)))].join(' and ')} train${spec.lanes.length > 1 ? '' : 's'} no critic. Only AMMD (its Q-critics) and X-KD (its reward head) have one: pick either to see its loss here.`;
+  const scoreName = String(spec.settings.task) === 'grammar' ? 'grammatical rate of samples' : 'greedy exact match';
+
+  return (
+    <section className="charts" aria-label="Live charts">
+      <MetricChart
+        testId="chart-mm"
+        title="Moment-matching distance"
+        description="How far the student’s moments are from the teacher’s: the critics’ estimates (AMMD) against the exact best-critic value, on the student’s (on-policy) and the teacher’s (off-policy) continuations."
+        series={mm}
+        log={log.mm}
+        onLogChange={setLogFor('mm')}
+      />
+      <MetricChart
+        testId="chart-critic"
+        title="Critic loss"
+        description="The loss of AMMD’s Q-critics or X-KD’s reward head at its last update."
+        series={critic}
+        log={log.critic}
+        onLogChange={setLogFor('critic')}
+        emptyMessage={noCritic}
+      />
+      <MetricChart
+        testId="chart-divergence"
+        title="Divergence from the teacher"
+        description="Per-token divergences between teacher and student next-token distributions on held-out prompts."
+        series={divergence}
+        log={log.divergence}
+        onLogChange={setLogFor('divergence')}
+      >
+        <span className="div-keys" role="group" aria-label="Divergences to draw">
+          {DIV_KEYS.map((k) => (
+            <label key={k.key} title={k.help}>
+              <input
+                type="checkbox"
+                data-testid={`divergence-${k.key}`}
+                checked={divKeys.includes(k.key)}
+                onChange={(e) => setDivKeys((keys) => (e.target.checked ? [...keys, k.key] : keys.filter((x) => x !== k.key)))}
+              />
+              {k.key}
+            </label>
+          ))}
+        </span>
+      </MetricChart>
+      <MetricChart
+        testId="chart-score"
+        title={`Task score (${scoreName})`}
+        description="The student’s score on held-out prompts; the dashed line is the teacher’s score on the same prompts."
+        series={score}
+        reference={teacherScore !== null ? { y: teacherScore, label: `teacher ${(teacherScore * 100).toFixed(0)}%` } : null}
+        log={log.score}
+        onLogChange={setLogFor('score')}
+        yDomain={[0, 1]}
+      />
+    </section>
+  );
+});

@@ -1,0 +1,457 @@
+// The page's state and every action on it, outside React: the experiment (synced to the URL
+// hash), what the worker reports, ghosts, notices and persistence. React components read
+// snapshots through useSyncExternalStore; metric records arrive at most once per frame.
+import type { MetricRecord } from '../engine/metrics/record';
+import { getMethod } from '../engine/methods/declarations';
+import { defaults, type ParamValue } from '../engine/params';
+import { EngineClient } from '../worker/client';
+import type { BackendInfo, Event, InspectSample, MemoryInfo, RunSpec, WeightFiles } from '../worker/protocol';
+import { MAX_LANES, defaultLane, laneLabel, laneParam, resolveSpec, specsEqual } from '../state/config';
+import { decodeHash, encodeHash } from '../state/url';
+import { getPreset } from '../state/presets';
+import { CURRENT, loadRun, saveRun, type Ghost, type SavedRun } from '../state/runs';
+import { metricsCsv, metricsJson } from '../state/exportMetrics';
+
+export interface Notice {
+  id: number;
+  kind: 'info' | 'warn' | 'error';
+  text: string;
+  /** Several lines, e.g. every value a link had to change. */
+  details?: string[];
+}
+
+export type TeacherInfo = Extract<Event, { type: 'teacher' }>;
+
+export interface PlaygroundState {
+  backend: BackendInfo | null;
+  fatal: string | null;
+  teacher: TeacherInfo | null;
+  spec: RunSpec;
+  hidden: string[];
+  notices: Notice[];
+  /** Students the worker built for the current spec (0 while building or without a teacher). */
+  lanesReady: number;
+  studentParams: number[];
+  busy: boolean;
+  running: boolean;
+  step: number;
+  stepsPerSec: number;
+  memory: MemoryInfo | null;
+  records: MetricRecord[][];
+  halts: Array<string | null>;
+  inspection: { lane: number; step: number; samples: InspectSample[] } | null;
+  inspectLane: number;
+  ghosts: Ghost[];
+  lastSaved: number | null;
+}
+
+const MAX_GHOSTS = 3;
+const SAVE_EVERY_MS = 5000;
+const INSPECT_EVERY_MS = 2000;
+const RESTART_DEBOUNCE_MS = 350;
+
+export class Playground {
+  private state: PlaygroundState;
+  private readonly listeners = new Set<() => void>();
+  private client: EngineClient | null = null;
+  private noticeId = 1;
+  private ghostId = 1;
+  private restartTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastWrittenHash = '';
+  private lastInspect = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private saving = false;
+  private disposed = false;
+
+  constructor() {
+    const decoded = decodeHash(typeof location === 'undefined' ? '' : location.hash);
+    this.state = {
+      backend: null,
+      fatal: null,
+      teacher: null,
+      spec: decoded.spec,
+      hidden: decoded.hidden,
+      notices: [],
+      lanesReady: 0,
+      studentParams: [],
+      busy: true,
+      running: false,
+      step: 0,
+      stepsPerSec: 0,
+      memory: null,
+      records: decoded.spec.lanes.map(() => []),
+      halts: decoded.spec.lanes.map(() => null),
+      inspection: null,
+      inspectLane: 0,
+      ghosts: [],
+      lastSaved: null,
+    };
+    if (decoded.problems.length) this.notify('warn', 'This link had settings that could not be used as given; they were adjusted:', decoded.problems);
+    this.hashDecoded = decoded;
+  }
+
+  private hashDecoded: ReturnType<typeof decodeHash>;
+
+  // ---- store plumbing ----
+  subscribe = (fn: () => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+  getSnapshot = () => this.state;
+
+  private set(patch: Partial<PlaygroundState>) {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn();
+  }
+
+  // ---- lifecycle ----
+  async start(): Promise<void> {
+    this.client = new EngineClient();
+    this.client.subscribe((e) => this.onEvent(e));
+    addEventListener('hashchange', this.onHashChange);
+    addEventListener('pagehide', this.onPageHide);
+    const saved = await loadRun(CURRENT);
+    if (this.disposed) return;
+    const decoded = this.hashDecoded;
+    if (saved && saved.records.some((r) => r.length > 1) && (decoded.empty || specsEqual(saved.spec, decoded.spec))) {
+      this.restore(saved);
+    } else {
+      this.writeHash();
+      this.client.send({ type: 'reset', spec: this.state.spec });
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    removeEventListener('hashchange', this.onHashChange);
+    removeEventListener('pagehide', this.onPageHide);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.client?.terminate();
+    this.client = null;
+  }
+
+  /** Rebuild a saved run: its history is drawn at once, the worker loads the students' weights. */
+  private restore(saved: SavedRun): void {
+    this.ghostId = Math.max(0, ...(saved.ghosts ?? []).map((g) => g.id)) + 1;
+    this.restoring = saved;
+    this.set({
+      spec: saved.spec,
+      ghosts: saved.ghosts ?? [],
+      records: saved.records,
+      halts: saved.spec.lanes.map(() => null),
+      step: saved.step,
+      lastSaved: saved.savedAt,
+    });
+    this.writeHash();
+    this.client!.send({ type: 'reset', spec: saved.spec, restore: { step: saved.step, weights: saved.weights } });
+  }
+  private restoring: SavedRun | null = null;
+
+  // ---- events from the worker ----
+  private onEvent(e: Event): void {
+    switch (e.type) {
+      case 'backend':
+        return this.set({ backend: e.info });
+      case 'fatal':
+        return this.set({ fatal: e.message, busy: false });
+      case 'teacher':
+        return this.set({ teacher: e });
+      case 'ready':
+        if (e.problems.length) this.notify('warn', 'The engine adjusted some settings:', e.problems);
+        if (this.restoring && e.restoredStep !== undefined) {
+          this.notify('info', `Restored your run from ${new Date(this.restoring.savedAt).toLocaleString()} at step ${e.restoredStep}. Reset starts it again from step 0.`);
+        }
+        this.restoring = null;
+        this.set({ lanesReady: e.lanes, studentParams: e.studentParams, busy: false });
+        if (e.lanes) this.requestInspect(true);
+        return;
+      case 'records': {
+        const records = this.state.records.map((r) => r.slice());
+        for (const { lane, record } of e.records) {
+          if (!records[lane]) continue;
+          const arr = records[lane];
+          // A step-0 record after a reset replaces the history; otherwise append in order.
+          if (arr.length && record.step <= arr[arr.length - 1].step) arr.splice(arr.findIndex((r) => r.step >= record.step));
+          arr.push(record);
+        }
+        this.set({ records });
+        this.requestInspect(false);
+        this.scheduleSave(SAVE_EVERY_MS);
+        return;
+      }
+      case 'status':
+        // While a saved run is being rebuilt the worker still counts from 0: keep the saved step.
+        this.set({ running: e.running, step: this.restoring ? this.state.step : e.step, stepsPerSec: e.stepsPerSec, memory: e.memory });
+        return;
+      case 'halted': {
+        const halts = this.state.halts.slice();
+        halts[e.lane] = e.reason;
+        this.set({ halts });
+        this.scheduleSave(0);
+        return;
+      }
+      case 'inspection':
+        return this.set({ inspection: { lane: e.lane, step: e.step, samples: e.samples } });
+      case 'error':
+        this.notify('error', `${e.context}: ${e.message}`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ---- transport ----
+  play = () => {
+    if (!this.state.lanesReady) return;
+    this.client?.send({ type: 'start' });
+    this.set({ running: true });
+  };
+  pause = () => {
+    this.client?.send({ type: 'pause' });
+    this.set({ running: false });
+    this.scheduleSave(0);
+  };
+  toggle = () => (this.state.running ? this.pause() : this.play());
+  stepOnce = () => {
+    if (!this.state.lanesReady) return;
+    this.client?.send({ type: 'step', count: 1 });
+    this.set({ running: false });
+    this.requestInspect(true);
+  };
+  /** Start again from step 0 with the same configuration (same seed: the same initial student). */
+  reset = () => this.restart(true);
+
+  private restart(keepGhost: boolean) {
+    if (this.restartTimer) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = null;
+    }
+    const wasRunning = this.state.running;
+    const ghosts = keepGhost ? this.withGhost() : this.state.ghosts;
+    this.set({
+      ghosts,
+      records: this.state.spec.lanes.map(() => []),
+      halts: this.state.spec.lanes.map(() => null),
+      inspection: null,
+      inspectLane: Math.min(this.state.inspectLane, this.state.spec.lanes.length - 1),
+      lanesReady: 0,
+      busy: true,
+      step: 0,
+    });
+    this.client?.send({ type: 'reset', spec: this.state.spec });
+    if (wasRunning) this.client?.send({ type: 'start' });
+    this.scheduleSave(0);
+  }
+
+  private withGhost(): Ghost[] {
+    const { records, spec, step } = this.state;
+    if (!records.some((r) => r.length > 1)) return this.state.ghosts;
+    const label = `${spec.lanes.map((_, i) => laneLabel(spec, i)).join(' vs ')} · ${String(spec.settings.task)} · step ${step}`;
+    return [...this.state.ghosts, { id: this.ghostId++, label, spec, records }].slice(-MAX_GHOSTS);
+  }
+
+  clearGhosts = () => {
+    this.set({ ghosts: [] });
+    this.scheduleSave(0);
+  };
+
+  // ---- configuration ----
+  /** Change a shared setting (lane null) or a student's hyperparameter. */
+  setParam = (lane: number | null, id: string, value: ParamValue) => {
+    const spec = structuredClone(this.state.spec);
+    const method = spec.lanes[lane ?? 0].method;
+    const paramSpec = laneParam(method, id);
+    if (!paramSpec) return;
+    if (lane === null) spec.settings[id] = value;
+    else spec.lanes[lane].hyper[id] = value;
+    const { spec: resolved, problems } = resolveSpec(spec);
+    if (problems.length) this.notify('warn', 'Adjusted:', problems);
+    this.set({ spec: resolved });
+    this.writeHash();
+    if (paramSpec.apply === 'live') {
+      const v = lane === null ? resolved.settings[id] : resolved.lanes[lane].hyper[id];
+      if (this.state.lanesReady) this.client?.send({ type: 'setParam', lane, id, value: v });
+      this.scheduleSave(1000);
+    } else this.scheduleRestart();
+  };
+
+  setMethod = (lane: number, method: string) => {
+    const spec = structuredClone(this.state.spec);
+    spec.lanes[lane] = { method, hyper: defaults(getMethod(method).params) };
+    this.applySpec(spec, false);
+  };
+
+  addLane = () => {
+    if (this.state.spec.lanes.length >= MAX_LANES) return;
+    const spec = structuredClone(this.state.spec);
+    const last = spec.lanes[spec.lanes.length - 1];
+    spec.lanes.push(last ? structuredClone(last) : defaultLane());
+    this.applySpec(spec, false);
+  };
+
+  removeLane = (lane: number) => {
+    if (this.state.spec.lanes.length <= 1) return;
+    const spec = structuredClone(this.state.spec);
+    spec.lanes.splice(lane, 1);
+    this.applySpec(spec, false);
+  };
+
+  applyPreset = (id: string) => {
+    const preset = getPreset(id);
+    if (!preset) return;
+    const { spec, problems } = resolveSpec(preset.spec);
+    if (problems.length) this.notify('warn', `Preset '${preset.title}' was adjusted:`, problems);
+    this.applySpec(spec, true);
+    this.notify('info', `${preset.title}: ${preset.lesson}`);
+  };
+
+  /** Replace the whole experiment and restart (now, or after a short pause for sliders). */
+  private applySpec(spec: RunSpec, now: boolean) {
+    const { spec: resolved } = resolveSpec(spec);
+    const ghosts = this.withGhost();
+    this.set({ spec: resolved, ghosts, records: resolved.lanes.map(() => []), halts: resolved.lanes.map(() => null) });
+    this.writeHash();
+    if (now) this.restart(false);
+    else this.scheduleRestart();
+  }
+
+  private scheduleRestart() {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => this.restart(true), RESTART_DEBOUNCE_MS);
+  }
+
+  setHidden = (ids: string[]) => {
+    this.set({ hidden: ids });
+    this.writeHash();
+  };
+
+  /** The link to this experiment, optionally hiding controls (an instructor's link). */
+  shareLink(hidden: readonly string[] = this.state.hidden): string {
+    return `${location.origin}${location.pathname}${encodeHash(this.state.spec, hidden)}`;
+  }
+
+  private writeHash() {
+    const hash = encodeHash(this.state.spec, this.state.hidden);
+    this.lastWrittenHash = hash;
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  }
+
+  private onHashChange = () => {
+    if (location.hash === this.lastWrittenHash) return;
+    const decoded = decodeHash(location.hash);
+    if (decoded.problems.length) this.notify('warn', 'This link had settings that could not be used as given; they were adjusted:', decoded.problems);
+    this.set({ hidden: decoded.hidden });
+    this.applySpec(decoded.spec, true);
+  };
+
+  // ---- notices ----
+  notify(kind: Notice['kind'], text: string, details?: string[]) {
+    const notice: Notice = { id: this.noticeId++, kind, text, details };
+    this.set({ notices: [...this.state.notices.slice(-4), notice] });
+  }
+  dismiss = (id: number) => this.set({ notices: this.state.notices.filter((n) => n.id !== id) });
+
+  // ---- looking inside ----
+  setInspectLane = (lane: number) => {
+    this.set({ inspectLane: lane });
+    this.requestInspect(true);
+  };
+
+  private requestInspect(force: boolean) {
+    const now = performance.now();
+    if (!force && now - this.lastInspect < INSPECT_EVERY_MS) return;
+    if (this.state.inspectLane >= this.state.spec.lanes.length) return;
+    this.lastInspect = now;
+    this.client?.send({ type: 'inspect', lane: this.state.inspectLane });
+  }
+
+  // ---- keeping ----
+  labels(): string[] {
+    return this.state.spec.lanes.map((_, i) => laneLabel(this.state.spec, i));
+  }
+
+  exportCsv = () => download('alembic-metrics.csv', metricsCsv(this.state.spec, this.state.records, this.labels()), 'text/csv');
+  exportJson = () => download('alembic-metrics.json', metricsJson(this.state.spec, this.state.records, this.labels(), this.shareLink()), 'application/json');
+
+  downloadWeights = async (lane: number) => {
+    if (!this.client) return;
+    try {
+      const files = await this.client.saveWeights(lane);
+      download('model.json', files.modelJson, 'application/json');
+      download('weights.bin', files.weights, 'application/octet-stream');
+    } catch (e) {
+      this.notify('error', `Could not save the student's weights: ${(e as Error).message}`);
+    }
+  };
+
+  /** Load a student from model.json + weights.bin chosen by the user; a bad file changes nothing. */
+  loadWeightsFiles = async (lane: number, files: FileList | File[]) => {
+    const list = [...files];
+    const json = list.find((f) => f.name.endsWith('.json'));
+    const bin = list.find((f) => !f.name.endsWith('.json'));
+    if (!json || !bin) {
+      this.notify('error', 'Choose both files of a TensorFlow.js model: model.json and its weights file (weights.bin). Nothing was changed.');
+      return;
+    }
+    try {
+      const weights: WeightFiles = { modelJson: await json.text(), weights: await bin.arrayBuffer() };
+      await this.client!.loadWeights(lane, weights);
+      this.notify('info', `Loaded ${json.name} + ${bin.name} into student ${lane + 1}.`);
+      this.requestInspect(true);
+      this.scheduleSave(0);
+    } catch (e) {
+      this.notify('error', `Could not load ${json.name} + ${bin.name}: ${(e as Error).message}. Nothing was changed.`);
+    }
+  };
+
+  private onPageHide = () => this.scheduleSave(0);
+
+  /** Save within `delay` ms (an earlier pending save stands; a later one is brought forward). */
+  private scheduleSave(delay: number) {
+    const due = Date.now() + delay;
+    if (this.saveTimer && this.saveDue <= due) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveDue = due;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.save();
+    }, delay);
+  }
+  private saveDue = 0;
+
+  private async save() {
+    if (!this.client) return;
+    if (this.saving) {
+      this.scheduleSave(1000); // one is running: save again after it
+      return;
+    }
+    this.saving = true;
+    try {
+      const { spec, records, ghosts, step, lanesReady } = this.state;
+      const takenAt = Date.now();
+      const weights = lanesReady ? await Promise.all(spec.lanes.map((_, i) => this.client!.saveWeights(i).catch(() => null))) : spec.lanes.map(() => null);
+      if (!specsEqual(spec, this.state.spec)) {
+        this.scheduleSave(1000); // changed meanwhile: save the new configuration instead
+        return;
+      }
+      await saveRun({ id: CURRENT, savedAt: takenAt, spec, step, records, ghosts, weights });
+      this.set({ lastSaved: takenAt });
+    } catch (e) {
+      this.notify('warn', `Could not save the run in this browser: ${(e as Error).message}`);
+    } finally {
+      this.saving = false;
+    }
+  }
+}
+
+function download(name: string, data: string | ArrayBuffer, type: string) {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

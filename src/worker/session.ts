@@ -1,0 +1,276 @@
+// A run inside the worker: one teacher, one Trainer per student lane, stepped round-robin.
+// Play runs a loop that yields to the message queue between steps, so pause, live changes and
+// inspections are answered mid-run. Everything the page sees goes out through `post`.
+import * as tf from '@tensorflow/tfjs';
+import { Trainer, resolveConfig } from '../engine/trainer';
+import { inspectSamples } from '../engine/inspect';
+import { modelJson } from '../engine/model/checkpoint';
+import type { Transformer } from '../engine/model/transformer';
+import { Rng } from '../engine/rng';
+import { getTask } from '../engine/tasks';
+import { tokenLabel } from '../engine/tasks/vocab';
+import type { MetricRecord } from '../engine/metrics/record';
+import type { ParamValue } from '../engine/params';
+import type { Event, InspectSample, MemoryInfo, RestoreData, RunSpec, WeightFiles } from './protocol';
+import { splitSettings } from '../state/config';
+import { loadTeacher, metaScore, showcase, SHOWCASE_PROMPTS } from './teacher';
+
+type Post = (e: Event) => void;
+
+interface Lane {
+  trainer: Trainer;
+  /** Steps restored from a saved run: the trainer counts from 0 again. */
+  offset: number;
+  halted: string | null;
+}
+
+/** Zero-delay yield to the worker's message queue (setTimeout is clamped to 4 ms when nested). */
+function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve();
+    ch.port2.postMessage(null);
+  });
+}
+
+export class Session {
+  private teacher: { task: string; model: Transformer } | null = null;
+  private lanes: Lane[] = [];
+  private running = false;
+  private loop: Promise<void> | null = null;
+  /** Smoothed wall time of one round of steps (evaluations included), for steps/s. */
+  private rate = { last: 0, msPerStep: 0 };
+  private lastStatus = 0;
+
+  constructor(
+    private readonly post: Post,
+    private readonly backendName: string,
+  ) {}
+
+  get step(): number {
+    return this.lanes.length ? Math.max(...this.lanes.map((l) => l.offset + l.trainer.step)) : 0;
+  }
+
+  async reset(spec: RunSpec, restore?: RestoreData): Promise<void> {
+    await this.pause();
+    this.disposeLanes();
+    const task = String(spec.settings.task);
+    if (this.teacher?.task !== task) {
+      this.teacher?.model.dispose();
+      this.teacher = null;
+      this.post({ type: 'teacher', task, status: 'loading' });
+      const loaded = await loadTeacher(task);
+      if (!loaded.ok) {
+        this.post({ type: 'teacher', task, status: 'missing', message: loaded.message });
+        this.post({ type: 'ready', lanes: 0, problems: [], studentParams: [] });
+        this.sendStatus(true);
+        return;
+      }
+      this.teacher = { task, model: loaded.model };
+      const seed = Number(spec.settings.seed ?? 1);
+      const samples = await showcase(loaded.model, task, seed);
+      // The score the teacher file records (measured on held-out prompts when it was trained):
+      // scoring it here again would cost a full decoding pass before the first step.
+      this.post({ type: 'teacher', task, status: 'ready', params: loaded.model.parameterCount(), score: metaScore(loaded.meta), samples });
+    }
+    const problems = await this.buildLanes(spec);
+    const studentParams = this.lanes.map((l) => l.trainer.student.parameterCount());
+    if (restore) {
+      if (this.tryRestore(restore)) {
+        this.post({ type: 'ready', lanes: this.lanes.length, problems, studentParams, restoredStep: restore.step });
+        this.rate = { last: 0, msPerStep: 0 };
+        this.sendStatus(true);
+        return;
+      }
+      // Some lanes may have loaded before one failed: start every student fresh.
+      this.disposeLanes();
+      await this.buildLanes(spec);
+    }
+    this.post({ type: 'ready', lanes: this.lanes.length, problems, studentParams });
+    // A first record at step 0, so every curve starts from the untrained student.
+    const records: Array<{ lane: number; record: MetricRecord }> = [];
+    for (const [i, lane] of this.lanes.entries()) records.push({ lane: i, record: await lane.trainer.evaluate() });
+    this.post({ type: 'records', records });
+    this.rate = { last: 0, msPerStep: 0 };
+    this.sendStatus(true);
+  }
+
+  /** One Trainer per lane, all on the shared teacher; returns what the engine had to adjust. */
+  private async buildLanes(spec: RunSpec): Promise<string[]> {
+    const problems: string[] = [];
+    const { engine, page } = splitSettings(spec.settings);
+    const evalPrompts = typeof page.evalPrompts === 'number' ? page.evalPrompts : undefined;
+    for (const [i, lane] of spec.lanes.entries()) {
+      const r = resolveConfig({ method: lane.method, settings: engine, hyper: lane.hyper });
+      problems.push(...r.problems.map((p) => (spec.lanes.length > 1 ? `Student ${i + 1}: ${p}` : p)));
+      const trainer = await Trainer.create(r.config, this.teacher!.model, { backendName: this.backendName, evalPrompts });
+      this.lanes.push({ trainer, offset: 0, halted: null });
+    }
+    return problems;
+  }
+
+  start(): void {
+    if (this.running || !this.activeLanes().length) return;
+    this.running = true;
+    this.rate.last = performance.now();
+    this.loop = this.run();
+    this.sendStatus(true);
+  }
+
+  async pause(): Promise<void> {
+    await this.stopLoop();
+    this.sendStatus(true);
+  }
+
+  private async stopLoop(): Promise<void> {
+    this.running = false;
+    if (this.loop) await this.loop;
+    this.loop = null;
+  }
+
+  async stepN(count: number): Promise<void> {
+    await this.pause();
+    for (let i = 0; i < count && this.activeLanes().length; i++) {
+      if (!(await this.stepAll())) break;
+    }
+    this.sendStatus(true);
+  }
+
+  private activeLanes(): number[] {
+    return this.lanes.flatMap((l, i) => (l.halted ? [] : [i]));
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const ok = await this.stepAll();
+      if (!ok) this.running = false;
+      this.sendStatus(false);
+      await yieldToMessages();
+    }
+  }
+
+  /** One step of every live lane, round-robin. False when a lane halted (the run pauses). */
+  private async stepAll(): Promise<boolean> {
+    const records: Array<{ lane: number; record: MetricRecord }> = [];
+    let halted = false;
+    for (const i of this.activeLanes()) {
+      const lane = this.lanes[i];
+      const outcome = await lane.trainer.trainStep();
+      if (outcome.halted) {
+        lane.halted = outcome.halted;
+        halted = true;
+        this.post({ type: 'halted', lane: i, step: lane.offset + outcome.step, reason: outcome.halted });
+        continue;
+      }
+      if (outcome.record) records.push({ lane: i, record: { ...outcome.record, step: outcome.record.step + lane.offset } });
+    }
+    const now = performance.now();
+    if (this.running && this.rate.last > 0) {
+      const dt = now - this.rate.last;
+      this.rate.msPerStep = this.rate.msPerStep > 0 ? 0.8 * this.rate.msPerStep + 0.2 * dt : dt;
+    }
+    this.rate.last = now;
+    if (records.length) this.post({ type: 'records', records });
+    return !halted;
+  }
+
+  private sendStatus(force: boolean): void {
+    const now = performance.now();
+    if (!force && now - this.lastStatus < 250) return;
+    this.lastStatus = now;
+    const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number; numBytesInGPUAllocated?: number };
+    const memory: MemoryInfo = {
+      numTensors: m.numTensors,
+      numBytes: m.numBytes,
+      numBytesInGPU: m.numBytesInGPU ?? null,
+      numBytesInGPUAllocated: m.numBytesInGPUAllocated ?? null,
+    };
+    this.post({ type: 'status', running: this.running, step: this.step, stepsPerSec: this.running && this.rate.msPerStep > 0 ? 1000 / this.rate.msPerStep : 0, memory });
+  }
+
+  setParam(lane: number | null, id: string, value: ParamValue): void {
+    const targets = lane === null ? this.lanes : this.lanes.slice(lane, lane + 1);
+    for (const l of targets) l.trainer.setLive(id, value);
+  }
+
+  async inspect(lane: number): Promise<void> {
+    const l = this.lanes[lane];
+    if (!l || !this.teacher) return;
+    const task = getTask(this.teacher.task);
+    const prompts = task.heldOut.slice(0, SHOWCASE_PROMPTS).map((e) => e.prompt);
+    const temperature = task.scoring === 'greedy-exact-match' ? 0 : 1;
+    const seed = Number(l.trainer.config.settings.seed ?? 1);
+    const raw = await inspectSamples(this.teacher.model, l.trainer.student, prompts, { temperature, noiseState: new Rng(seed + 7919).state() });
+    const samples: InspectSample[] = raw.map((s) => ({
+      prompt: s.prompt,
+      teacher: s.teacherIds.map(tokenLabel).join(''),
+      student: s.student.map((t) => ({ id: t.id, label: tokenLabel(t.id), divergence: t.divergence, teacherDist: t.teacher, studentDist: t.student })),
+    }));
+    this.post({ type: 'inspection', lane, step: l.offset + l.trainer.step, samples });
+  }
+
+  async saveWeights(lane: number): Promise<WeightFiles> {
+    const l = this.laneOrThrow(lane);
+    // Weights are read asynchronously: stand still meanwhile so no step replaces them mid-read.
+    const wasRunning = this.running;
+    await this.stopLoop();
+    const artifacts = await l.trainer.exportStudent();
+    if (wasRunning) this.start();
+    const data = artifacts.weightData;
+    let weights: ArrayBuffer;
+    if (data === undefined) weights = new ArrayBuffer(0);
+    else if (Array.isArray(data)) {
+      const total = data.reduce((n, b) => n + b.byteLength, 0);
+      const out = new Uint8Array(total);
+      let at = 0;
+      for (const b of data) {
+        out.set(new Uint8Array(b), at);
+        at += b.byteLength;
+      }
+      weights = out.buffer;
+    } else weights = data;
+    return { modelJson: modelJson(artifacts), weights };
+  }
+
+  /** Replace a lane's student weights; throws (changing nothing) when the files do not fit. */
+  loadWeights(lane: number, files: WeightFiles, step?: number): number {
+    const l = this.laneOrThrow(lane);
+    let parsed: { modelTopology?: unknown; weightsManifest?: Array<{ weights?: tf.io.WeightsManifestEntry[] }> };
+    try {
+      parsed = JSON.parse(files.modelJson);
+    } catch {
+      throw new Error('model.json is not valid JSON');
+    }
+    if (!parsed || typeof parsed !== 'object' || !Array.isArray(parsed.weightsManifest)) throw new Error('model.json has no weightsManifest: is it a TensorFlow.js model?');
+    const weightSpecs = parsed.weightsManifest.flatMap((g) => g.weights ?? []);
+    l.trainer.loadStudent({ modelTopology: parsed.modelTopology as tf.io.ModelArtifacts['modelTopology'], weightSpecs, weightData: files.weights });
+    if (step !== undefined) l.offset = step - l.trainer.step;
+    l.halted = null;
+    return l.offset + l.trainer.step;
+  }
+
+  /** Load saved weights into every lane; false (with an error event) if any does not fit. */
+  private tryRestore(restore: RestoreData): boolean {
+    try {
+      restore.weights.forEach((w, i) => {
+        if (w) this.loadWeights(i, w, restore.step);
+        else this.lanes[i].offset = restore.step;
+      });
+      return true;
+    } catch (e) {
+      this.post({ type: 'error', context: 'restore', message: `Your saved run could not be restored (${(e as Error).message}); a new run started instead.` });
+      return false;
+    }
+  }
+
+  private laneOrThrow(lane: number): Lane {
+    const l = this.lanes[lane];
+    if (!l) throw new Error(`There is no student ${lane + 1} in this run`);
+    return l;
+  }
+
+  private disposeLanes(): void {
+    for (const l of this.lanes) l.trainer.dispose();
+    this.lanes = [];
+  }
+}

@@ -1,0 +1,170 @@
+// The playground end to end on WebGPU (SwiftShader here). One page walks through the features
+// in order, because every page load costs a teacher load, GPU program compilation and a first
+// evaluation: play grows every chart; → steps; a live slider change lands in the URL and, with
+// the run, survives a reload (IndexedDB); weights download and load back, and a bad file
+// changes nothing; a second student races in its own colour on every chart; a preset loads its
+// settings. A second page checks a malformed link. Settings are the smallest that show each
+// behaviour (batch 4, a d8 student, 8 evaluation prompts).
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { ensureBuilt, launch, newPage, serve } from './harness';
+import { LANE_COLORS } from '../../src/state/config';
+
+let server: Awaited<ReturnType<typeof serve>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  server = await serve();
+  browser = await launch({ webgpu: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+export const SMALL = 'batchSize=4&evalEvery=1&studentWidth=8&studentHeads=1&evalPrompts=8';
+const CHARTS = ['chart-mm', 'chart-critic', 'chart-divergence', 'chart-score'];
+const LONG = 300_000;
+
+async function ready(page: Page) {
+  try {
+    await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: LONG });
+  } catch (e) {
+    // Say what the page showed instead: the notices and banners explain most stalls.
+    await page.screenshot({ path: '/tmp/alembic-not-ready.png', fullPage: true }).catch(() => {});
+    const shown = await page.locator('.notices, .banner, .status').allTextContents().catch(() => []);
+    throw new Error(`The run never became ready: ${shown.join(' | ')} (screenshot /tmp/alembic-not-ready.png)\n${(e as Error).message}`);
+  }
+}
+const points = (page: Page, id: string) => page.getByTestId(id).getAttribute('data-points').then(Number);
+const stepCount = (page: Page) => page.getByTestId('step-count').textContent().then(Number);
+const hash = (page: Page) => page.evaluate(() => location.hash);
+const notices = (page: Page, text: string) => page.getByTestId('notice').filter({ hasText: text }).count();
+
+describe('playground', () => {
+  test(
+    'play, step, live slider → URL → reload with the run restored, weights out and back, race, preset',
+    async () => {
+      const { page, log, context } = await newPage(browser);
+      await page.goto(`${server.url}#${SMALL}&s1=ammd&s1.criticSteps=1`);
+      await ready(page);
+      expect(await page.getByTestId('backend').textContent()).toBe('webgpu');
+
+      // Play: the counter and every chart grow (each starts with the step-0 record).
+      await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(1);
+      const before = await Promise.all(CHARTS.map((c) => points(page, c)));
+      // No critic loss before the first critic step; every other chart has its step-0 point(s).
+      expect(before.map((n) => n > 0)).toEqual([true, false, true, true]);
+      expect(await points(page, 'chart-score')).toBe(1);
+      await page.getByTestId('play').click();
+      await expect.poll(() => stepCount(page), { timeout: LONG, interval: 500 }).toBeGreaterThanOrEqual(2);
+      await expect.poll(async () => (await Promise.all(CHARTS.map((c) => points(page, c)))).every((n, i) => n > before[i]), { timeout: LONG }).toBe(true);
+      await page.getByTestId('pause').click();
+      await page.getByTestId('play').waitFor();
+
+      // → takes exactly one step while paused.
+      await page.locator('h1').click();
+      const paused = await stepCount(page);
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(() => stepCount(page), { timeout: LONG }).toBe(paused + 1);
+      const steps = paused + 1;
+      await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(steps + 1);
+
+      // A live slider: the critic's steps K. The URL follows at once.
+      await page.getByTestId('param-criticSteps').fill('3');
+      await expect.poll(() => hash(page)).toContain('s1.criticSteps=3');
+      expect(await page.getByTestId('param-criticSteps').getAttribute('data-value')).toBe('3');
+      // A log-scale slider: position 800 of 1000 between 1e-5 and 0.05 is 1e-5·5000^0.8 = 0.00913,
+      // shown to two significant digits.
+      await page.getByTestId('param-lr').fill('800');
+      await expect.poll(() => hash(page)).toMatch(/[#&]lr=0\.0091(&|$)/);
+      // Saved in IndexedDB about a second after the last change.
+      const changed = await page.evaluate(() => Date.now());
+      await expect.poll(() => page.getByTestId('status').getAttribute('data-saved').then(Number), { timeout: 120_000 }).toBeGreaterThan(changed);
+      const savedHash = await hash(page);
+
+      await page.reload();
+      await expect.poll(() => page.getByTestId('param-criticSteps').getAttribute('data-value'), { timeout: 60_000 }).toBe('3');
+      expect(await hash(page)).toBe(savedHash);
+      await expect.poll(() => notices(page, 'Restored your run'), { timeout: LONG }).toBe(1);
+      expect(await stepCount(page)).toBe(steps);
+      expect(await points(page, 'chart-score')).toBe(steps + 1);
+      await ready(page);
+
+      // Weights: download model.json + weights.bin, try a broken pair, load the good pair back.
+      const downloads: Array<{ name: string; path: string }> = [];
+      page.on('download', async (d) => downloads.push({ name: d.suggestedFilename(), path: (await d.path())! }));
+      await page.getByTestId('download-weights').click();
+      await expect.poll(() => downloads.length, { timeout: 60_000 }).toBe(2);
+      const json = downloads.find((d) => d.name === 'model.json')!;
+      const bin = downloads.find((d) => d.name === 'weights.bin')!;
+      const manifest = JSON.parse(readFileSync(json.path, 'utf8'));
+      expect(manifest.weightsManifest[0].paths).toEqual(['weights.bin']);
+      const count = manifest.weightsManifest[0].weights.reduce((n: number, w: { shape: number[] }) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+      expect(readFileSync(bin.path).byteLength).toBe(4 * count); // float32
+      await page.getByTestId('weights-file').setInputFiles([
+        { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"weightsManifest": 3') },
+        { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([1, 2, 3]) },
+      ]);
+      await expect.poll(() => notices(page, 'Nothing was changed'), { timeout: 60_000 }).toBe(1);
+      expect(await stepCount(page)).toBe(steps);
+      await page.getByTestId('weights-file').setInputFiles([json.path, bin.path]);
+      await expect.poll(() => notices(page, 'Loaded model.json'), { timeout: 60_000 }).toBe(1);
+
+      // Race: a second student (restarts the run; the first run becomes a ghost).
+      await page.getByTestId('add-student').click();
+      await expect.poll(() => hash(page)).toContain('s2=ammd');
+      await ready(page);
+      await page.getByTestId('step').click();
+      await expect.poll(() => page.getByTestId('chart-score').getAttribute('data-series'), { timeout: LONG }).toBe('2');
+      await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(4); // 2 students × steps 0 and 1
+      const strokes = (id: string) =>
+        page
+          .getByTestId(id)
+          .locator('.lane-series path.recharts-line-curve, path.recharts-line-curve.lane-series')
+          .evaluateAll((ps) => [...new Set(ps.map((p) => p.getAttribute('stroke')))].sort());
+      const lanes = [LANE_COLORS[0], LANE_COLORS[1]].sort();
+      expect(await strokes('chart-score')).toEqual(lanes);
+      expect(await strokes('chart-mm')).toEqual(lanes);
+      expect(await strokes('chart-critic')).toEqual(lanes);
+      expect(await page.getByTestId('chart-score').locator('.ghost-series path.recharts-line-curve, path.recharts-line-curve.ghost-series').count()).toBeGreaterThan(0);
+
+      // A preset: one click sets the lesson's task, students and hyperparameters.
+      await page.getByTestId('preset-critic-adversary').click();
+      await expect.poll(() => hash(page)).toContain('s2.criticSteps=5');
+      const h = await hash(page);
+      expect(h).toContain('task=addition');
+      expect(h).toContain('s1=ammd');
+      expect(h).toContain('s1.criticSteps=0');
+      expect(await page.getByTestId('param-criticSteps').getAttribute('data-value')).toBe('0');
+      expect(await page.getByTestId('param-s2.criticSteps').getAttribute('data-value')).toBe('5');
+      expect(await page.getByTestId('param-batchSize').getAttribute('data-value')).toBe('32');
+
+      expect(log.errors).toEqual([]);
+      await context.close();
+    },
+    900_000,
+  );
+
+  test('a malformed hash shows a notice naming what was dropped or clamped, and the page still works', async () => {
+    const { page, log, context } = await newPage(browser);
+    await page.goto(`${server.url}#task=banana&lr=99&zzz=1&%E0%A4%A&${SMALL}&s1=sft`);
+    const notice = page.getByTestId('notice').first();
+    await notice.waitFor({ timeout: 30_000 });
+    const text = await notice.textContent();
+    expect(text).toMatch(/banana/);
+    expect(text).toMatch(/Learning rate/);
+    expect(text).toMatch(/zzz/);
+    expect(text).toMatch(/URL encoding/);
+    expect(await page.getByTestId('param-task').inputValue()).toBe('addition');
+    expect(await page.getByTestId('param-lr').getAttribute('data-value')).toBe('0.05');
+    // The link is rewritten with the values actually used.
+    await expect.poll(() => hash(page)).toMatch(/[#&]lr=0\.05(&|$)/);
+    expect(await hash(page)).not.toContain('banana');
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toBe('webgpu');
+    expect(log.errors).toEqual([]);
+    await context.close();
+  });
+});
