@@ -17,6 +17,7 @@ import { getMethod } from './methods/declarations';
 import { createMethod } from './methods/registry';
 import type { DataSource, MethodRuntime, StepContext } from './methods/runtime';
 import { findParam, num, resolveConfig, type RunConfig } from './runConfig';
+import { profiling, report, syncDevice } from './profile';
 
 export { resolveConfig, type RunConfig };
 
@@ -160,7 +161,16 @@ export class Trainer {
       sampleRng: this.streams.sample,
       methodRng: this.streams.method,
     };
+    // Profiling only (a phase sink is installed): the device finishes each phase before the next
+    // starts, so that webgpu timings are real; no tensor is read for it.
+    const profile = profiling();
+    let mark = profile ? now() : 0;
     const plan = this.method.prepare(ctx);
+    if (profile) {
+      await syncDevice();
+      report('prepare', now() - mark);
+      mark = now();
+    }
     let grads: tf.NamedTensorMap = {};
     const owned: tf.Tensor[] = [];
     try {
@@ -186,6 +196,10 @@ export class Trainer {
         this.optimizer.applyGradients(clipped);
       });
       if (plan.afterRead && plan.readTokens) plan.afterRead(Int32Array.from(values.subarray(3), (x) => Math.round(x)));
+      if (profile) {
+        await syncDevice();
+        report('studentStep', now() - mark);
+      }
       this.stepCount++;
       this.lastLoss = loss;
       this.lastSide = plan.side ? side : null;
@@ -221,6 +235,10 @@ export class Trainer {
       extras: { valNll: m.valNll, ...m.extras, ...this.method.extras() },
     };
     this.sinceRecord = { ms: 0, steps: 0 };
+    if (profiling()) {
+      await syncDevice();
+      report('evaluation', now() - started);
+    }
     this.totals.evalMs += now() - started;
     return record;
   }

@@ -11,6 +11,7 @@ import type { ParamValue } from '../params';
 import type { Transformer } from '../model/transformer';
 import { disposeBatch, sampledBatch, type DeviceBatch, type MethodRuntime, type StepContext, type StepPlan } from './runtime';
 import type { MethodSetup } from './registry';
+import { timed } from '../profile';
 
 /** Global-norm clip of every critic step (as the student's). */
 const CRITIC_MAX_NORM = 1;
@@ -26,8 +27,7 @@ export function ammd(setup: MethodSetup): MethodRuntime {
       const penalty = num(ctx.hyper, 'penalty');
       const on = sampledBatch(ctx, ctx.student, tau);
       const off = sampledBatch(ctx, ctx.teacher, tau);
-      const teacherOn = ctx.teacher.forward(on.tokens);
-      const teacherOff = ctx.teacher.forward(off.tokens);
+      const [teacherOn, teacherOff] = timed('teacherForward', () => [ctx.teacher.forward(on.tokens), ctx.teacher.forward(off.tokens)]);
       const probe = (b: DeviceBatch, teacherLogits: tf.Tensor3D, student: Transformer | tf.Tensor3D): AmmdBatch => ({
         tokens: b.tokens,
         mask: b.mask,
@@ -38,21 +38,24 @@ export function ammd(setup: MethodSetup): MethodRuntime {
 
       // Critic steps against the student as it is now (its logits are constants here).
       (optimizer as unknown as { learningRate: number }).learningRate = criticLr(ctx.settings, ctx.hyper);
-      const studentOn = ctx.student.forward(on.tokens);
-      const studentOff = ctx.student.forward(off.tokens);
-      const args = () => ({ critic, on: probe(on, teacherOn, studentOn), off: probe(off, teacherOff, studentOff), beta, penalty });
-      let last: tf.Scalar | null = null;
-      const K = num(ctx.hyper, 'criticSteps');
-      for (let k = 0; k < K; k++) {
-        const { value, grads } = tf.variableGrads(() => criticLoss(args()).loss, critic.variables());
-        applyGuarded(optimizer, grads);
-        tf.dispose(grads);
-        last?.dispose();
-        last = value;
-      }
-      // With K = 0 the critics do not move; report their loss all the same.
-      if (!last) last = tf.tidy(() => criticLoss(args()).loss);
-      tf.dispose([studentOn, studentOff]);
+      const last = timed('critic', () => {
+        const studentOn = ctx.student.forward(on.tokens);
+        const studentOff = ctx.student.forward(off.tokens);
+        const args = () => ({ critic, on: probe(on, teacherOn, studentOn), off: probe(off, teacherOff, studentOff), beta, penalty });
+        let value: tf.Scalar | null = null;
+        const K = num(ctx.hyper, 'criticSteps');
+        for (let k = 0; k < K; k++) {
+          const step = tf.variableGrads(() => criticLoss(args()).loss, critic.variables());
+          applyGuarded(optimizer, step.grads);
+          tf.dispose(step.grads);
+          value?.dispose();
+          value = step.value;
+        }
+        // With K = 0 the critics do not move; report their loss all the same.
+        if (!value) value = tf.tidy(() => criticLoss(args()).loss);
+        tf.dispose([studentOn, studentOff]);
+        return value;
+      });
 
       const policyGradient = bool(ctx.hyper, 'policyGradient');
       const plan: StepPlan = {

@@ -5,6 +5,7 @@ import { maskedMean, tokenNll } from '../objectives/likelihood';
 import { tokenDivergence, type DivergenceKind } from '../objectives/divergences';
 import { num } from '../runConfig';
 import { datasetBatch, planOver, sampledBatch, type MethodRuntime, type StepContext, type StepPlan } from './runtime';
+import { timed } from '../profile';
 
 function stateless(prepare: (ctx: StepContext) => StepPlan): MethodRuntime {
   return { prepare, extraVariables: () => [], extras: () => ({}), dispose() {} };
@@ -34,7 +35,7 @@ function onDatasetPrefixes(kind: DivergenceKind, temperature: (ctx: StepContext)
   return stateless((ctx) => {
     const b = datasetBatch(ctx);
     const tau = temperature(ctx);
-    const teacherLogits = ctx.teacher.forward(b.tokens);
+    const teacherLogits = timed('teacherForward', () => ctx.teacher.forward(b.tokens));
     return planOver(
       b,
       'dataset',

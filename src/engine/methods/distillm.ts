@@ -9,6 +9,7 @@ import { fromTokens } from '../data';
 import { num, str } from '../runConfig';
 import type { ParamValues } from '../params';
 import { datasetBatch, planOver, sampledBatch, stepPrompts, uploadBatch, type MethodRuntime, type StepContext } from './runtime';
+import { timed } from '../profile';
 
 export function distillm(hyper: ParamValues, seqLen: number): MethodRuntime {
   const schedule = new AdaptiveOffPolicy(num(hyper, 'epsilon'));
@@ -31,7 +32,7 @@ export function distillm(hyper: ParamValues, seqLen: number): MethodRuntime {
       }
       const kind = str(ctx.hyper, 'divergence') === 'srkl' ? 'srkl' : 'skl';
       const alpha = num(ctx.hyper, 'alpha');
-      const teacherLogits = ctx.teacher.forward(batch.tokens);
+      const teacherLogits = timed('teacherForward', () => ctx.teacher.forward(batch.tokens));
       const b = batch;
       const plan = planOver(
         b,

@@ -5,6 +5,7 @@ import { maskedMean } from '../objectives/likelihood';
 import { tokenDivergence, type DivergenceKind } from '../objectives/divergences';
 import { num, str } from '../runConfig';
 import { datasetBatch, planOver, sampledBatch, type DataSource, type MethodRuntime, type StepContext } from './runtime';
+import { timed } from '../profile';
 
 /** Where GKD's batch comes from for a draw u: u < λ → student samples. λ = 0 never, λ = 1 always. */
 export function gkdSource(u: number, lambda: number, offPolicyData: string): DataSource {
@@ -22,7 +23,7 @@ export function gkd(): MethodRuntime {
         source === 'student' ? sampledBatch(ctx, ctx.student, tau) : source === 'teacher' ? sampledBatch(ctx, ctx.teacher, tau) : datasetBatch(ctx);
       const kind = str(ctx.hyper, 'divergence') as DivergenceKind;
       const beta = num(ctx.hyper, 'beta');
-      const teacherLogits = ctx.teacher.forward(b.tokens);
+      const teacherLogits = timed('teacherForward', () => ctx.teacher.forward(b.tokens));
       return planOver(b, source, () => maskedMean(tokenDivergence(kind, teacherLogits, ctx.student.forward(b.tokens), { beta }), b.mask), [teacherLogits]);
     },
     extraVariables: () => [],

@@ -5,13 +5,14 @@ import * as tf from '@tensorflow/tfjs';
 import { minillmLoss } from '../objectives/minillm';
 import { bool, num } from '../runConfig';
 import { planOver, sampledBatch, type MethodRuntime, type StepContext } from './runtime';
+import { timed } from '../profile';
 
 export function minillm(): MethodRuntime {
   return {
     prepare(ctx: StepContext) {
       const mixAlpha = num(ctx.hyper, 'mixAlpha');
       const b = sampledBatch(ctx, ctx.student, 1, { model: ctx.teacher, weight: mixAlpha });
-      const teacherLogits = ctx.teacher.forward(b.tokens);
+      const teacherLogits = timed('teacherForward', () => ctx.teacher.forward(b.tokens));
       const clip = num(ctx.hyper, 'clip');
       return planOver(
         b,

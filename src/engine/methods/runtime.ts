@@ -9,6 +9,7 @@ import type { Transformer } from '../model/transformer';
 import { encodeExamples, encodePrompts, type TokenBatch } from '../data';
 import { sampleTensors } from '../model/sampling';
 import { PAD } from '../tasks/vocab';
+import { timed } from '../profile';
 import type { CriticEstimates } from '../metrics/evaluate';
 
 /** A fixed-shape batch on the device. logits[:, t] predict targets[:, t] = tokens[:, t + 1]. */
@@ -107,8 +108,10 @@ export function stepPrompts(ctx: StepContext) {
 
 /** Continuations of this step's prompts sampled from `model` (optionally mixed with another), no gradient. */
 export function sampledBatch(ctx: StepContext, model: Transformer, temperature: number, mix?: { model: Transformer; weight: number }): DeviceBatch {
-  const { tokens, mask } = sampleTensors(model, stepPrompts(ctx), { temperature, rng: ctx.sampleRng, mix });
-  return { tokens, targets: shiftTargets(tokens), mask };
+  return timed('sampling', () => {
+    const { tokens, mask } = sampleTensors(model, stepPrompts(ctx), { temperature, rng: ctx.sampleRng, mix });
+    return { tokens, targets: shiftTargets(tokens), mask };
+  });
 }
 
 export function disposeBatch(b: DeviceBatch | null | undefined): void {

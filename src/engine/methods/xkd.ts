@@ -9,6 +9,7 @@ import type { DivergenceKind } from '../objectives/divergences';
 import { num, str } from '../runConfig';
 import { sampledBatch, planOver, type MethodRuntime, type StepContext } from './runtime';
 import type { MethodSetup } from './registry';
+import { timed } from '../profile';
 
 export function xkd(setup: MethodSetup): MethodRuntime {
   const head = RewardHead.init(setup.studentConfig.dModel, setup.studentConfig.vocabSize, setup.initRng);
@@ -16,7 +17,7 @@ export function xkd(setup: MethodSetup): MethodRuntime {
     prepare(ctx: StepContext) {
       const b = sampledBatch(ctx, ctx.teacher, num(ctx.hyper, 'sampleTemperature'));
       const base = str(ctx.hyper, 'base') === 'divergence' ? 'divergence' : 'seq';
-      const teacherLogits = ctx.teacher.forward(b.tokens);
+      const teacherLogits = timed('teacherForward', () => ctx.teacher.forward(b.tokens));
       const plan = planOver(
         b,
         'teacher',

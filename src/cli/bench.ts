@@ -1,0 +1,122 @@
+// npm run bench [-- --quick] [-- --sections page,methods,scaling,sampling,memory] [-- --out docs/bench]
+// The performance report of issue 5, every figure measured in this run: per-method step cost by
+// phase on cpu, wasm and webgpu (Node + Dawn on SwiftShader), scaling with context and width,
+// sampling cost per token, reads and kernels per step, memory over many steps, and the page in
+// headless Chromium. Prints markdown; writes <out>/bench.json and <out>/bench.md.
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { load, teardownBackends } from './bench/env';
+import { benchMethods, type MethodsPlan } from './bench/methods';
+import { benchScaling } from './bench/scaling';
+import { benchSampling } from './bench/sampling';
+import { benchMemory } from './bench/memory';
+import { benchPage } from './bench/page';
+import { renderMarkdown, type BenchResult } from './bench/report';
+import { REPO_ROOT } from './nodeModel';
+
+const SECTIONS = ['page', 'methods', 'scaling', 'sampling', 'memory'] as const;
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    sections: { type: 'string', default: SECTIONS.join(',') },
+    out: { type: 'string', default: join(REPO_ROOT, 'docs', 'bench') },
+  },
+});
+const quick = values.quick!;
+const wanted = new Set(values.sections!.split(','));
+for (const s of wanted) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`Unknown section '${s}'. Sections: ${SECTIONS.join(', ')}`);
+
+/** The sizes of a full run and of --quick (for CI: each section, smaller). */
+const PLAN = quick
+  ? {
+      pageWindowMs: 10_000,
+      methods: [
+        { backend: 'wasm', warmup: 1, steps: 1, profiled: 1, evaluate: 'first' },
+        { backend: 'webgpu', warmup: 1, steps: 1, profiled: 1, evaluate: 'none', methods: ['sft'] },
+      ] as MethodsPlan[],
+      scaling: { backend: 'wasm' as const, warmup: 1, steps: 1, methods: ['gkd' as const] },
+      sampling: [{ backend: 'wasm' as const, repeats: 1 }],
+      memory: [{ backend: 'wasm' as const, first: 20, last: 200, evalEvery: 20 }],
+    }
+  : {
+      pageWindowMs: 30_000,
+      methods: [
+        { backend: 'cpu', warmup: 1, steps: 1, profiled: 1, evaluate: 'all' },
+        { backend: 'wasm', warmup: 1, steps: 3, profiled: 2, evaluate: 'all' },
+        { backend: 'webgpu', warmup: 1, steps: 0, profiled: 1, evaluate: 'first' },
+      ] as MethodsPlan[],
+      scaling: { backend: 'wasm' as const, warmup: 1, steps: 2, methods: ['ammd' as const, 'gkd' as const] },
+      sampling: [
+        { backend: 'cpu' as const, repeats: 2 },
+        { backend: 'wasm' as const, repeats: 3 },
+        { backend: 'webgpu' as const, repeats: 1 },
+      ],
+      memory: [
+        { backend: 'wasm' as const, first: 100, last: 1000, evalEvery: 50 },
+        { backend: 'webgpu' as const, first: 5, last: 15, evalEvery: 5 },
+      ],
+    };
+
+const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)} load ${load()}] ${s}`);
+const commit = (() => {
+  try {
+    return execSync('git rev-parse --short HEAD', { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+const started = performance.now();
+const result: BenchResult = {
+  meta: { date: new Date().toISOString(), commit, mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length, loadAtStart: load(), loadAtEnd: 0, seconds: 0, notes: [] },
+};
+const notes = result.meta.notes;
+notes.push(
+  quick
+    ? 'Quick mode: methods on wasm (1 step each) and sft on webgpu; scaling of gkd on wasm; sampling on wasm; memory on wasm over 20 → 200 steps; the page for 10 s per run.'
+    : 'Full mode. cpu per method: 1 warm-up, 1 timed, 1 profiled step and one evaluation (after a first one). webgpu per method: 1 warm-up step and 1 profiled step (its ms/step is prepare + studentStep, synced), and one evaluation timed on the first method (sft) and shared by the others: SwiftShader costs several ms per kernel, too slow for more steps within the time budget. Memory on webgpu over 5 → 15 steps for the same reason; the 100 → 1,000 step check runs on wasm. Scaling runs on wasm (the fastest backend here, compute-bound like a GPU would be).',
+);
+
+mkdirSync(values.out!, { recursive: true });
+const save = () => {
+  result.meta.loadAtEnd = load();
+  result.meta.seconds = (performance.now() - started) / 1000;
+  writeFileSync(join(values.out!, 'bench.json'), JSON.stringify(result, null, 1) + '\n');
+};
+
+try {
+  if (wanted.has('page')) {
+    log('page');
+    result.page = await benchPage(PLAN.pageWindowMs, log);
+    save();
+  }
+  if (wanted.has('methods')) {
+    log('methods');
+    result.methods = await benchMethods(PLAN.methods, undefined, log);
+    save();
+  }
+  if (wanted.has('sampling')) {
+    result.sampling = [];
+    for (const s of PLAN.sampling) result.sampling.push(await benchSampling(s.backend, s.repeats, 32, log));
+    save();
+  }
+  if (wanted.has('scaling')) {
+    const s = PLAN.scaling;
+    result.scaling = [await benchScaling(s.backend, s.warmup, s.steps, [...s.methods], log)];
+    save();
+  }
+  if (wanted.has('memory')) {
+    result.memory = [];
+    for (const m of PLAN.memory) result.memory.push(await benchMemory(m.backend, m.first, m.last, m.evalEvery, log));
+    save();
+  }
+} finally {
+  save();
+  teardownBackends();
+}
+const md = renderMarkdown(result);
+writeFileSync(join(values.out!, 'bench.md'), md);
+console.log(md);
+process.exit(0);

@@ -1,0 +1,58 @@
+// The benchmark's pure helpers, against values worked out by hand.
+import { describe, expect, test } from 'vitest';
+import { checkTarget, gaps, gzipSize, isFlat, mean, percentile, perTokenGrowth, staticImports } from '../src/cli/bench/stats';
+import { digitsFor } from '../src/cli/bench/synthetic';
+
+describe('bench helpers', () => {
+  test('percentile interpolates between order statistics', () => {
+    // sorted [10, 20, 30, 40]: rank 0.95·3 = 2.85 → 30 + 0.85·10 = 38.5
+    expect(percentile([40, 10, 30, 20], 95)).toBeCloseTo(38.5, 12);
+    expect(percentile([40, 10, 30, 20], 50)).toBeCloseTo(25, 12);
+    expect(percentile([40, 10, 30, 20], 0)).toBe(10);
+    expect(percentile([40, 10, 30, 20], 100)).toBe(40);
+    expect(percentile([7], 95)).toBe(7);
+    expect(percentile([], 95)).toBeNaN();
+  });
+
+  test('frame gaps and means', () => {
+    expect(gaps([0, 16, 33, 83])).toEqual([16, 17, 50]);
+    expect(mean([16, 17, 50])).toBeCloseTo(83 / 3, 12);
+  });
+
+  test('gzipSize is the length of a real gzip stream of the input', () => {
+    const text = 'a'.repeat(10_000);
+    const n = gzipSize(text);
+    // 10 kB of one letter compresses to a few dozen bytes: far below the input, above the 18-byte gzip framing.
+    expect(n).toBeGreaterThan(18);
+    expect(n).toBeLessThan(100);
+    expect(gzipSize(new Uint8Array(0))).toBe(20); // 10-byte header + 2-byte empty block + 8-byte trailer
+  });
+
+  test('staticImports lists static imports only, not dynamic ones', () => {
+    const code = 'import{a as b}from"./react-1.js";import"./style-2.js";export{c}from"./c-3.js";const w=()=>import("./tf-4.js");';
+    expect(staticImports(code).sort()).toEqual(['./c-3.js', './react-1.js', './style-2.js']);
+  });
+
+  test('checkTarget says by how much a target is missed', () => {
+    expect(checkTarget(3, 3)).toEqual({ met: true, note: '' });
+    // 4.5 s against ≤ 3 s: 1.5 s over, 50 % of the target
+    expect(checkTarget(4.5, 3, 'max', ' s')).toEqual({ met: false, note: 'missed by 1.50 s (50% over the target)' });
+    expect(checkTarget(420, 350, 'max', ' kB').note).toBe('missed by 70.0 kB (20% over the target)');
+    expect(checkTarget(0.5, 1, 'min').met).toBe(false);
+  });
+
+  test('per-token growth and flatness', () => {
+    // 2 ms/token at T = 8 and 2.6 at T = 32: 1.3×, within the 1.5× target
+    expect(perTokenGrowth(2, 2.6)).toBeCloseTo(1.3, 12);
+    expect(isFlat(120, 120)).toBe(true);
+    expect(isFlat(120, 121)).toBe(false);
+    expect(isFlat(120, 121, 1)).toBe(true);
+  });
+
+  test('synthetic addition fills the context: 3d + 5 ≤ T', () => {
+    expect(digitsFor(8)).toBe(1); // BOS + "1+2=" + "03" + EOS = 8
+    expect(digitsFor(16)).toBe(3); // the real task: 14 of 16
+    expect(digitsFor(32)).toBe(9); // 3·9 + 5 = 32
+    expect(() => digitsFor(7)).toThrow();
+  });
+});
