@@ -56,3 +56,34 @@ describe('bench helpers', () => {
     expect(() => digitsFor(7)).toThrow();
   });
 });
+
+describe('shared evaluation set', () => {
+  test('same teacher, task, stream and size share one set; tensors are freed with the last run', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const { Rng } = await import('../src/engine/rng');
+    const { Transformer } = await import('../src/engine/model/transformer');
+    const { TASKS } = await import('../src/engine/tasks');
+    const { EvalSet } = await import('../src/engine/metrics/evaluate');
+    const { acquireEvalSet, releaseEvalSet } = await import('../src/engine/metrics/sharedEvalSet');
+    const task = TASKS.addition;
+    const teacher = Transformer.init({ vocabSize: 44, seqLen: task.seqLen, dModel: 8, nLayers: 1, nHeads: 1 }, new Rng(1), false);
+    const base = tf.memory().numTensors;
+    const a = acquireEvalSet(teacher, task, new Rng(5), 4);
+    const afterOne = tf.memory().numTensors;
+    const b = acquireEvalSet(teacher, task, new Rng(5), 4);
+    expect(b).toBe(a);
+    expect(tf.memory().numTensors).toBe(afterOne); // nothing new for the second run
+    const c = acquireEvalSet(teacher, task, new Rng(6), 4);
+    expect(c).not.toBe(a);
+    // The shared set holds what a private one would: the same teacher samples.
+    const own = EvalSet.create(teacher, task, new Rng(5), 4);
+    expect(Array.from(await a.teacherSamples.tokens.data())).toEqual(Array.from(await own.teacherSamples.tokens.data()));
+    own.dispose();
+    releaseEvalSet(teacher, a);
+    expect(tf.memory().numTensors).toBe(afterOne + (afterOne - base)); // a still held by b's run, c alive
+    releaseEvalSet(teacher, b);
+    releaseEvalSet(teacher, c);
+    expect(tf.memory().numTensors).toBe(base);
+    teacher.dispose();
+  });
+});

@@ -18,6 +18,7 @@ import { createMethod } from './methods/registry';
 import type { DataSource, MethodRuntime, StepContext } from './methods/runtime';
 import { findParam, num, resolveConfig, type RunConfig } from './runConfig';
 import { profiling, report, syncDevice } from './profile';
+import { acquireEvalSet, releaseEvalSet } from './metrics/sharedEvalSet';
 
 export { resolveConfig, type RunConfig };
 
@@ -94,7 +95,7 @@ export class Trainer {
     this.studentModel = Transformer.init(sConfig, this.streams.init);
     this.method = createMethod(config.method, { hyper: this.config.hyper, settings: this.config.settings, studentConfig: sConfig, initRng: this.streams.methodInit });
     this.optimizer = tf.train.adam(num(config.settings, 'lr'), 0.9, 0.98);
-    this.evalSet = EvalSet.create(teacher, this.task, this.streams.evaluation, opts.evalPrompts ?? EVAL_PROMPTS);
+    this.evalSet = acquireEvalSet(teacher, this.task, this.streams.evaluation, opts.evalPrompts ?? EVAL_PROMPTS);
   }
 
   /** A run of `config` against `teacher` (owned by the caller); the student is initialised from the seed. */
@@ -278,7 +279,7 @@ export class Trainer {
     this.studentModel.dispose();
     this.method.dispose();
     this.optimizer.dispose();
-    this.evalSet.dispose();
+    releaseEvalSet(this.teacherModel, this.evalSet);
   }
 }
 
