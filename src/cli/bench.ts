@@ -1,10 +1,10 @@
-// npm run bench [-- --quick] [-- --sections page,methods,scaling,sampling,memory] [-- --out docs/bench]
+// npm run bench [-- --quick] [-- --sections page,methods,scaling,sampling,memory] [-- --out docs/bench] [-- --render]
 // The performance report of issue 5, every figure measured in this run: per-method step cost by
 // phase on cpu, wasm and webgpu (Node + Dawn on SwiftShader), scaling with context and width,
 // sampling cost per token, reads and kernels per step, memory over many steps, and the page in
 // headless Chromium. Prints markdown; writes <out>/bench.json and <out>/bench.md.
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,8 +23,17 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     sections: { type: 'string', default: SECTIONS.join(',') },
     out: { type: 'string', default: join(REPO_ROOT, 'docs', 'bench') },
+    /** Re-render <out>/bench.md from a saved bench.json (e.g. of an interrupted run), measuring nothing. */
+    render: { type: 'boolean', default: false },
   },
 });
+if (values.render) {
+  const saved = JSON.parse(readFileSync(join(values.out!, 'bench.json'), 'utf8')) as BenchResult;
+  const text = renderMarkdown(saved);
+  writeFileSync(join(values.out!, 'bench.md'), text);
+  console.log(text);
+  process.exit(0);
+}
 const quick = values.quick!;
 const wanted = new Set(values.sections!.split(','));
 for (const s of wanted) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`Unknown section '${s}'. Sections: ${SECTIONS.join(', ')}`);
