@@ -1,5 +1,5 @@
 // npm run study -- --study NAME [--seeds N] [--steps N] [--eval-every K] [--backend wasm|cpu]
-//                  [--shard i/n] [--reverse] [--cache DIR] [--render-only]
+//                  [--shard i/n] [--reverse] [--arms a,b] [--cache DIR] [--render-only]
 // Runs a named study of issue 6 in-process through the engine's Trainer: every arm with seeds
 // 1..N, then writes docs/findings/NAME.md (mean ± sd per arm at fixed checkpoints, settings,
 // compute time, verdict), docs/findings/NAME.svg and the study's lines in docs/findings/README.md.
@@ -33,6 +33,7 @@ try {
       out: { type: 'string' },
       'render-only': { type: 'boolean', default: false },
       reverse: { type: 'boolean', default: false },
+      arms: { type: 'string' },
     },
     strict: true,
   }).values;
@@ -96,7 +97,11 @@ const info = { seeds, steps, evalEvery, backend: backend.name, command, extra };
 const render = () => renderStudy(study, readCache(cacheDir, study.name), info, outDir);
 
 if (!args['render-only']) {
-  const plan = Array.from({ length: seeds }, (_, i) => i + 1).flatMap((seed) => study.arms.map((arm) => ({ arm, seed })));
+  // --arms a,b: run only these arms (the page still lists every arm, unrun ones as "not run").
+  const only = args.arms ? new Set(args.arms.split(',')) : null;
+  if (only) for (const id of only) if (!study.arms.some((a) => a.id === id)) fail(`Unknown arm '${id}'. Arms: ${study.arms.map((a) => a.id).join(', ')}`);
+  const armsToRun = study.arms.filter((a) => !only || only.has(a.id));
+  const plan = Array.from({ length: seeds }, (_, i) => i + 1).flatMap((seed) => armsToRun.map((arm) => ({ arm, seed })));
   // --reverse walks the plan from the end, so a second process can meet the first in the middle.
   const mine = plan.filter((_, i) => i % shards === shard);
   if (args.reverse) mine.reverse();
