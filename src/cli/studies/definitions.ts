@@ -227,8 +227,9 @@ const momentMatching: Study = {
     {
       const checks: boolean[] = [];
       const parts: string[] = [];
-      // Judged on teacher prefixes (mmOffExact, fklTeacher): a sequence sum over the student's own
-      // samples (mmOnExact) also falls when those samples merely get shorter, as they did at c = 0.
+      // Judged on teacher prefixes (mmOffExact, fklTeacher), which are fixed: a sequence sum over the
+      // student's own samples (mmOnExact) also moves with their length (seed 1 on addition at c = 0
+      // had a low mmOnExact from short samples while its fklTeacher was the worst of the study).
       for (const t of tasks) {
         const c1 = r.at(`${t}-ammd`, 'mmOffExact');
         const c0 = r.at(`${t}-ammd-c0`, 'mmOffExact');
