@@ -62,6 +62,7 @@ export class Playground {
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private saving = false;
   private disposed = false;
+  private generation = 0;
 
   constructor() {
     const decoded = decodeHash(typeof location === 'undefined' ? '' : location.hash);
@@ -105,13 +106,18 @@ export class Playground {
   }
 
   // ---- lifecycle ----
+  /** Start (or, after dispose, start again: React's StrictMode mounts effects twice). */
   async start(): Promise<void> {
+    const generation = ++this.generation;
+    this.disposed = false;
     this.client = new EngineClient();
     this.client.subscribe((e) => this.onEvent(e));
     addEventListener('hashchange', this.onHashChange);
     addEventListener('pagehide', this.onPageHide);
+    (globalThis as { __alembicEvents?: unknown[] }).__alembicEvents?.push([Math.round(performance.now()), 'page-start']);
     const saved = await loadRun(CURRENT);
-    if (this.disposed) return;
+    (globalThis as { __alembicEvents?: unknown[] }).__alembicEvents?.push([Math.round(performance.now()), saved ? 'saved-run' : 'no-saved-run']);
+    if (this.disposed || generation !== this.generation) return;
     const decoded = this.hashDecoded;
     if (saved && saved.records.some((r) => r.length > 1) && (decoded.empty || specsEqual(saved.spec, decoded.spec))) {
       this.restore(saved);
@@ -123,6 +129,7 @@ export class Playground {
 
   dispose(): void {
     this.disposed = true;
+    this.generation++;
     removeEventListener('hashchange', this.onHashChange);
     removeEventListener('pagehide', this.onPageHide);
     if (this.restartTimer) clearTimeout(this.restartTimer);
@@ -150,6 +157,8 @@ export class Playground {
 
   // ---- events from the worker ----
   private onEvent(e: Event): void {
+    // Tests (and curious developers) may define window.__alembicEvents to see the event stream.
+    (globalThis as { __alembicEvents?: unknown[] }).__alembicEvents?.push([Math.round(performance.now()), e.type, 'status' in e ? e.status : '']);
     switch (e.type) {
       case 'backend':
         return this.set({ backend: e.info });

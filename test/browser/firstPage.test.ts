@@ -60,12 +60,12 @@ describe('first page', () => {
     await page.getByTestId('teacher-output').first().waitFor({ timeout: 90_000 });
     await page.getByTestId('step').and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
     const scorePoints = () => page.getByTestId('chart-score').getAttribute('data-points').then(Number);
-    expect(await scorePoints()).toBe(1); // the untrained student at step 0
+    await expect.poll(scorePoints, { timeout: 240_000 }).toBe(1); // the untrained student at step 0
     await page.getByTestId('step').click();
     await expect.poll(() => page.getByTestId('step-count').textContent(), { timeout: 240_000 }).toBe('1');
     await expect.poll(scorePoints, { timeout: 60_000 }).toBe(2);
     expect(log.errors).toEqual([]);
-  });
+  }, 600_000);
 });
 
 describe('bundle', () => {

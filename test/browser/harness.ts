@@ -63,6 +63,8 @@ export async function ensureBuilt(): Promise<void> {
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', DIST, '--emptyOutDir', '--logLevel', 'warn'], {
       cwd: ROOT,
       encoding: 'utf8',
+      // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
     });
     if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
     writeFileSync(STAMP, stamp);
@@ -131,6 +133,16 @@ export function watchErrors(page: Page): ErrorLog {
 
 export async function newPage(browser: Browser, viewport = { width: 1440, height: 1000 }): Promise<{ context: BrowserContext; page: Page; log: ErrorLog }> {
   const context = await browser.newContext({ viewport });
+  // The page reports the engine's events here (see src/ui/controller.ts), for diagnostics.
+  await context.addInitScript(() => {
+    (window as unknown as { __alembicEvents: unknown[] }).__alembicEvents = [];
+  });
   const page = await context.newPage();
   return { context, page, log: watchErrors(page) };
+}
+
+/** What the page has been told so far, for a failure message. */
+export async function eventTrail(page: Page): Promise<string> {
+  const events = await page.evaluate(() => (window as unknown as { __alembicEvents?: unknown[] }).__alembicEvents ?? []).catch(() => []);
+  return JSON.stringify(events.filter((e) => !(Array.isArray(e) && (e[1] === 'status' || e[1] === 'records'))).slice(-30));
 }

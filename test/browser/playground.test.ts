@@ -8,8 +8,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { ensureBuilt, launch, newPage, serve } from './harness';
+import { ensureBuilt, eventTrail, launch, newPage, serve } from './harness';
 import { LANE_COLORS } from '../../src/state/config';
+import { METRIC_KEYS } from '../../src/engine/metrics/record';
 
 let server: Awaited<ReturnType<typeof serve>>;
 let browser: Browser;
@@ -35,7 +36,7 @@ async function ready(page: Page) {
     // Say what the page showed instead: the notices and banners explain most stalls.
     await page.screenshot({ path: '/tmp/alembic-not-ready.png', fullPage: true }).catch(() => {});
     const shown = await page.locator('.notices, .banner, .status').allTextContents().catch(() => []);
-    throw new Error(`The run never became ready: ${shown.join(' | ')} (screenshot /tmp/alembic-not-ready.png)\n${(e as Error).message}`);
+    throw new Error(`The run never became ready: ${shown.join(' | ')}; events ${await eventTrail(page)} (screenshot /tmp/alembic-not-ready.png)\n${(e as Error).message}`);
   }
 }
 const points = (page: Page, id: string) => page.getByTestId(id).getAttribute('data-points').then(Number);
@@ -48,10 +49,13 @@ describe('playground', () => {
     'play, step, live slider → URL → reload with the run restored, weights out and back, race, preset',
     async () => {
       const { page, log, context } = await newPage(browser);
+      const t0 = Date.now();
+      const phase = (name: string) => console.log(`[playground flow] ${((Date.now() - t0) / 1000).toFixed(0)} s: ${name}`);
       await page.goto(`${server.url}#${SMALL}&s1=ammd&s1.criticSteps=1`);
       await ready(page);
       expect(await page.getByTestId('backend').textContent()).toBe('webgpu');
 
+      phase('ready');
       // Play: the counter and every chart grow (each starts with the step-0 record).
       await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(1);
       const before = await Promise.all(CHARTS.map((c) => points(page, c)));
@@ -61,6 +65,7 @@ describe('playground', () => {
       await page.getByTestId('play').click();
       await expect.poll(() => stepCount(page), { timeout: LONG, interval: 500 }).toBeGreaterThanOrEqual(2);
       await expect.poll(async () => (await Promise.all(CHARTS.map((c) => points(page, c)))).every((n, i) => n > before[i]), { timeout: LONG }).toBe(true);
+      phase('charts grew');
       await page.getByTestId('pause').click();
       await page.getByTestId('play').waitFor();
 
@@ -72,6 +77,7 @@ describe('playground', () => {
       const steps = paused + 1;
       await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(steps + 1);
 
+      phase('keyboard step');
       // A live slider: the critic's steps K. The URL follows at once.
       await page.getByTestId('param-criticSteps').fill('3');
       await expect.poll(() => hash(page)).toContain('s1.criticSteps=3');
@@ -85,6 +91,7 @@ describe('playground', () => {
       await expect.poll(() => page.getByTestId('status').getAttribute('data-saved').then(Number), { timeout: 120_000 }).toBeGreaterThan(changed);
       const savedHash = await hash(page);
 
+      phase('saved');
       await page.reload();
       await expect.poll(() => page.getByTestId('param-criticSteps').getAttribute('data-value'), { timeout: 60_000 }).toBe('3');
       expect(await hash(page)).toBe(savedHash);
@@ -93,9 +100,19 @@ describe('playground', () => {
       expect(await points(page, 'chart-score')).toBe(steps + 1);
       await ready(page);
 
-      // Weights: download model.json + weights.bin, try a broken pair, load the good pair back.
+      phase('restored');
+      // Metrics export: one CSV row per evaluation, with every DESIGN.md key in the header.
       const downloads: Array<{ name: string; path: string }> = [];
       page.on('download', async (d) => downloads.push({ name: d.suggestedFilename(), path: (await d.path())! }));
+      await page.getByTestId('export-csv').click();
+      await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(1);
+      const csv = readFileSync(downloads[0].path, 'utf8').trim().split('\n');
+      expect(csv[0].split(',').slice(0, 16)).toEqual(['student', 'label', 'method', ...METRIC_KEYS]);
+      expect(csv.length).toBe(1 + steps + 1);
+      expect(csv[1].split(',').slice(0, 4)).toEqual(['1', 'AMMD', 'ammd', '0']);
+      downloads.length = 0;
+
+      // Weights: download model.json + weights.bin, try a broken pair, load the good pair back.
       await page.getByTestId('download-weights').click();
       await expect.poll(() => downloads.length, { timeout: 60_000 }).toBe(2);
       const json = downloads.find((d) => d.name === 'model.json')!;
@@ -110,9 +127,13 @@ describe('playground', () => {
       ]);
       await expect.poll(() => notices(page, 'Nothing was changed'), { timeout: 60_000 }).toBe(1);
       expect(await stepCount(page)).toBe(steps);
-      await page.getByTestId('weights-file').setInputFiles([json.path, bin.path]);
+      await page.getByTestId('weights-file').setInputFiles([
+        { name: 'model.json', mimeType: 'application/json', buffer: readFileSync(json.path) },
+        { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: readFileSync(bin.path) },
+      ]);
       await expect.poll(() => notices(page, 'Loaded model.json'), { timeout: 60_000 }).toBe(1);
 
+      phase('weights');
       // Race: a second student (restarts the run; the first run becomes a ghost).
       await page.getByTestId('add-student').click();
       await expect.poll(() => hash(page)).toContain('s2=ammd');
@@ -131,6 +152,7 @@ describe('playground', () => {
       expect(await strokes('chart-critic')).toEqual(lanes);
       expect(await page.getByTestId('chart-score').locator('.ghost-series path.recharts-line-curve, path.recharts-line-curve.ghost-series').count()).toBeGreaterThan(0);
 
+      phase('race drawn');
       // A preset: one click sets the lesson's task, students and hyperparameters.
       await page.getByTestId('preset-critic-adversary').click();
       await expect.poll(() => hash(page)).toContain('s2.criticSteps=5');
