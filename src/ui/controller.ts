@@ -33,7 +33,10 @@ export interface PlaygroundState {
   lanesReady: number;
   studentParams: number[];
   busy: boolean;
+  /** Whether the worker is training, as it last reported (or as just asked, see `pending`). */
   running: boolean;
+  /** Play or pause was pressed and the worker has not confirmed yet (a step may be under way). */
+  pending: 'start' | 'pause' | null;
   step: number;
   stepsPerSec: number;
   memory: MemoryInfo | null;
@@ -77,6 +80,7 @@ export class Playground {
       studentParams: [],
       busy: true,
       running: false,
+      pending: null,
       step: 0,
       stepsPerSec: 0,
       memory: null,
@@ -191,7 +195,18 @@ export class Playground {
       }
       case 'status':
         // While a saved run is being rebuilt the worker still counts from 0: keep the saved step.
-        this.set({ running: e.running, step: this.restoring ? this.state.step : e.step, stepsPerSec: e.stepsPerSec, memory: e.memory });
+        {
+          // Statuses sent before the worker saw a play/pause still carry the old state.
+          const { pending } = this.state;
+          const settled = pending === null || (pending === 'start') === e.running;
+          this.set({
+            running: settled ? e.running : pending === 'start',
+            pending: settled ? null : pending,
+            step: this.restoring ? this.state.step : e.step,
+            stepsPerSec: e.stepsPerSec,
+            memory: e.memory,
+          });
+        }
         return;
       case 'halted': {
         const halts = this.state.halts.slice();
@@ -214,18 +229,18 @@ export class Playground {
   play = () => {
     if (!this.state.lanesReady) return;
     this.client?.send({ type: 'start' });
-    this.set({ running: true });
+    this.set({ running: true, pending: 'start' });
   };
   pause = () => {
+    if (!this.state.running) return;
     this.client?.send({ type: 'pause' });
-    this.set({ running: false });
+    this.set({ pending: 'pause' });
     this.scheduleSave(0);
   };
   toggle = () => (this.state.running ? this.pause() : this.play());
   stepOnce = () => {
     if (!this.state.lanesReady) return;
     this.client?.send({ type: 'step', count: 1 });
-    this.set({ running: false });
     this.requestInspect(true);
   };
   /** Start again from step 0 with the same configuration (same seed: the same initial student). */
@@ -247,6 +262,7 @@ export class Playground {
       lanesReady: 0,
       busy: true,
       step: 0,
+      pending: wasRunning ? 'start' : null,
     });
     this.client?.send({ type: 'reset', spec: this.state.spec });
     if (wasRunning) this.client?.send({ type: 'start' });

@@ -110,7 +110,10 @@ export class Session {
   }
 
   start(): void {
-    if (this.running || !this.activeLanes().length) return;
+    if (this.running || !this.activeLanes().length) {
+      this.sendStatus(true); // say so: the page waits for the worker to confirm
+      return;
+    }
     this.running = true;
     this.rate.last = performance.now();
     this.loop = this.run();

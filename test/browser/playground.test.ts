@@ -25,7 +25,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-export const SMALL = 'batchSize=4&evalEvery=1&studentWidth=8&studentHeads=1&evalPrompts=8';
+const SMALL = 'batchSize=4&evalEvery=2&studentWidth=8&studentHeads=1&evalPrompts=8';
+/** Records drawn after `steps` steps at evalEvery 2, counting the one at step 0. */
+const recordsAt = (steps: number) => 1 + Math.floor(steps / 2);
 const CHARTS = ['chart-mm', 'chart-critic', 'chart-divergence', 'chart-score'];
 const LONG = 300_000;
 
@@ -56,7 +58,7 @@ describe('playground', () => {
       expect(await page.getByTestId('backend').textContent()).toBe('webgpu');
 
       phase('ready');
-      // Play: the counter and every chart grow (each starts with the step-0 record).
+      // Play: the counter and every chart grow (each starts with the step-0 record; the next comes at step 2).
       await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(1);
       const before = await Promise.all(CHARTS.map((c) => points(page, c)));
       // No critic loss before the first critic step; every other chart has its step-0 point(s).
@@ -75,7 +77,7 @@ describe('playground', () => {
       await page.keyboard.press('ArrowRight');
       await expect.poll(() => stepCount(page), { timeout: LONG }).toBe(paused + 1);
       const steps = paused + 1;
-      await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(steps + 1);
+      await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(recordsAt(steps));
 
       phase('keyboard step');
       // A live slider: the critic's steps K. The URL follows at once.
@@ -97,7 +99,7 @@ describe('playground', () => {
       expect(await hash(page)).toBe(savedHash);
       await expect.poll(() => notices(page, 'Restored your run'), { timeout: LONG }).toBe(1);
       expect(await stepCount(page)).toBe(steps);
-      expect(await points(page, 'chart-score')).toBe(steps + 1);
+      expect(await points(page, 'chart-score')).toBe(recordsAt(steps));
       await ready(page);
 
       phase('restored');
@@ -108,7 +110,7 @@ describe('playground', () => {
       await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(1);
       const csv = readFileSync(downloads[0].path, 'utf8').trim().split('\n');
       expect(csv[0].split(',').slice(0, 16)).toEqual(['student', 'label', 'method', ...METRIC_KEYS]);
-      expect(csv.length).toBe(1 + steps + 1);
+      expect(csv.length).toBe(1 + recordsAt(steps));
       expect(csv[1].split(',').slice(0, 4)).toEqual(['1', 'AMMD', 'ammd', '0']);
       downloads.length = 0;
 
@@ -134,24 +136,27 @@ describe('playground', () => {
       await expect.poll(() => notices(page, 'Loaded model.json'), { timeout: 60_000 }).toBe(1);
 
       phase('weights');
-      // Race: a second student (restarts the run; the first run becomes a ghost).
+      // Race: a second student, made cheap (SFT). One restart for both changes; the first run
+      // becomes a ghost.
       await page.getByTestId('add-student').click();
-      await expect.poll(() => hash(page)).toContain('s2=ammd');
+      await page.getByTestId('param-s2.method').selectOption('sft');
+      await expect.poll(() => hash(page)).toContain('s2=sft');
       await ready(page);
-      await page.getByTestId('step').click();
       await expect.poll(() => page.getByTestId('chart-score').getAttribute('data-series'), { timeout: LONG }).toBe('2');
-      await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(4); // 2 students × steps 0 and 1
+      expect(await points(page, 'chart-score')).toBe(2); // 2 students × the step-0 record
+      await page.getByTestId('step').click(); // one step of each student, round-robin
+      await expect.poll(() => stepCount(page), { timeout: LONG }).toBe(1);
       const strokes = (id: string) =>
         page
           .getByTestId(id)
-          .locator('.lane-series path.recharts-line-curve, path.recharts-line-curve.lane-series')
+          .locator('.lane-series path.recharts-line-curve')
           .evaluateAll((ps) => [...new Set(ps.map((p) => p.getAttribute('stroke')))].sort());
       const lanes = [LANE_COLORS[0], LANE_COLORS[1]].sort();
       expect(await strokes('chart-score')).toEqual(lanes);
       expect(await strokes('chart-mm')).toEqual(lanes);
-      expect(await strokes('chart-critic')).toEqual(lanes);
-      expect(await page.getByTestId('chart-score').locator('.ghost-series path.recharts-line-curve, path.recharts-line-curve.ghost-series').count()).toBeGreaterThan(0);
-
+      expect(await strokes('chart-divergence')).toEqual(lanes);
+      expect(await strokes('chart-critic')).toEqual([LANE_COLORS[0]]); // SFT has no critic
+      expect(await page.getByTestId('chart-score').locator('.ghost-series path.recharts-line-curve').count()).toBeGreaterThan(0);
       phase('race drawn');
       // A preset: one click sets the lesson's task, students and hyperparameters.
       await page.getByTestId('preset-critic-adversary').click();

@@ -5,6 +5,8 @@ import { formatRate } from '../format';
 
 interface Props {
   running: boolean;
+  /** Pause was pressed; the current step is finishing. */
+  pausing: boolean;
   ready: boolean;
   step: number;
   stepsPerSec: number;
@@ -21,7 +23,7 @@ function ownsKey(target: EventTarget | null, key: string): boolean {
   return key === ' ' && ['BUTTON', 'A', 'SUMMARY'].includes(target.tagName);
 }
 
-export function Transport({ running, ready, step, stepsPerSec, onPlay, onPause, onStep, onReset }: Props) {
+export function Transport({ running, pausing, ready, step, stepsPerSec, onPlay, onPause, onStep, onReset }: Props) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || e.repeat || ownsKey(e.target, e.key)) return;
@@ -44,8 +46,8 @@ export function Transport({ running, ready, step, stepsPerSec, onPlay, onPause, 
   return (
     <div className="transport" role="group" aria-label="Training">
       {running ? (
-        <button className="primary" data-testid="pause" onClick={onPause} aria-keyshortcuts="Space" title="Pause (space)">
-          ❚❚ Pause
+        <button className="primary" data-testid="pause" onClick={onPause} disabled={pausing} aria-keyshortcuts="Space" title="Pause (space)">
+          {pausing ? 'Pausing…' : '❚❚ Pause'}
         </button>
       ) : (
         <button className="primary" data-testid="play" onClick={onPlay} disabled={!ready} aria-keyshortcuts="Space" title="Play (space)">
