@@ -194,4 +194,17 @@ describe('playground', () => {
     expect(log.errors).toEqual([]);
     await context.close();
   });
+
+  test('a missing teacher file gives a clear message, not a crash', async () => {
+    const { page, log, context } = await newPage(browser);
+    await context.route('**/teachers/reverse/model.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(`${server.url}#task=reverse&${SMALL}&s1=sft`);
+    const missing = page.getByTestId('teacher-missing');
+    await missing.waitFor({ timeout: 60_000 });
+    expect(await missing.textContent()).toMatch(/reverse teacher is not available/);
+    expect(await page.getByTestId('play').isDisabled()).toBe(true);
+    // The only error is the browser's own report of the 404 we staged.
+    expect(log.errors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
+    await context.close();
+  });
 });
