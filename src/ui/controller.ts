@@ -123,7 +123,10 @@ export class Playground {
     (globalThis as { __alembicEvents?: unknown[] }).__alembicEvents?.push([Math.round(performance.now()), saved ? 'saved-run' : 'no-saved-run']);
     if (this.disposed || generation !== this.generation) return;
     const decoded = this.hashDecoded;
-    if (saved && saved.records.some((r) => r.length > 1) && (decoded.empty || specsEqual(saved.spec, decoded.spec))) {
+    // A saved run whose configuration no longer resolves cleanly (the declarations changed
+    // since) is not restored: its weights may not fit.
+    const savedClean = saved ? resolveSpec(saved.spec).problems.length === 0 : false;
+    if (saved && savedClean && saved.records.some((r) => r.length > 1) && (decoded.empty || specsEqual(saved.spec, decoded.spec))) {
       this.restore(saved);
     } else {
       this.writeHash();

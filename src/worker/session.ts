@@ -37,6 +37,8 @@ export class Session {
   private teacher: { task: string; model: Transformer } | null = null;
   private lanes: Lane[] = [];
   private running = false;
+  /** Paused only to read weights: the page should keep seeing a running run. */
+  private holding = false;
   private loop: Promise<void> | null = null;
   /** Smoothed wall time of one round of steps (evaluations included), for steps/s. */
   private rate = { last: 0, msPerStep: 0 };
@@ -188,7 +190,7 @@ export class Session {
       numBytesInGPU: m.numBytesInGPU ?? null,
       numBytesInGPUAllocated: m.numBytesInGPUAllocated ?? null,
     };
-    this.post({ type: 'status', running: this.running, step: this.step, stepsPerSec: this.running && this.rate.msPerStep > 0 ? 1000 / this.rate.msPerStep : 0, memory });
+    this.post({ type: 'status', running: this.running || this.holding, step: this.step, stepsPerSec: this.running && this.rate.msPerStep > 0 ? 1000 / this.rate.msPerStep : 0, memory });
   }
 
   setParam(lane: number | null, id: string, value: ParamValue): void {
@@ -216,23 +218,15 @@ export class Session {
     const l = this.laneOrThrow(lane);
     // Weights are read asynchronously: stand still meanwhile so no step replaces them mid-read.
     const wasRunning = this.running;
+    this.holding = wasRunning;
     await this.stopLoop();
-    const artifacts = await l.trainer.exportStudent();
-    if (wasRunning) this.start();
-    const data = artifacts.weightData;
-    let weights: ArrayBuffer;
-    if (data === undefined) weights = new ArrayBuffer(0);
-    else if (Array.isArray(data)) {
-      const total = data.reduce((n, b) => n + b.byteLength, 0);
-      const out = new Uint8Array(total);
-      let at = 0;
-      for (const b of data) {
-        out.set(new Uint8Array(b), at);
-        at += b.byteLength;
-      }
-      weights = out.buffer;
-    } else weights = data;
-    return { modelJson: modelJson(artifacts), weights };
+    try {
+      const artifacts = await l.trainer.exportStudent();
+      return { modelJson: modelJson(artifacts), weights: joinWeights(artifacts.weightData) };
+    } finally {
+      this.holding = false;
+      if (wasRunning) this.start();
+    }
   }
 
   /** Replace a lane's student weights; throws (changing nothing) when the files do not fit. */
@@ -276,4 +270,17 @@ export class Session {
     for (const l of this.lanes) l.trainer.dispose();
     this.lanes = [];
   }
+}
+
+/** The weights as one ArrayBuffer (tf.io may hand them over in several). */
+function joinWeights(data: tf.io.ModelArtifacts['weightData']): ArrayBuffer {
+  if (data === undefined) return new ArrayBuffer(0);
+  if (!Array.isArray(data)) return data;
+  const out = new Uint8Array(data.reduce((n, b) => n + b.byteLength, 0));
+  let at = 0;
+  for (const b of data) {
+    out.set(new Uint8Array(b), at);
+    at += b.byteLength;
+  }
+  return out.buffer;
 }

@@ -64,7 +64,9 @@ describe('playground', () => {
       // No critic loss before the first critic step; every other chart has its step-0 point(s).
       expect(before.map((n) => n > 0)).toEqual([true, false, true, true]);
       expect(await points(page, 'chart-score')).toBe(1);
-      await page.getByTestId('play').click();
+      await page.locator('h1').click(); // focus on the page, not on a control
+      await page.keyboard.press(' '); // space plays
+      await page.getByTestId('pause').waitFor({ timeout: 10_000 });
       await expect.poll(() => stepCount(page), { timeout: LONG, interval: 500 }).toBeGreaterThanOrEqual(2);
       await expect.poll(async () => (await Promise.all(CHARTS.map((c) => points(page, c)))).every((n, i) => n > before[i]), { timeout: LONG }).toBe(true);
       phase('charts grew');
@@ -72,7 +74,6 @@ describe('playground', () => {
       await page.getByTestId('play').waitFor();
 
       // → takes exactly one step while paused.
-      await page.locator('h1').click();
       const paused = await stepCount(page);
       await page.keyboard.press('ArrowRight');
       await expect.poll(() => stepCount(page), { timeout: LONG }).toBe(paused + 1);
@@ -157,6 +158,13 @@ describe('playground', () => {
       expect(await strokes('chart-divergence')).toEqual(lanes);
       expect(await strokes('chart-critic')).toEqual([LANE_COLORS[0]]); // SFT has no critic
       expect(await page.getByTestId('chart-score').locator('.ghost-series path.recharts-line-curve').count()).toBeGreaterThan(0);
+
+      // r resets to step 0 with the same configuration.
+      const raceHash = await hash(page);
+      await page.locator('h1').click();
+      await page.keyboard.press('r');
+      await expect.poll(() => stepCount(page), { timeout: 10_000 }).toBe(0);
+      expect(await hash(page)).toBe(raceHash);
       phase('race drawn');
       // A preset: one click sets the lesson's task, students and hyperparameters.
       await page.getByTestId('preset-critic-adversary').click();
