@@ -137,6 +137,12 @@ describe('playground', () => {
       await expect.poll(() => notices(page, 'Loaded model.json'), { timeout: 60_000 }).toBe(1);
 
       phase('weights');
+
+      // Looking inside: a student token opens both next-token distributions (top 8 tokens).
+      const token = page.getByTestId('student-output').first().locator('.tok').first();
+      await token.waitFor({ timeout: LONG });
+      await token.click();
+      await expect.poll(() => page.getByTestId('distribution').locator('.dist-row').count(), { timeout: 10_000 }).toBe(8);
       // Race: a second student, made cheap (SFT). One restart for both changes; the first run
       // becomes a ghost.
       await page.getByTestId('add-student').click();
