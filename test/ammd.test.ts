@@ -1,29 +1,20 @@
 // AMMD: the critic, its loss, the student's loss and the exact distance, against float64
 // arithmetic and against the closed-form optimum of the penalised critic (spec "AMMD").
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Critic } from '../src/engine/objectives/critic';
 import { criticLoss, exactDistance, futureGapAdvantage, studentLoss, type AmmdBatch } from '../src/engine/objectives/ammd';
 import { Rng } from '../src/engine/rng';
 import type { ModelConfig } from '../src/engine/model/transformer';
+import { expectClose, expectNoTensorLeak } from './support/expectations';
 
 const B = 4;
 const T = 6;
 const V = 8;
 const CONFIG: ModelConfig = { vocabSize: V, seqLen: T, dModel: 16, nLayers: 1, nHeads: 2 };
 
-let tensorsBefore = 0;
-beforeAll(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterAll(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+expectNoTensorLeak();
 
-function expectClose(actual: number, expected: number, rel = 1e-4, abs = 1e-5) {
-  expect(Number.isFinite(actual)).toBe(true);
-  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(abs + rel * Math.abs(expected));
-}
 
 function softmax64(z: number[], tau = 1): number[] {
   const x = z.map((v) => v / tau);

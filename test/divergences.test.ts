@@ -1,8 +1,9 @@
 // tokenDivergence and momentGap against float64 arithmetic over probabilities, written here
 // from the definitions in spec/objectives.md (no code shared with the implementation).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { DIVERGENCE_KINDS, momentGap, tokenDivergence, type DivergenceKind } from '../src/engine/objectives/divergences';
+import { expectClose as expectCloseTo, expectNoTensorLeak } from './support/expectations';
 
 // ---- float64 reference over one position ----
 function softmax64(logits: number[], tau = 1): number[] {
@@ -88,18 +89,9 @@ async function divergenceRows(kind: DivergenceKind, opts: { beta?: number; alpha
   return values;
 }
 
-function expectClose(actual: number, expected: number, rel = 2e-4, abs = 2e-5) {
-  expect(Number.isFinite(actual)).toBe(true);
-  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(abs + rel * Math.abs(expected));
-}
+const expectClose = (actual: number, expected: number, rel = 2e-4, abs = 2e-5) => expectCloseTo(actual, expected, rel, abs);
 
-let tensorsBefore = 0;
-beforeAll(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterAll(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+expectNoTensorLeak();
 
 describe('tokenDivergence', () => {
   const settings: { beta?: number; alpha?: number; temperature?: number }[] = [

@@ -1,17 +1,12 @@
 // MiniLLM's returns, importance weights, loss and gradient against float64 arithmetic written
 // here from the spec (spec/objectives.md, "MiniLLM"; Gu et al., arXiv 2306.08543).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { discountedReturns, discountedReturnsTensor, importanceWeights, minillmLoss } from '../src/engine/objectives/minillm';
 import { Rng } from '../src/engine/rng';
+import { expectClose, expectNoTensorLeak } from './support/expectations';
 
-let tensorsBefore = 0;
-beforeAll(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterAll(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+expectNoTensorLeak();
 
 function logSoftmax64(z: number[], tau = 1): number[] {
   const x = z.map((v) => v / tau);
@@ -20,10 +15,6 @@ function logSoftmax64(z: number[], tau = 1): number[] {
   return x.map((v) => v - lse);
 }
 
-function expectClose(actual: number, expected: number, rel = 1e-4, abs = 1e-5) {
-  expect(Number.isFinite(actual)).toBe(true);
-  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(abs + rel * Math.abs(expected));
-}
 
 describe('discountedReturns', () => {
   // Worked by hand. Row 0: rewards 1 2 3 4, position 0 is prompt, γ = 0.5.

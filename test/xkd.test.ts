@@ -1,22 +1,13 @@
 // X-KD's loss against float64 arithmetic written from the spec formula (spec "X-KD"), and the
 // reward head's starting point.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { RewardHead, xkdLoss } from '../src/engine/objectives/xkd';
 import { Rng } from '../src/engine/rng';
+import { expectClose, expectNoTensorLeak } from './support/expectations';
 
-let tensorsBefore = 0;
-beforeAll(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterAll(() => {
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+expectNoTensorLeak();
 
-function expectClose(actual: number, expected: number, rel = 1e-4, abs = 1e-5) {
-  expect(Number.isFinite(actual)).toBe(true);
-  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(abs + rel * Math.abs(expected));
-}
 function logSoftmax64(z: number[]): number[] {
   const m = Math.max(...z);
   const lse = m + Math.log(z.reduce((a, v) => a + Math.exp(v - m), 0));
