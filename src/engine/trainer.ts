@@ -122,8 +122,11 @@ export class Trainer {
     return all > 0 ? this.totals.evalMs / all : 0;
   }
 
-  /** One training step; evaluates when the new step count is a multiple of evalEvery. */
-  async trainStep(): Promise<StepOutcome> {
+  /**
+   * One training step; evaluates when the new step count is a multiple of evalEvery (unless
+   * `evaluate` is false: a warm-up step that no one will chart).
+   */
+  async trainStep(opts: { evaluate?: boolean } = {}): Promise<StepOutcome> {
     if (this.busy) throw new Error('Trainer.trainStep: the previous step has not finished');
     this.busy = true;
     try {
@@ -135,7 +138,7 @@ export class Trainer {
       this.sinceRecord.ms += elapsed;
       this.sinceRecord.steps++;
       const every = num(this.config.settings, 'evalEvery');
-      const record = this.stepCount % every === 0 ? await this.evaluateNow() : null;
+      const record = opts.evaluate !== false && this.stepCount % every === 0 ? await this.evaluateNow() : null;
       return { step: this.stepCount, record, halted: null, source };
     } finally {
       this.busy = false;

@@ -28,6 +28,21 @@ export const PAGE_PARAMS: readonly ParamSpec[] = [
     apply: 'restart',
     help: 'Held-out prompts scored at each evaluation: fewer is faster and noisier. 64 matches the command line.',
   },
+  {
+    id: 'backend',
+    label: 'Backend',
+    kind: 'choice',
+    default: 'auto',
+    choices: [
+      { value: 'auto', label: 'auto (fastest here)' },
+      { value: 'webgpu', label: 'WebGPU' },
+      { value: 'wasm', label: 'WebAssembly' },
+      { value: 'webgl', label: 'WebGL' },
+      { value: 'cpu', label: 'JavaScript (cpu)' },
+    ],
+    apply: 'restart',
+    help: 'Where training runs. auto: WebGPU on a real GPU, else WebAssembly (a software WebGPU adapter is far slower). Numbers differ slightly between backends.',
+  },
 ];
 
 /** Every run-level knob the page shows, in order: the engine's shared settings, then the page's. */

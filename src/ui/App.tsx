@@ -31,7 +31,12 @@ export function App() {
         <h1>Alembic</h1>
         <p className="tagline">A small teacher, a smaller student, trained live in your browser tab. Pick a lesson or a method, press play, watch the student approach the teacher.</p>
       </header>
-      {s.backend && s.backend.name !== 'webgpu' && (
+      {s.backend?.skippedSoftwareAdapter && s.backend.name !== 'webgpu' && (
+        <div className="banner" role="status" data-testid="software-webgpu">
+          This computer offers WebGPU only through a software adapter ({s.backend.skippedSoftwareAdapter}) that runs on the CPU, so the engine runs on <b>{s.backend.name}</b>, which is much faster here. Choose WebGPU under Backend to try it anyway.
+        </div>
+      )}
+      {s.backend && s.backend.name !== 'webgpu' && !s.backend.skippedSoftwareAdapter && s.backend.fallbackReason && (
         <div className="banner" role="alert" data-testid="no-webgpu">
           WebGPU is not available here, so the engine runs on <b>{s.backend.name}</b>: everything works, only slower. {s.backend.fallbackReason}
         </div>

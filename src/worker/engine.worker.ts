@@ -1,19 +1,14 @@
 /// <reference types="vite/client" />
 // The engine's home: a dedicated Web Worker. It picks the backend, loads the teacher and trains
 // the students, talking to the page only through the typed protocol in ./protocol.
-import { chooseBackend } from '../engine/backend';
 import { commandProblem, transferables, type Command, type Event } from './protocol';
 import { Session } from './session';
+import { WASM_PATHS } from './wasmPaths';
 
 const post = (e: Event) => (self as unknown as Worker).postMessage(e, transferables(e));
 
-let session: Session | null = null;
-
-const ready = (async () => {
-  const report = await chooseBackend(['webgpu', 'webgl', 'cpu']);
-  post({ type: 'backend', info: { name: report.name, adapter: report.adapter, fallbackReason: report.fallbackReason } });
-  session = new Session(post, report.name);
-})().catch((e) => post({ type: 'fatal', message: `No TensorFlow.js backend could start: ${(e as Error).message}` }));
+// The backend is chosen by the first reset, from the run's Backend setting.
+const session = new Session(post, WASM_PATHS);
 
 async function handle(cmd: Command, s: Session): Promise<void> {
   switch (cmd.type) {
@@ -42,7 +37,7 @@ async function handle(cmd: Command, s: Session): Promise<void> {
 
 // Commands run one at a time, in arrival order; play's loop runs beside them and is stopped
 // by any command that needs the run to stand still (reset, step, pause).
-let queue: Promise<void> = ready;
+let queue: Promise<void> = Promise.resolve();
 self.onmessage = (ev: MessageEvent<unknown>) => {
   const problem = commandProblem(ev.data);
   if (problem) {
@@ -51,7 +46,6 @@ self.onmessage = (ev: MessageEvent<unknown>) => {
   }
   const cmd = ev.data as Command;
   queue = queue.then(async () => {
-    if (!session) return;
     try {
       await handle(cmd, session);
     } catch (e) {

@@ -8,6 +8,8 @@ export interface BackendInfo {
   name: string;
   adapter: { description: string; vendor: string; architecture: string; isFallbackAdapter: boolean } | null;
   fallbackReason: string | null;
+  /** A software WebGPU adapter passed over for a faster backend ('auto'), or null. */
+  skippedSoftwareAdapter: string | null;
 }
 
 /** One student of a run: its method and that method's hyperparameters. */

@@ -3,6 +3,7 @@
 // inspections are answered mid-run. Everything the page sees goes out through `post`.
 import * as tf from '@tensorflow/tfjs';
 import { Trainer, resolveConfig } from '../engine/trainer';
+import { BACKEND_PREFERENCES, backendOrder, chooseBackend, type BackendName, type BackendPreference } from '../engine/backend';
 import { inspectSamples } from '../engine/inspect';
 import { modelJson } from '../engine/model/checkpoint';
 import type { Transformer } from '../engine/model/transformer';
@@ -34,6 +35,8 @@ function yieldToMessages(): Promise<void> {
 }
 
 export class Session {
+  /** The backend in use and the preference it was chosen for; null before the first reset. */
+  private backend: { preference: BackendPreference; name: BackendName } | null = null;
   private teacher: { task: string; model: Transformer } | null = null;
   private lanes: Lane[] = [];
   private running = false;
@@ -46,7 +49,8 @@ export class Session {
 
   constructor(
     private readonly post: Post,
-    private readonly backendName: string,
+    /** Where the bundler serves the wasm binaries. */
+    private readonly wasmPaths?: Record<string, string>,
   ) {}
 
   get step(): number {
@@ -56,6 +60,7 @@ export class Session {
   async reset(spec: RunSpec, restore?: RestoreData): Promise<void> {
     await this.pause();
     this.disposeLanes();
+    if (!(await this.useBackend(spec.settings.backend))) return;
     const task = String(spec.settings.task);
     if (this.teacher?.task !== task) {
       this.teacher?.model.dispose();
@@ -79,6 +84,7 @@ export class Session {
     const studentParams = this.lanes.map((l) => l.trainer.student.parameterCount());
     if (restore) {
       if (this.tryRestore(restore)) {
+        await this.warmUp(spec);
         this.post({ type: 'ready', lanes: this.lanes.length, problems, studentParams, restoredStep: restore.step });
         this.rate = { last: 0, msPerStep: 0 };
         this.sendStatus(true);
@@ -88,24 +94,75 @@ export class Session {
       this.disposeLanes();
       await this.buildLanes(spec);
     }
-    this.post({ type: 'ready', lanes: this.lanes.length, problems, studentParams });
-    // A first record at step 0, so every curve starts from the untrained student.
+    // A first record at step 0, so every curve starts from the untrained student. Play is
+    // offered only after it and the warm-up, so pressing it starts training at once.
     const records: Array<{ lane: number; record: MetricRecord }> = [];
     for (const [i, lane] of this.lanes.entries()) records.push({ lane: i, record: await lane.trainer.evaluate() });
     this.post({ type: 'records', records });
+    await this.warmUp(spec);
+    this.post({ type: 'ready', lanes: this.lanes.length, problems, studentParams });
     this.rate = { last: 0, msPerStep: 0 };
     this.sendStatus(true);
+  }
+
+  /**
+   * Switch to the backend the run asks for (once per change: the first reset, or a new Backend
+   * setting). Everything held on the old backend is released first. False if none could start.
+   */
+  private async useBackend(raw: unknown): Promise<boolean> {
+    const preference: BackendPreference = BACKEND_PREFERENCES.includes(raw as BackendPreference) ? (raw as BackendPreference) : 'auto';
+    if (this.backend?.preference === preference) return true;
+    this.teacher?.model.dispose();
+    this.teacher = null;
+    const { order, options } = backendOrder(preference);
+    try {
+      const report = await chooseBackend(order, { ...options, wasmPaths: this.wasmPaths });
+      this.backend = { preference, name: report.name };
+      this.post({ type: 'backend', info: { name: report.name, adapter: report.adapter, fallbackReason: report.fallbackReason, skippedSoftwareAdapter: report.skippedSoftwareAdapter } });
+      return true;
+    } catch (e) {
+      this.backend = null;
+      this.post({ type: 'fatal', message: (e as Error).message });
+      return false;
+    }
+  }
+
+  /**
+   * On a GPU the first step of a configuration compiles its shader programs, which takes far
+   * longer than the step. Take that step now, while the page is loading, on a throwaway copy of
+   * each student (same shapes, so the compiled programs are the ones play will use); the run
+   * itself, its random streams and its weights are untouched.
+   */
+  private async warmUp(spec: RunSpec): Promise<void> {
+    if (this.backend?.name !== 'webgpu' && this.backend?.name !== 'webgl') return;
+    const seen = new Set<string>();
+    for (const lane of this.lanes) {
+      const key = JSON.stringify(lane.trainer.config);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const scratch = await Trainer.create(lane.trainer.config, this.teacher!.model, { backendName: this.backend.name, evalPrompts: this.evalPrompts(spec) });
+      try {
+        await scratch.trainStep({ evaluate: false });
+      } finally {
+        scratch.dispose();
+      }
+    }
+  }
+
+  private evalPrompts(spec: RunSpec): number | undefined {
+    const { page } = splitSettings(spec.settings);
+    return typeof page.evalPrompts === 'number' ? page.evalPrompts : undefined;
   }
 
   /** One Trainer per lane, all on the shared teacher; returns what the engine had to adjust. */
   private async buildLanes(spec: RunSpec): Promise<string[]> {
     const problems: string[] = [];
-    const { engine, page } = splitSettings(spec.settings);
-    const evalPrompts = typeof page.evalPrompts === 'number' ? page.evalPrompts : undefined;
+    const { engine } = splitSettings(spec.settings);
+    const evalPrompts = this.evalPrompts(spec);
     for (const [i, lane] of spec.lanes.entries()) {
       const r = resolveConfig({ method: lane.method, settings: engine, hyper: lane.hyper });
       problems.push(...r.problems.map((p) => (spec.lanes.length > 1 ? `Student ${i + 1}: ${p}` : p)));
-      const trainer = await Trainer.create(r.config, this.teacher!.model, { backendName: this.backendName, evalPrompts });
+      const trainer = await Trainer.create(r.config, this.teacher!.model, { backendName: this.backend?.name, evalPrompts });
       this.lanes.push({ trainer, offset: 0, halted: null });
     }
     return problems;

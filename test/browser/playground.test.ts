@@ -25,7 +25,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const SMALL = 'batchSize=4&evalEvery=2&studentWidth=8&studentHeads=1&evalPrompts=8';
+const SMALL = 'backend=webgpu&batchSize=4&evalEvery=2&studentWidth=8&studentHeads=1&evalPrompts=8';
 /** Records drawn after `steps` steps at evalEvery 2, counting the one at step 0. */
 const recordsAt = (steps: number) => 1 + Math.floor(steps / 2);
 const CHARTS = ['chart-mm', 'chart-critic', 'chart-divergence', 'chart-score'];
@@ -76,6 +76,9 @@ describe('playground', () => {
       await page.goto(`${server.url}#${SMALL}&s1=ammd&s1.criticSteps=1`);
       await ready(page);
       expect(await page.getByTestId('backend').textContent()).toBe('webgpu');
+      // SwiftShader: a software adapter, so nobody mistakes these timings for GPU timings.
+      expect(await page.getByTestId('adapter').textContent()).toContain('software fallback adapter');
+      expect(await page.getByTestId('software-webgpu').count()).toBe(0);
 
       phase('ready');
       // Play: the counter and every chart grow (each starts with the step-0 record; the next comes at step 2).
