@@ -129,3 +129,34 @@ describe('results over runs', () => {
     expect(checkpoints(info)).toEqual([0, 5, 10]);
   });
 });
+
+describe('publishing for the playground', () => {
+  it('writes the page as HTML with sibling links rewritten, copies the chart, and merges the summary', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync, existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { publishStudy } = await import('../src/cli/studies/publish');
+    const docs = mkdtempSync(join(tmpdir(), 'alembic-docs-'));
+    const pub = join(docs, 'public');
+    writeFileSync(join(docs, 'README.md'), '# Findings\n\n- see [A](a.md)\n');
+    writeFileSync(join(docs, 'a.md'), '# Study A\n\n| arm | x |\n| --- | --- |\n| one | 1 |\n\nSee [B](b.md) and [the paper](https://example.org/p.md).\n');
+    writeFileSync(join(docs, 'a.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    const study = { name: 'a', title: 'Study A', arms: [{}, {}] } as unknown as Parameters<typeof publishStudy>[0];
+    const claims = [{ claim: 'X helps', verdict: 'partly' as const, line: '1 vs 2' }];
+    publishStudy(study, claims, { seeds: 3, steps: 100 }, docs, pub);
+    const html = readFileSync(join(pub, 'a.html'), 'utf8');
+    expect(html).toContain('<table>');
+    expect(html).toContain('href="b.html"');
+    expect(html).toContain('href="https://example.org/p.md"'); // only sibling pages change
+    expect(readFileSync(join(pub, 'index.html'), 'utf8')).toContain('href="a.html"');
+    expect(existsSync(join(pub, 'a.svg'))).toBe(true);
+    // A second study is added beside the first, not over it.
+    writeFileSync(join(docs, 'b.md'), '# Study B\n');
+    writeFileSync(join(docs, 'b.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    publishStudy({ ...study, name: 'b', title: 'Study B' } as typeof study, [], { seeds: 5, steps: 50 }, docs, pub);
+    const summary = JSON.parse(readFileSync(join(pub, 'summary.json'), 'utf8'));
+    expect(Object.keys(summary).sort()).toEqual(['a', 'b']);
+    expect(summary.a).toEqual({ title: 'Study A', seeds: 3, steps: 100, arms: 2, claims, page: 'a.html', chart: 'a.svg' });
+    expect(summary.b.seeds).toBe(5);
+  });
+});

@@ -65,7 +65,7 @@ const PLAN = quick
       ],
       memory: [
         { backend: 'wasm' as const, first: 100, last: 1000, evalEvery: 50 },
-        { backend: 'webgpu' as const, first: 5, last: 15, evalEvery: 5 },
+        { backend: 'webgpu' as const, first: 4, last: 16, evalEvery: 4 },
       ],
     };
 
@@ -85,7 +85,7 @@ const notes = result.meta.notes;
 notes.push(
   quick
     ? 'Quick mode: methods on wasm (1 step each) and sft on webgpu; scaling of gkd on wasm; sampling on wasm; memory on wasm over 20 → 200 steps; the page for 10 s per run.'
-    : 'Full mode. cpu per method: 1 warm-up, 1 timed, 1 profiled step and one evaluation (after a first one). webgpu per method: 1 warm-up step and 1 profiled step (its ms/step is prepare + studentStep, synced), and one evaluation timed on the first method (sft) and shared by the others: SwiftShader costs several ms per kernel, too slow for more steps within the time budget. Memory on webgpu over 5 → 15 steps for the same reason; the 100 → 1,000 step check runs on wasm. Scaling runs on wasm (the fastest backend here, compute-bound like a GPU would be).',
+    : 'Full mode. cpu per method: 1 warm-up, 1 timed, 1 profiled step and one evaluation (after a first one). webgpu per method: 1 warm-up step and 1 profiled step (its ms/step is prepare + studentStep, synced), and one evaluation timed on the first method (sft) and shared by the others: SwiftShader costs several ms per kernel, too slow for more steps within the time budget. Memory on webgpu from the first step where every code path has run (≥ 4) to step 16, for the same reason; the 100 → 1,000 step check runs on wasm. Scaling runs on wasm (the fastest backend here, compute-bound like a GPU would be).',
 );
 
 mkdirSync(values.out!, { recursive: true });

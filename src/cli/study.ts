@@ -73,6 +73,7 @@ const { chooseBackend } = await import('../engine/backend');
 const backend = await chooseBackend([args.backend as 'wasm' | 'cpu']);
 const { runArm, readCache } = await import('./studies/runner');
 const { renderStudy } = await import('./studies/render');
+const { publishStudy } = await import('./studies/publish');
 const { GrammarProbeSet } = await import('./studies/grammarProbe');
 mkdirSync(outDir, { recursive: true });
 
@@ -94,7 +95,13 @@ if (probe) {
 }
 const command = `npm run study -- --study ${study.name} --seeds ${seeds} --steps ${steps}${args['eval-every'] ? ` --eval-every ${evalEvery}` : ''}`;
 const info = { seeds, steps, evalEvery, backend: backend.name, command, extra };
-const render = () => renderStudy(study, readCache(cacheDir, study.name), info, outDir);
+// The playground serves the findings from public/findings (a custom --out publishes beside it).
+const publicDir = args.out ? join(outDir, 'public') : join(REPO_ROOT, 'public', 'findings');
+const render = () => {
+  const claims = renderStudy(study, readCache(cacheDir, study.name), info, outDir);
+  publishStudy(study, claims, { seeds, steps }, outDir, publicDir);
+  return claims;
+};
 
 if (!args['render-only']) {
   // --arms a,b: run only these arms (the page still lists every arm, unrun ones as "not run").

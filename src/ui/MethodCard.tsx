@@ -1,9 +1,11 @@
 // The chosen method's card: what it optimises, its objective typeset with KaTeX, its paper,
-// and the implementation choices that are Alembic's own.
+// the implementation choices that are Alembic's own, and what our studies found.
 import { memo, useMemo } from 'react';
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import { getMethod, isMethodId } from '../engine/methods/declarations';
+import { METHOD_STUDIES } from '../state/findings';
+import { Findings } from './Findings';
 
 export const MethodCard = memo(function MethodCard({ method, color }: { method: string; color?: string }) {
   const decl = isMethodId(method) ? getMethod(method) : null;
@@ -33,6 +35,7 @@ export const MethodCard = memo(function MethodCard({ method, color }: { method: 
           </ul>
         </details>
       )}
+      <Findings studies={METHOD_STUDIES[method] ?? []} />
     </article>
   );
 });

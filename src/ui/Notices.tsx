@@ -1,6 +1,7 @@
 // Notices: what a link had to change, restored runs, load errors. Dismissable, announced politely.
 import { memo } from 'react';
 import type { Notice } from './controller';
+import { Findings } from './Findings';
 
 export const Notices = memo(function Notices({ notices, onDismiss }: { notices: Notice[]; onDismiss: (id: number) => void }) {
   if (!notices.length) return null;
@@ -17,6 +18,7 @@ export const Notices = memo(function Notices({ notices, onDismiss }: { notices: 
                 ))}
               </ul>
             )}
+            {n.studies && <Findings studies={n.studies} />}
           </div>
           <button className="small-btn" onClick={() => onDismiss(n.id)} aria-label="Dismiss">
             ✕

@@ -9,6 +9,7 @@ import type { BackendInfo, Event, InspectSample, MemoryInfo, RunSpec, WeightFile
 import { MAX_LANES, defaultLane, laneLabel, laneParam, resolveSpec, specsEqual } from '../state/config';
 import { decodeHash, encodeHash } from '../state/url';
 import { getPreset } from '../state/presets';
+import { PRESET_STUDIES } from '../state/findings';
 import { CURRENT, loadRun, saveRun, type Ghost, type SavedRun } from '../state/runs';
 import { metricsCsv, metricsJson } from '../state/exportMetrics';
 
@@ -18,6 +19,8 @@ export interface Notice {
   text: string;
   /** Several lines, e.g. every value a link had to change. */
   details?: string[];
+  /** Studies whose findings go with this notice (a lesson's evidence). */
+  studies?: readonly string[];
 }
 
 export type TeacherInfo = Extract<Event, { type: 'teacher' }>;
@@ -331,7 +334,7 @@ export class Playground {
     const { spec, problems } = resolveSpec(preset.spec);
     if (problems.length) this.notify('warn', `Preset '${preset.title}' was adjusted:`, problems);
     this.applySpec(spec, true);
-    this.notify('info', `${preset.title}: ${preset.lesson}`);
+    this.notify('info', `${preset.title}: ${preset.lesson}`, undefined, PRESET_STUDIES[id]);
   };
 
   /** Replace the whole experiment and restart (now, or after a short pause for sliders). */
@@ -374,8 +377,8 @@ export class Playground {
   };
 
   // ---- notices ----
-  notify(kind: Notice['kind'], text: string, details?: string[]) {
-    const notice: Notice = { id: this.noticeId++, kind, text, details };
+  notify(kind: Notice['kind'], text: string, details?: string[], studies?: readonly string[]) {
+    const notice: Notice = { id: this.noticeId++, kind, text, details, studies };
     this.set({ notices: [...this.state.notices.slice(-4), notice] });
   }
   dismiss = (id: number) => this.set({ notices: this.state.notices.filter((n) => n.id !== id) });

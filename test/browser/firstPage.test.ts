@@ -43,6 +43,18 @@ describe('first page', () => {
       return t === String(a + b).padStart(4, '0');
     }).length;
     expect(correct).toBeGreaterThanOrEqual(texts.length - 1);
+
+    // The default method's card links to what our moment-matching study found, and the page is served.
+    const findings = page.getByTestId('method-card').getByTestId('findings');
+    await findings.waitFor({ timeout: 30_000 });
+    await findings.locator('summary').click();
+    const link = findings.locator('a', { hasText: 'Adversarial moment matching' });
+    const href = await link.getAttribute('href');
+    expect(href).toBe('/findings/moment-matching.html');
+    const served = await page.request.get(`${server.url}${href}`);
+    expect(served.status()).toBe(200);
+    expect(await served.text()).toContain('<h1');
+    expect(await findings.locator('.verdict').count()).toBeGreaterThanOrEqual(4);
     expect(log.errors).toEqual([]);
   });
 

@@ -70,7 +70,7 @@ export function targets(r: BenchResult): TargetRow[] {
   for (const s of r.memory ?? []) {
     if (!s.ok) continue;
     const [a, b] = s.snapshots;
-    rows.push({ target: `numTensors and bytes flat (${s.backend}, steps ${a?.step} → ${b?.step})`, measured: a && b ? `${a.numTensors} → ${b.numTensors} tensors` : 'incomplete', met: s.flat, note: s.flat ? '' : 'grew' });
+    rows.push({ target: `numTensors and bytes flat (${s.backend}, steps ${a?.step} → ${b?.step})`, measured: a && b ? `${a.numTensors} → ${b.numTensors} tensors${a.numBytesInGPU !== null ? `, GPU in use ${a.numBytesInGPU} → ${b.numBytesInGPU} B, pool ${a.numBytesInGPUAllocated} → ${b.numBytesInGPUAllocated} B` : `, ${a.numBytes} → ${b.numBytes} B`}` : 'incomplete', met: s.flat, note: !(a && b) ? 'a snapshot is missing' : !s.flat ? 'grew' : a.numBytesInGPUAllocated !== null && (b.numBytesInGPUAllocated ?? 0) > a.numBytesInGPUAllocated ? `in use flat; the pool's high-water mark grew ${(b.numBytesInGPUAllocated ?? 0) - a.numBytesInGPUAllocated} B` : '' });
   }
   return rows;
 }

@@ -2,6 +2,7 @@
 // seeds' numbers into a verdict on the paper's claim. Every arm of a study shares the student
 // size, steps and learning rate (the playground defaults unless `common` says otherwise).
 import { clearlyBelow, formatSummary, type Summary } from './stats';
+import type { Verdict } from '../../state/findings';
 
 export interface Arm {
   /** File-safe id, unique in the study. */
@@ -19,7 +20,7 @@ export interface MetricSpec {
   chart?: boolean;
 }
 
-export type Verdict = 'reproduced' | 'partly' | 'not reproduced' | 'not run';
+export type { Verdict };
 
 export interface ClaimResult {
   claim: string;

@@ -1,0 +1,54 @@
+// What our own runs found (docs/findings, published to public/findings by `npm run study`), and
+// which study speaks to which method and lesson, so a card or preset can show the evidence.
+// Plain data and one fetch: no TensorFlow.js here.
+
+export type Verdict = 'reproduced' | 'partly' | 'not reproduced' | 'not run';
+
+export interface StudySummary {
+  title: string;
+  seeds: number;
+  steps: number;
+  arms: number;
+  claims: Array<{ claim: string; verdict: Verdict; line: string }>;
+  /** Paths relative to the findings folder. */
+  page: string;
+  chart: string;
+}
+
+export type FindingsSummary = Record<string, StudySummary>;
+
+/** The studies whose arms use each method (src/cli/studies/definitions.ts). */
+export const METHOD_STUDIES: Readonly<Record<string, readonly string[]>> = {
+  gkd: ['exposure-bias', 'mode-seeking', 'moment-matching', 'minillm-xkd'],
+  kd: ['mode-seeking'],
+  rkl: ['mode-seeking'],
+  tvd: ['mode-seeking'],
+  ammd: ['moment-matching'],
+  seqkd: ['moment-matching', 'minillm-xkd'],
+  distillm: ['skew'],
+  minillm: ['minillm-xkd'],
+  xkd: ['minillm-xkd'],
+};
+
+/** The study behind each preset's lesson (src/state/presets.ts). */
+export const PRESET_STUDIES: Readonly<Record<string, readonly string[]>> = {
+  'mode-covering-vs-seeking': ['mode-seeking'],
+  'exposure-bias': ['exposure-bias'],
+  'critic-adversary': ['moment-matching'],
+  'skew-kl': ['skew'],
+  'unpenalised-critic': ['moment-matching'],
+  'ammd-alone': ['moment-matching'],
+};
+
+/** Where the published findings are served, under the app's base URL. */
+export const FINDINGS_BASE = 'findings/';
+
+let loading: Promise<FindingsSummary | null> | null = null;
+
+/** The published summary, fetched once; null when it is missing or unreadable (the app works without it). */
+export function loadFindings(base = ''): Promise<FindingsSummary | null> {
+  loading ??= fetch(`${base}${FINDINGS_BASE}summary.json`)
+    .then((r) => (r.ok ? (r.json() as Promise<FindingsSummary>) : null))
+    .catch(() => null);
+  return loading;
+}
