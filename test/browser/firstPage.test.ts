@@ -51,7 +51,7 @@ describe('first page', () => {
     const link = findings.locator('a', { hasText: 'Adversarial moment matching' });
     const href = await link.getAttribute('href');
     expect(href).toBe('/findings/moment-matching.html');
-    const served = await page.request.get(`${server.url}${href}`);
+    const served = await page.request.get(new URL(href!, server.url).href);
     expect(served.status()).toBe(200);
     expect(await served.text()).toContain('<h1');
     expect(await findings.locator('.verdict').count()).toBeGreaterThanOrEqual(4);
