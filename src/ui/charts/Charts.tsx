@@ -10,6 +10,7 @@ import { MetricChart } from './MetricChart';
 import { metricPoints, series, type SeriesDef } from './series';
 
 const GHOST_COLOR = '#8c8f96';
+const UNIT_DOMAIN: [number, number] = [0, 1];
 
 interface KeyStyle {
   key: MetricKey;
@@ -74,6 +75,8 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
   const noCritic = criticLanes.some(Boolean)
     ? null
     : `${[...new Set(spec.lanes.map((l) => (isMethodId(l.method) ? getMethod(l.method).label : l.method)))].join(' and ')} train${spec.lanes.length > 1 ? '' : 's'} no critic. Only AMMD (its Q-critics) and X-KD (its reward head) have one: pick either to see its loss here.`;
+  // Stable props, so a chart's plot redraws only when its data does (see MetricChart's Plot).
+  const teacherLine = useMemo(() => (teacherScore !== null ? { y: teacherScore, label: `teacher ${(teacherScore * 100).toFixed(0)}%` } : null), [teacherScore]);
   const scoreName = String(spec.settings.task) === 'grammar' ? 'grammatical rate of samples' : 'greedy exact match';
 
   return (
@@ -91,6 +94,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
         title="Critic loss"
         description="The loss of AMMD’s Q-critics or X-KD’s reward head at its last update."
         series={critic}
+        stagger={1}
         log={log.critic}
         onLogChange={setLogFor('critic')}
         emptyMessage={noCritic}
@@ -100,6 +104,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
         title="Divergence from the teacher"
         description="Per-token divergences between teacher and student next-token distributions on held-out prompts."
         series={divergence}
+        stagger={2}
         log={log.divergence}
         onLogChange={setLogFor('divergence')}
       >
@@ -122,10 +127,11 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
         title={`Task score (${scoreName})`}
         description="The student’s score on held-out prompts; the dashed line is the teacher’s score on the same prompts."
         series={score}
-        reference={teacherScore !== null ? { y: teacherScore, label: `teacher ${(teacherScore * 100).toFixed(0)}%` } : null}
+        stagger={3}
+        reference={teacherLine}
         log={log.score}
         onLogChange={setLogFor('score')}
-        yDomain={[0, 1]}
+        yDomain={UNIT_DOMAIN}
       />
     </section>
   );

@@ -4,6 +4,7 @@
 import { memo, useId, useMemo, type ReactNode } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { mergeRows, type SeriesDef } from './series';
+import { useStaggered } from './useStaggered';
 
 export interface MetricChartProps {
   testId: string;
@@ -16,18 +17,20 @@ export interface MetricChartProps {
   /** Shown instead of the plot when nothing can be drawn. */
   emptyMessage?: string | null;
   yDomain?: [number, number];
+  /** Draw new data this many animation frames late, so several charts do not update in one task. */
+  stagger?: number;
   children?: ReactNode;
 }
 
 const fmt = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 0.001) ? v.toExponential(2) : String(Number(v.toPrecision(4)))) : String(v));
 
-export const MetricChart = memo(function MetricChart({ testId, title, description, series, reference, log, onLogChange, emptyMessage, yDomain, children }: MetricChartProps) {
-  const rows = useMemo(() => mergeRows(series), [series]);
-  const measured = series.filter((s) => !s.ghost).reduce((n, s) => n + s.raw, 0);
+export const MetricChart = memo(function MetricChart({ testId, title, description, series, reference, log, onLogChange, emptyMessage, yDomain, stagger = 0, children }: MetricChartProps) {
+  const shown = useStaggered(series, stagger);
+  const measured = shown.filter((s) => !s.ghost).reduce((n, s) => n + s.raw, 0);
   const logId = useId();
   const titleId = useId();
   return (
-    <figure className="chart" data-testid={testId} data-points={measured} data-series={series.filter((s) => !s.ghost && s.raw > 0).length} aria-labelledby={titleId}>
+    <figure className="chart" data-testid={testId} data-points={measured} data-series={shown.filter((s) => !s.ghost && s.raw > 0).length} aria-labelledby={titleId}>
       <figcaption>
         <span className="chart-title" id={titleId} title={description}>
           {title}
@@ -40,47 +43,51 @@ export const MetricChart = memo(function MetricChart({ testId, title, descriptio
         </span>
       </figcaption>
       <p className="chart-desc">{description}</p>
-      {emptyMessage ? (
-        <div className="chart-empty">{emptyMessage}</div>
-      ) : (
-        <div className="chart-plot">
-          <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
-              <CartesianGrid stroke="#e6e3dc" strokeDasharray="2 4" />
-              <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tick={{ fontSize: 11 }} tickFormatter={fmt} />
-              <YAxis
-                scale={log ? 'log' : 'linear'}
-                domain={log ? ['auto', 'auto'] : (yDomain ?? ['auto', 'auto'])}
-                allowDataOverflow={log}
-                tick={{ fontSize: 11 }}
-                tickFormatter={fmt}
-                width={52}
-              />
-              <Tooltip isAnimationActive={false} formatter={(v) => fmt(v)} labelFormatter={(x) => `step ${x}`} contentStyle={{ fontSize: 12 }} />
-              <Legend wrapperStyle={{ fontSize: 11 }} />
-              {reference && <ReferenceLine y={reference.y} stroke="#555" strokeDasharray="4 4" label={{ value: reference.label, position: 'insideTopRight', fontSize: 11, fill: '#555' }} ifOverflow="extendDomain" />}
-              {series.map((s) => (
-                <Line
-                  key={s.id}
-                  dataKey={s.id}
-                  name={s.label}
-                  type="linear"
-                  stroke={s.color}
-                  strokeDasharray={s.dash}
-                  strokeWidth={s.ghost ? 1.25 : 2}
-                  strokeOpacity={s.ghost ? 0.45 : 1}
-                  dot={false}
-                  activeDot={s.ghost ? false : { r: 3 }}
-                  isAnimationActive={false}
-                  connectNulls
-                  legendType={s.ghost ? 'none' : 'line'}
-                  className={s.ghost ? 'ghost-series' : `lane-series lane-${s.lane}`}
-                />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
-        </div>
-      )}
+      {emptyMessage ? <div className="chart-empty">{emptyMessage}</div> : <Plot series={shown} reference={reference} log={log} yDomain={yDomain} />}
     </figure>
+  );
+});
+
+/** The Recharts plot alone, so that it re-renders only when what it draws changes. */
+const Plot = memo(function Plot({ series, reference, log, yDomain }: Pick<MetricChartProps, 'series' | 'reference' | 'log' | 'yDomain'>) {
+  const rows = useMemo(() => mergeRows(series), [series]);
+  return (
+    <div className="chart-plot">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="#e6e3dc" strokeDasharray="2 4" />
+          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tick={{ fontSize: 11 }} tickFormatter={fmt} />
+          <YAxis
+            scale={log ? 'log' : 'linear'}
+            domain={log ? ['auto', 'auto'] : (yDomain ?? ['auto', 'auto'])}
+            allowDataOverflow={log}
+            tick={{ fontSize: 11 }}
+            tickFormatter={fmt}
+            width={52}
+          />
+          <Tooltip isAnimationActive={false} formatter={(v) => fmt(v)} labelFormatter={(x) => `step ${x}`} contentStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          {reference && <ReferenceLine y={reference.y} stroke="#555" strokeDasharray="4 4" label={{ value: reference.label, position: 'insideTopRight', fontSize: 11, fill: '#555' }} ifOverflow="extendDomain" />}
+          {series.map((s) => (
+            <Line
+              key={s.id}
+              dataKey={s.id}
+              name={s.label}
+              type="linear"
+              stroke={s.color}
+              strokeDasharray={s.dash}
+              strokeWidth={s.ghost ? 1.25 : 2}
+              strokeOpacity={s.ghost ? 0.45 : 1}
+              dot={false}
+              activeDot={s.ghost ? false : { r: 3 }}
+              isAnimationActive={false}
+              connectNulls
+              legendType={s.ghost ? 'none' : 'line'}
+              className={s.ghost ? 'ghost-series' : `lane-series lane-${s.lane}`}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
   );
 });

@@ -1,0 +1,18 @@
+// A value shown a few animation frames after it changed. A Recharts chart costs tens of ms to
+// update on a slow CPU; the four charts updated in four consecutive frames make four short tasks
+// instead of one long one that would stall the page (docs/bench: long tasks).
+import { useEffect, useState } from 'react';
+
+export function useStaggered<T>(value: T, frames: number): T {
+  const [shown, setShown] = useState(value);
+  useEffect(() => {
+    if (frames <= 0) return;
+    let left = frames;
+    let id = requestAnimationFrame(function tick() {
+      if (--left > 0) id = requestAnimationFrame(tick);
+      else setShown(() => value);
+    });
+    return () => cancelAnimationFrame(id);
+  }, [value, frames]);
+  return frames <= 0 ? value : shown;
+}
