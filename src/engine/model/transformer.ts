@@ -168,7 +168,7 @@ export class Transformer {
     const { seqLen: T, nLayers } = this.config;
     const B = token.shape[0];
     const out = tf.tidy(() => {
-      const at = tf.oneHot(tf.tensor1d([t], 'int32'), T).reshape([1, 1, T, 1]); // writes position t
+      const at = tf.oneHot(tf.tensor1d([t], 'int32'), T).reshape([1, T, 1]) as tf.Tensor3D; // writes position t
       const visible = tf.tensor1d(Array.from({ length: T }, (_, i) => (i <= t ? 0 : -1e9))).reshape([1, 1, 1, T]);
       let x = this.embed(token.reshape([B, 1]), 1, t);
       const keys: tf.Tensor4D[] = [];
@@ -176,8 +176,8 @@ export class Transformer {
       for (let l = 0; l < nLayers; l++) {
         const pre = `h${l}.`;
         const { q, k, v } = this.qkv(this.layerNorm(x, pre + 'ln1'), pre, B, 1);
-        const K = cache.keys[l].add(at.mul(k)) as tf.Tensor4D; // k [B, H, 1, dh] broadcasts over T
-        const V = cache.values[l].add(at.mul(v)) as tf.Tensor4D;
+        const K = cache.keys[l].add(writeAt(at, k)) as tf.Tensor4D;
+        const V = cache.values[l].add(writeAt(at, v)) as tf.Tensor4D;
         keys.push(K);
         values.push(V);
         x = x.add(this.attend(q, K, V, visible, pre, B, 1));
@@ -230,6 +230,16 @@ export class Transformer {
   private mlp(x: tf.Tensor, pre: string): tf.Tensor {
     return dense(gelu(dense(x, this.p(pre + 'mlp.w1'), this.p(pre + 'mlp.b1'))), this.p(pre + 'mlp.w2'), this.p(pre + 'mlp.b2'));
   }
+}
+
+/**
+ * The new key or value `x` [B, H, 1, dh] placed at the one position where `at` [1, T, 1] is 1,
+ * zeros elsewhere: [B, H, T, dh]. An outer product (a matMul with inner size 1, so exact), which
+ * the cpu backend runs several times faster than a broadcasting multiply.
+ */
+function writeAt(at: tf.Tensor3D, x: tf.Tensor4D): tf.Tensor4D {
+  const [B, H, , dh] = x.shape;
+  return tf.matMul(at, x.reshape([B * H, 1, dh])).reshape([B, H, -1, dh]);
 }
 
 /** x [..., din] · w [din, dout] + b. */
