@@ -90,7 +90,8 @@ const exposureBias: Study = {
       const rk1 = r.at(a1, 'rklStudent');
       const sc0 = r.at(a0, 'score');
       const sc1 = r.at(a1, 'score');
-      checks.push(clearlyBelow(rk1, rk0), sc1.mean > sc0.mean && !clearlyBelow(sc1, sc0));
+      // The same rule for both halves: λ = 1 must be clearly (bands apart) lower on rklStudent and higher on score.
+      checks.push(clearlyBelow(rk1, rk0), clearlyBelow(sc0, sc1));
       parts.push(`${task}: rklStudent λ=1 ${s(rk1)} vs λ=0 ${s(rk0)}, score λ=1 ${s(sc1)} vs λ=0 ${s(sc0)}`);
     }
     return [{ claim: this.claims[0], verdict: tally(checks), line: parts.join('; ') }];
@@ -182,7 +183,7 @@ const momentMatching: Study = {
   ],
   notes: [
     'AMMD defaults: β = 0.5, R = 1, K = 2, c = 1, critic learning rate 10× the student’s, policy-gradient term off; each arm changes one of them.',
-    'On reverse only the default AMMD, c = 0, GKD and SeqKD ran (compute budget); the β, K and policy-gradient ablations ran on addition.',
+    'On reverse only the default AMMD, c = 0, GKD and SeqKD run; the β, K and policy-gradient ablations run on addition.',
   ],
   verdict(r) {
     const out: ClaimResult[] = [];
