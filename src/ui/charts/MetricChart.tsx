@@ -2,7 +2,7 @@
 // reference line, a log-scale toggle and tooltips. Marked with data-testid and, for tests and
 // screen readers, how many measured points it holds.
 import { memo, useId, useMemo, type ReactNode } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { mergeRows, type SeriesDef } from './series';
 import { useStaggered } from './useStaggered';
 
@@ -22,6 +22,9 @@ export interface MetricChartProps {
   children?: ReactNode;
 }
 
+// Every tick is drawn (interval 0): with the default, Recharts measures each label in the DOM on
+// every update to thin out overlapping ones, and five numeric ticks never overlap here.
+const TICK = { fontSize: 11 };
 const fmt = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 0.001) ? v.toExponential(2) : String(Number(v.toPrecision(4)))) : String(v));
 
 export const MetricChart = memo(function MetricChart({ testId, title, description, series, reference, log, onLogChange, emptyMessage, yDomain, stagger = 0, children }: MetricChartProps) {
@@ -44,6 +47,7 @@ export const MetricChart = memo(function MetricChart({ testId, title, descriptio
       </figcaption>
       <p className="chart-desc">{description}</p>
       {emptyMessage ? <div className="chart-empty">{emptyMessage}</div> : <Plot series={shown} reference={reference} log={log} yDomain={yDomain} />}
+      {!emptyMessage && <SeriesLegend series={shown} />}
     </figure>
   );
 });
@@ -56,17 +60,17 @@ const Plot = memo(function Plot({ series, reference, log, yDomain }: Pick<Metric
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="#e6e3dc" strokeDasharray="2 4" />
-          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tick={{ fontSize: 11 }} tickFormatter={fmt} />
+          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tick={TICK} tickFormatter={fmt} interval={0} />
           <YAxis
             scale={log ? 'log' : 'linear'}
             domain={log ? ['auto', 'auto'] : (yDomain ?? ['auto', 'auto'])}
             allowDataOverflow={log}
-            tick={{ fontSize: 11 }}
+            tick={TICK}
             tickFormatter={fmt}
+            interval={0}
             width={52}
           />
           <Tooltip isAnimationActive={false} formatter={(v) => fmt(v)} labelFormatter={(x) => `step ${x}`} contentStyle={{ fontSize: 12 }} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
           {reference && <ReferenceLine y={reference.y} stroke="#555" strokeDasharray="4 4" label={{ value: reference.label, position: 'insideTopRight', fontSize: 11, fill: '#555' }} ifOverflow="extendDomain" />}
           {series.map((s) => (
             <Line
@@ -82,12 +86,31 @@ const Plot = memo(function Plot({ series, reference, log, yDomain }: Pick<Metric
               activeDot={s.ghost ? false : { r: 3 }}
               isAnimationActive={false}
               connectNulls
-              legendType={s.ghost ? 'none' : 'line'}
               className={s.ghost ? 'ghost-series' : `lane-series lane-${s.lane}`}
             />
           ))}
         </LineChart>
       </ResponsiveContainer>
     </div>
+  );
+});
+
+/**
+ * The legend in plain HTML: Recharts' own measures itself in the DOM and lays the chart out a
+ * second time on every data update, which doubled the cost of a redraw.
+ */
+const SeriesLegend = memo(function SeriesLegend({ series }: { series: SeriesDef[] }) {
+  const items = series.filter((s) => !s.ghost);
+  return (
+    <ul className="chart-legend">
+      {items.map((s) => (
+        <li key={s.id}>
+          <svg width="18" height="8" aria-hidden="true">
+            <line x1="0" y1="4" x2="18" y2="4" stroke={s.color} strokeWidth="2" strokeDasharray={s.dash} />
+          </svg>
+          {s.label}
+        </li>
+      ))}
+    </ul>
   );
 });

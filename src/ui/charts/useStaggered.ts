@@ -2,6 +2,7 @@
 // update on a slow CPU; the four charts updated in four consecutive frames make four short tasks
 // instead of one long one that would stall the page (docs/bench: long tasks).
 import { useEffect, useState } from 'react';
+import { flushSync } from 'react-dom';
 
 export function useStaggered<T>(value: T, frames: number): T {
   const [shown, setShown] = useState(value);
@@ -10,7 +11,8 @@ export function useStaggered<T>(value: T, frames: number): T {
     let left = frames;
     let id = requestAnimationFrame(function tick() {
       if (--left > 0) id = requestAnimationFrame(tick);
-      else setShown(() => value);
+      // Render (and let Recharts settle) inside this frame's task, not batched with the next chart's.
+      else flushSync(() => setShown(() => value));
     });
     return () => cancelAnimationFrame(id);
   }, [value, frames]);
