@@ -76,6 +76,12 @@ describe('first page', () => {
     await page.getByTestId('step').click();
     await expect.poll(() => page.getByTestId('step-count').textContent(), { timeout: 240_000 }).toBe('1');
     await expect.poll(scorePoints, { timeout: 60_000 }).toBe(2);
+    // Choosing another backend switches the engine and says so; the link records the choice.
+    await page.getByTestId('param-backend').selectOption('cpu');
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toBe('cpu');
+    expect(await page.evaluate(() => location.hash)).toContain('backend=cpu');
+    await expect.poll(scorePoints, { timeout: 240_000 }).toBe(1); // a new run from step 0
+    expect(await page.getByTestId('no-webgpu').count()).toBe(0); // cpu was asked for: no fallback to explain
     expect(log.errors).toEqual([]);
   }, 600_000);
 });
