@@ -9,18 +9,19 @@ import type { FindingsSummary } from '../../state/findings';
 
 export function publishStudy(study: Study, claims: ClaimResult[], run: { seeds: number; steps: number }, docsDir: string, publicDir: string): void {
   mkdirSync(publicDir, { recursive: true });
-  const markdown = readFileSync(join(docsDir, `${study.name}.md`), 'utf8');
-  // Sibling pages are published as .html.
-  const body = (marked.parse(markdown, { async: false }) as string).replace(/href="([\w-]+)\.md"/g, 'href="$1.html"');
-  writeFileSync(join(publicDir, `${study.name}.html`), page(study.title, body));
+  writeFileSync(join(publicDir, `${study.name}.html`), page(study.title, toHtml(readFileSync(join(docsDir, `${study.name}.md`), 'utf8'))));
   copyFileSync(join(docsDir, `${study.name}.svg`), join(publicDir, `${study.name}.svg`));
-  const index = readFileSync(join(docsDir, 'README.md'), 'utf8');
-  writeFileSync(join(publicDir, 'index.html'), page('Findings', (marked.parse(index, { async: false }) as string).replace(/href="([\w-]+)\.md"/g, 'href="$1.html"')));
+  writeFileSync(join(publicDir, 'index.html'), page('Findings', toHtml(readFileSync(join(docsDir, 'README.md'), 'utf8'))));
 
   const file = join(publicDir, 'summary.json');
   const summary: FindingsSummary = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   summary[study.name] = { title: study.title, seeds: run.seeds, steps: run.steps, arms: study.arms.length, claims, page: `${study.name}.html`, chart: `${study.name}.svg` };
   writeFileSync(file, JSON.stringify(summary, null, 1) + '\n');
+}
+
+/** Markdown to HTML; links to sibling pages point at their published .html. */
+function toHtml(markdown: string): string {
+  return (marked.parse(markdown, { async: false }) as string).replace(/href="([\w-]+)\.md"/g, 'href="$1.html"');
 }
 
 function page(title: string, body: string): string {

@@ -1,7 +1,7 @@
 // One knob, drawn from its ParamSpec: a slider (with value, unit and log scale), a select or a
 // checkbox, with a badge saying whether it applies live or restarts the run, and its help on
 // hover and focus.
-import { memo, useId } from 'react';
+import { memo, useId, type ReactNode } from 'react';
 import type { NumberParam, ParamSpec, ParamValue } from '../../engine/params';
 
 export interface ParamControlProps {
@@ -57,6 +57,18 @@ export const ParamControl = memo(function ParamControl({ spec, value, onChange, 
       {spec.help}
     </span>
   );
+  /** Label (with the current value, if shown) and badge above the input, help below. */
+  const field = (input: ReactNode, shown?: ReactNode) => (
+    <div className="param" title={spec.help}>
+      <label className="param-head" htmlFor={id}>
+        <span className="param-label">{spec.label}</span>
+        {shown}
+        {badge}
+      </label>
+      {input}
+      {help}
+    </div>
+  );
 
   if (spec.kind === 'boolean') {
     return (
@@ -72,21 +84,14 @@ export const ParamControl = memo(function ParamControl({ spec, value, onChange, 
   }
 
   if (spec.kind === 'choice') {
-    return (
-      <div className="param" title={spec.help}>
-        <label className="param-head" htmlFor={id}>
-          <span className="param-label">{spec.label}</span>
-          {badge}
-        </label>
-        <select id={id} data-testid={testId} value={String(value)} disabled={disabled} aria-describedby={helpId} onChange={(e) => onChange(e.target.value)}>
-          {spec.choices.map((c) => (
-            <option key={c.value} value={c.value}>
-              {c.label}
-            </option>
-          ))}
-        </select>
-        {help}
-      </div>
+    return field(
+      <select id={id} data-testid={testId} value={String(value)} disabled={disabled} aria-describedby={helpId} onChange={(e) => onChange(e.target.value)}>
+        {spec.choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>,
     );
   }
 
@@ -94,55 +99,41 @@ export const ParamControl = memo(function ParamControl({ spec, value, onChange, 
   const log = spec.scale === 'log';
   if (!log && (spec.max - spec.min) / spec.step > 2000) {
     // A slider cannot pick one of a million seeds: type the number instead.
-    return (
-      <div className="param" title={spec.help}>
-        <label className="param-head" htmlFor={id}>
-          <span className="param-label">{spec.label}</span>
-          {badge}
-        </label>
-        <input
-          id={id}
-          type="number"
-          data-testid={testId}
-          data-value={num}
-          min={spec.min}
-          max={spec.max}
-          step={spec.step}
-          value={num}
-          disabled={disabled}
-          aria-describedby={helpId}
-          onChange={(e) => {
-            if (e.target.value !== '') onChange(snap(spec, Number(e.target.value)));
-          }}
-        />
-        {help}
-      </div>
-    );
-  }
-  return (
-    <div className="param" title={spec.help}>
-      <label className="param-head" htmlFor={id}>
-        <span className="param-label">{spec.label}</span>
-        <output className="param-value" htmlFor={id}>
-          {formatValue(spec, num)}
-        </output>
-        {badge}
-      </label>
+    return field(
       <input
         id={id}
-        type="range"
+        type="number"
         data-testid={testId}
         data-value={num}
-        min={log ? 0 : spec.min}
-        max={log ? SLIDER_STEPS : spec.max}
-        step={log ? 1 : spec.step}
-        value={toPosition(spec, num)}
+        min={spec.min}
+        max={spec.max}
+        step={spec.step}
+        value={num}
         disabled={disabled}
-        aria-valuetext={formatValue(spec, num)}
         aria-describedby={helpId}
-        onChange={(e) => onChange(fromPosition(spec, Number(e.target.value)))}
-      />
-      {help}
-    </div>
+        onChange={(e) => {
+          if (e.target.value !== '') onChange(snap(spec, Number(e.target.value)));
+        }}
+      />,
+    );
+  }
+  return field(
+    <input
+      id={id}
+      type="range"
+      data-testid={testId}
+      data-value={num}
+      min={log ? 0 : spec.min}
+      max={log ? SLIDER_STEPS : spec.max}
+      step={log ? 1 : spec.step}
+      value={toPosition(spec, num)}
+      disabled={disabled}
+      aria-valuetext={formatValue(spec, num)}
+      aria-describedby={helpId}
+      onChange={(e) => onChange(fromPosition(spec, Number(e.target.value)))}
+    />,
+    <output className="param-value" htmlFor={id}>
+      {formatValue(spec, num)}
+    </output>,
   );
 });
