@@ -202,11 +202,14 @@ export class Playground {
       case 'status':
         // While a saved run is being rebuilt the worker still counts from 0: keep the saved step.
         {
-          // Statuses sent before the worker saw a play/pause still carry the old state.
+          // Statuses sent before the worker saw a play/pause still carry the old state. Until it
+          // confirms, the run counts as running either way: after play it is about to start, and
+          // after pause it is still finishing a step (the page shows "Pausing…", and a → pressed
+          // now would otherwise add a step to the one under way).
           const { pending } = this.state;
           const settled = pending === null || (pending === 'start') === e.running;
           this.set({
-            running: settled ? e.running : pending === 'start',
+            running: settled ? e.running : true,
             pending: settled ? null : pending,
             step: this.restoring ? this.state.step : e.step,
             stepsPerSec: e.stepsPerSec,

@@ -116,6 +116,8 @@ describe('playground', () => {
       // the save may start before or after this line, so a timestamp alone cannot tell).
       await expect.poll(() => savedSettings(page), { timeout: 120_000 }).toEqual({ lr: 0.0091, criticSteps: 3, weights: true });
       const savedHash = await hash(page);
+      // Still the same run while paused (a failure here is before the reload, not in the restore).
+      expect(await stepCount(page), await eventTrail(page)).toBe(steps);
 
       phase('saved');
       await page.reload();
