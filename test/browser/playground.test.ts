@@ -94,7 +94,7 @@ describe('playground', () => {
       await expect.poll(async () => (await Promise.all(CHARTS.map((c) => points(page, c)))).every((n, i) => n > before[i]), { timeout: LONG }).toBe(true);
       phase('charts grew');
       await page.getByTestId('pause').click();
-      await page.getByTestId('play').waitFor();
+      await page.getByTestId('play').waitFor({ timeout: LONG }); // the worker finishes the step under way first
 
       // → takes exactly one step while paused.
       const paused = await stepCount(page);
