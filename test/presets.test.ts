@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { PRESETS, getPreset } from '../src/state/presets';
-import { resolveSpec, MAX_LANES } from '../src/state/config';
+import { resolveSpec, MAX_LANES } from '../src/shared/runSpec';
 import { decodeHash, encodeHash } from '../src/state/url';
 
 describe('presets', () => {

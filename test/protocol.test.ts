@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { commandProblem, isCommand, isRunSpec, transferables, type Command } from '../src/worker/protocol';
-import { defaultSpec } from '../src/state/config';
+import { defaultSpec } from '../src/shared/runSpec';
 
 describe('worker message protocol', () => {
   const good: Command[] = [

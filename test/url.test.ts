@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { decodeHash, encodeHash } from '../src/state/url';
-import { defaultSpec, resolveSpec } from '../src/state/config';
+import { defaultSpec, resolveSpec } from '../src/shared/runSpec';
 
 describe('URL hash codec', () => {
   test('an empty hash gives the defaults with no problems', () => {

@@ -1,6 +1,6 @@
 // Metric history as CSV (one row per student and evaluation) and JSON (configuration and records).
 import { METRIC_KEYS, type MetricRecord } from '../engine/metrics/record';
-import type { RunSpec } from '../worker/protocol';
+import type { RunSpec } from '../shared/runSpec';
 
 const cell = (v: unknown) => {
   if (v === null || v === undefined) return '';

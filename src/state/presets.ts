@@ -1,6 +1,6 @@
 // One-click lessons. Each preset is a partial experiment resolved like a URL, so a preset and
 // the link it produces are the same thing; most are races, so the lesson is a comparison.
-import type { PartialSpec } from './config';
+import type { PartialSpec } from '../shared/runSpec';
 
 export interface Preset {
   id: string;

@@ -2,7 +2,8 @@
 // history, its ghosts and each student's weights, so a reload (or a closed laptop) loses nothing.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { MetricRecord } from '../engine/metrics/record';
-import type { RunSpec, WeightFiles } from '../worker/protocol';
+import type { RunSpec } from '../shared/runSpec';
+import type { WeightFiles } from '../engine/model/weightFiles';
 
 export interface Ghost {
   id: number;

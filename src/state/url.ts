@@ -6,7 +6,8 @@
 // and reported in `problems`.
 import { getMethod, isMethodId } from '../engine/methods/declarations';
 import type { ParamValue } from '../engine/params';
-import { MAX_LANES, RUN_PARAMS, hideableIds, resolveSpec, type PartialSpec, type RunSpec } from './config';
+import { MAX_LANES, RUN_PARAMS, resolveSpec, type PartialSpec, type RunSpec } from '../shared/runSpec';
+import { hideableIds } from './config';
 
 export interface DecodedHash {
   spec: RunSpec;

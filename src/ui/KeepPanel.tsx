@@ -3,9 +3,9 @@
 // controls for a class.
 import { memo, useRef, useState } from 'react';
 import { getMethod, isMethodId } from '../engine/methods/declarations';
-import type { RunSpec } from '../worker/protocol';
+import { RUN_PARAMS, type RunSpec } from '../shared/runSpec';
 import type { Ghost } from '../state/runs';
-import { RUN_PARAMS, laneLabel } from '../state/config';
+import { laneLabel } from '../state/config';
 import type { Playground } from './controller';
 
 export const KeepPanel = memo(function KeepPanel({ pg, spec, ghosts, hidden, ready }: { pg: Playground; spec: RunSpec; ghosts: Ghost[]; hidden: string[]; ready: boolean }) {

@@ -2,7 +2,8 @@
 // each student token shaded by the total variation between the two next-token distributions
 // that produced it. Clicking (or focusing) a token shows both distributions as bars.
 import { memo, useState } from 'react';
-import type { InspectSample, InspectToken, RunSpec } from '../worker/protocol';
+import type { InspectSample, InspectToken } from '../worker/protocol';
+import type { RunSpec } from '../shared/runSpec';
 import { LANE_COLORS, laneLabel } from '../state/config';
 import { VOCAB } from '../engine/tasks/vocab';
 import { tokenLabel } from '../engine/tasks/vocab';

@@ -2,6 +2,10 @@
 // clone): the page never imports TensorFlow.js, so nothing here may either.
 import type { MetricRecord } from '../engine/metrics/record';
 import type { ParamValue, ParamValues } from '../engine/params';
+import type { WeightFiles } from '../engine/model/weightFiles';
+import { MAX_LANES, type RunSpec } from '../shared/runSpec';
+
+export type { WeightFiles };
 
 /** What chooseBackend() found, as the page shows it. */
 export interface BackendInfo {
@@ -10,26 +14,6 @@ export interface BackendInfo {
   fallbackReason: string | null;
   /** A software WebGPU adapter passed over for a faster backend ('auto'), or null. */
   skippedSoftwareAdapter: string | null;
-}
-
-/** One student of a run: its method and that method's hyperparameters. */
-export interface LaneConfig {
-  method: string;
-  hyper: ParamValues;
-}
-
-/** A whole run: settings shared by every student (task, seed, sizes, …) and 1–4 students. */
-export interface RunSpec {
-  settings: ParamValues;
-  lanes: LaneConfig[];
-}
-
-export const MAX_LANES = 4;
-
-/** A student's weights in the TensorFlow.js format: model.json text plus its one shard. */
-export interface WeightFiles {
-  modelJson: string;
-  weights: ArrayBuffer;
 }
 
 /** A saved run's students: weights per lane (null: start that one fresh) and the step reached. */

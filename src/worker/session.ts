@@ -2,7 +2,7 @@
 // Play runs a loop that yields to the message queue between steps, so pause, live changes and
 // inspections are answered mid-run. Everything the page sees goes out through `post`.
 import * as tf from '@tensorflow/tfjs';
-import { Trainer, resolveConfig } from '../engine/trainer';
+import { Trainer } from '../engine/trainer';
 import { BACKEND_PREFERENCES, backendOrder, chooseBackend, type BackendName, type BackendPreference } from '../engine/backend';
 import { inspectSamples } from '../engine/inspect';
 import { modelJson } from '../engine/model/checkpoint';
@@ -12,8 +12,8 @@ import { getTask } from '../engine/tasks';
 import { tokenLabel } from '../engine/tasks/vocab';
 import type { MetricRecord } from '../engine/metrics/record';
 import type { ParamValue } from '../engine/params';
-import type { Event, InspectSample, MemoryInfo, RestoreData, RunSpec, WeightFiles } from './protocol';
-import { splitSettings } from '../state/config';
+import type { Event, InspectSample, MemoryInfo, RestoreData, WeightFiles } from './protocol';
+import { resolveRun, type ResolvedRun, type RunSpec } from '../shared/runSpec';
 import { loadTeacher, metaScore, showcase, SHOWCASE_PROMPTS } from './teacher';
 
 type Post = (e: Event) => void;
@@ -57,10 +57,14 @@ export class Session {
     return this.lanes.length ? Math.max(...this.lanes.map((l) => l.offset + l.trainer.step)) : 0;
   }
 
-  async reset(spec: RunSpec, restore?: RestoreData): Promise<void> {
+  async reset(given: RunSpec, restore?: RestoreData): Promise<void> {
     await this.pause();
     this.disposeLanes();
-    if (!(await this.useBackend(spec.settings.backend))) return;
+    // The page sends a resolved spec; resolving it here (once) turns it into trainer configs and
+    // reports anything a hand-made message got wrong.
+    const run = resolveRun(given);
+    const { spec } = run;
+    if (!(await this.useBackend(run.page.backend))) return;
     const task = String(spec.settings.task);
     if (this.teacher?.task !== task) {
       this.teacher?.model.dispose();
@@ -80,11 +84,12 @@ export class Session {
       // scoring it here again would cost a full decoding pass before the first step.
       this.post({ type: 'teacher', task, status: 'ready', params: loaded.model.parameterCount(), score: metaScore(loaded.meta), samples });
     }
-    const problems = await this.buildLanes(spec);
+    const { problems } = run;
+    await this.buildLanes(run);
     const studentParams = this.lanes.map((l) => l.trainer.student.parameterCount());
     if (restore) {
       if (this.tryRestore(restore)) {
-        await this.warmUp(spec);
+        await this.warmUp(run);
         this.post({ type: 'ready', lanes: this.lanes.length, problems, studentParams, restoredStep: restore.step });
         this.rate = { last: 0, msPerStep: 0 };
         this.sendStatus(true);
@@ -92,14 +97,14 @@ export class Session {
       }
       // Some lanes may have loaded before one failed: start every student fresh.
       this.disposeLanes();
-      await this.buildLanes(spec);
+      await this.buildLanes(run);
     }
     // A first record at step 0, so every curve starts from the untrained student. Play is
     // offered only after it and the warm-up, so pressing it starts training at once.
     const records: Array<{ lane: number; record: MetricRecord }> = [];
     for (const [i, lane] of this.lanes.entries()) records.push({ lane: i, record: await lane.trainer.evaluate() });
     this.post({ type: 'records', records });
-    await this.warmUp(spec);
+    await this.warmUp(run);
     this.post({ type: 'ready', lanes: this.lanes.length, problems, studentParams });
     this.rate = { last: 0, msPerStep: 0 };
     this.sendStatus(true);
@@ -133,14 +138,14 @@ export class Session {
    * each student (same shapes, so the compiled programs are the ones play will use); the run
    * itself, its random streams and its weights are untouched.
    */
-  private async warmUp(spec: RunSpec): Promise<void> {
+  private async warmUp(run: ResolvedRun): Promise<void> {
     if (this.backend?.name !== 'webgpu' && this.backend?.name !== 'webgl') return;
     const seen = new Set<string>();
     for (const lane of this.lanes) {
       const key = JSON.stringify(lane.trainer.config);
       if (seen.has(key)) continue;
       seen.add(key);
-      const scratch = await Trainer.create(lane.trainer.config, this.teacher!.model, { backendName: this.backend.name, evalPrompts: this.evalPrompts(spec) });
+      const scratch = await Trainer.create(lane.trainer.config, this.teacher!.model, { backendName: this.backend.name, evalPrompts: run.page.evalPrompts });
       try {
         await scratch.trainStep({ evaluate: false });
       } finally {
@@ -149,23 +154,12 @@ export class Session {
     }
   }
 
-  private evalPrompts(spec: RunSpec): number | undefined {
-    const { page } = splitSettings(spec.settings);
-    return typeof page.evalPrompts === 'number' ? page.evalPrompts : undefined;
-  }
-
-  /** One Trainer per lane, all on the shared teacher; returns what the engine had to adjust. */
-  private async buildLanes(spec: RunSpec): Promise<string[]> {
-    const problems: string[] = [];
-    const { engine } = splitSettings(spec.settings);
-    const evalPrompts = this.evalPrompts(spec);
-    for (const [i, lane] of spec.lanes.entries()) {
-      const r = resolveConfig({ method: lane.method, settings: engine, hyper: lane.hyper });
-      problems.push(...r.problems.map((p) => (spec.lanes.length > 1 ? `Student ${i + 1}: ${p}` : p)));
-      const trainer = await Trainer.create(r.config, this.teacher!.model, { backendName: this.backend?.name, evalPrompts });
+  /** One Trainer per lane, all on the shared teacher. */
+  private async buildLanes(run: ResolvedRun): Promise<void> {
+    for (const config of run.configs) {
+      const trainer = await Trainer.create(config, this.teacher!.model, { backendName: this.backend?.name, evalPrompts: run.page.evalPrompts });
       this.lanes.push({ trainer, offset: 0, halted: null });
     }
-    return problems;
   }
 
   start(): void {

@@ -3,7 +3,7 @@
 import { memo, useMemo, useState } from 'react';
 import type { MetricKey, MetricRecord } from '../../engine/metrics/record';
 import { getMethod, isMethodId } from '../../engine/methods/declarations';
-import type { RunSpec } from '../../worker/protocol';
+import type { RunSpec } from '../../shared/runSpec';
 import type { Ghost } from '../../state/runs';
 import { LANE_COLORS, laneLabel } from '../../state/config';
 import { MetricChart } from './MetricChart';

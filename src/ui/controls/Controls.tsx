@@ -4,8 +4,8 @@
 import { memo } from 'react';
 import { METHODS, getMethod, isMethodId } from '../../engine/methods/declarations';
 import type { ParamValue } from '../../engine/params';
-import type { RunSpec } from '../../worker/protocol';
-import { LANE_COLORS, MAX_LANES, RUN_PARAMS, laneLabel } from '../../state/config';
+import { MAX_LANES, RUN_PARAMS, type RunSpec } from '../../shared/runSpec';
+import { LANE_COLORS, laneLabel } from '../../state/config';
 import { PRESETS } from '../../state/presets';
 import { ParamControl } from './ParamControl';
 
