@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../src/engine/rng';
-import { Transformer, countParameters, type ModelConfig } from '../src/engine/model/transformer';
+import { Transformer, countParameters, gelu as geluTensor, type ModelConfig } from '../src/engine/model/transformer';
 import { DEFAULT_STUDENT, TEACHER_SIZES, modelConfig } from '../src/engine/model/sizes';
 import { TASK_IDS } from '../src/engine/tasks';
 import { VOCAB_SIZE } from '../src/engine/tasks/vocab';
@@ -169,6 +169,30 @@ describe('decodeStep with the KV cache', () => {
       tf.dispose([x, ...cache.keys, ...cache.values]);
       expect(worst).toBeLessThan(1e-5);
     }
+  });
+});
+
+describe('gelu', () => {
+  // The derivative of the tanh form, worked out by hand: with z = k(x + c·x³), k = √(2/π),
+  // c = 0.044715, d/dx [½x(1 + tanh z)] = ½(1 + tanh z) + ½x(1 − tanh² z)·k(1 + 3c·x²).
+  const k = Math.sqrt(2 / Math.PI);
+  const dGelu = (x: number) => {
+    const th = Math.tanh(k * (x + 0.044715 * x ** 3));
+    return 0.5 * (1 + th) + 0.5 * x * (1 - th * th) * k * (1 + 3 * 0.044715 * x * x);
+  };
+  const xs = [-40, -12, -6, -3, -1.5, -0.7, -0.1, -1e-4, 0, 1e-4, 0.1, 0.7, 1.5, 3, 6, 12, 40];
+
+  it('is the tanh-approximation GELU in value and gradient, within float32 rounding', async () => {
+    const x = tf.tensor1d(xs);
+    const y = geluTensor(x);
+    const g = tf.grad((v: tf.Tensor) => geluTensor(v).sum())(x);
+    const [got, grad] = [await y.data(), await g.data()];
+    tf.dispose([x, y, g]);
+    xs.forEach((v, i) => {
+      expect(Number.isFinite(got[i])).toBe(true);
+      expect(Math.abs(got[i] - gelu(v))).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(v)));
+      expect(Math.abs(grad[i] - dGelu(v))).toBeLessThanOrEqual(2e-6);
+    });
   });
 });
 

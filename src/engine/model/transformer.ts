@@ -250,10 +250,18 @@ export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   return y.reshape([...shape.slice(0, -1), w.shape[1] as number]);
 }
 
-/** GELU, tanh approximation (Hendrycks & Gimpel 2016). */
+/** 2·√(2/π): GELU's tanh argument, doubled for the sigmoid form below. */
+const GELU_SCALE = 2 * Math.sqrt(2 / Math.PI);
+
+/**
+ * GELU, tanh approximation (Hendrycks & Gimpel 2016): 0.5·x·(1 + tanh z) with
+ * z = √(2/π)(x + 0.044715x³). Computed as x·sigmoid(2z), the same function exactly
+ * (0.5(1 + tanh z) = sigmoid(2z)), and 2z = x·(k + 0.044715k·x²) with k = 2√(2/π): a square
+ * instead of `pow` and a sigmoid instead of tanh, both far cheaper on wasm, in 5 kernels.
+ */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-  return x.mul(0.5).mul(tf.tanh(inner).add(1));
+  const twoZ = x.square().mul(0.044715 * GELU_SCALE).add(GELU_SCALE).mul(x);
+  return x.mul(tf.sigmoid(twoZ));
 }
 
 export function disposeCache(cache: KVCache): void {
