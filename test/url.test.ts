@@ -36,8 +36,7 @@ describe('URL hash codec', () => {
   });
 
   test('values out of range are clamped, with a notice naming each', () => {
-    // lr is declared in [1e-5, 0.05]; batchSize in [4, 128] integers... step 4 is not enforced
-    // by coerce, but the range is; criticSteps K in [0, 10].
+    // lr is declared in [1e-5, 0.05]; batchSize in [4, 128] in steps of 4; criticSteps K in [0, 10].
     const d = decodeHash('#lr=5&batchSize=1&s1=ammd&s1.criticSteps=99');
     expect(d.spec.settings.lr).toBe(0.05);
     expect(d.spec.settings.batchSize).toBe(4);
@@ -87,5 +86,57 @@ describe('URL hash codec', () => {
     const d = decodeHash('#studentWidth=24&studentHeads=5');
     expect(d.spec.settings.studentHeads).toBe(4); // 24 % 5 ≠ 0; the largest divisor below is 4
     expect(d.problems).toHaveLength(1);
+  });
+
+  test('a fractional width is snapped to its step, not left to freeze the head search', () => {
+    const d = decodeHash('#studentWidth=12.5');
+    // Width is declared in steps of 8: 12.5 is nearest 16 (12.5 / 8 = 1.56 → 2 × 8).
+    expect(d.spec.settings.studentWidth).toBe(16);
+    expect(d.spec.settings.studentHeads).toBe(2);
+    expect(d.problems).toEqual(['Student width: 12.5 is not a multiple of 8; using 16']);
+  });
+
+  test('fractional batch size, evaluation prompts and seed are named as such', () => {
+    const d = decodeHash('#batchSize=4.5&evalPrompts=12&seed=1.5');
+    expect(d.spec.settings.batchSize).toBe(4);
+    expect(d.spec.settings.evalPrompts).toBe(16); // 12 / 8 = 1.5 rounds up to 2 × 8
+    expect(d.spec.settings.seed).toBe(2);
+    const text = d.problems.join('\n');
+    expect(text).toContain('Batch size: 4.5 is not a multiple of 4; using 4');
+    expect(text).toContain('Evaluation prompts: 12 is not a multiple of 8; using 16');
+    expect(text).toContain('Seed: 1.5 is not a whole number; using 2');
+    expect(text).not.toMatch(/outside/);
+  });
+
+  test('a huge learning rate clamps the same way whether or not it overflows to Infinity', () => {
+    for (const raw of ['1e9', '1e309']) {
+      const d = decodeHash(`#lr=${raw}`);
+      expect(d.spec.settings.lr).toBe(0.05);
+      expect(d.problems).toEqual([`Learning rate: ${raw} is above the maximum 0.05; using 0.05`]);
+    }
+    expect(decodeHash('#lr=-1e309').spec.settings.lr).toBe(0.00001);
+  });
+
+  test('prototype keys and repeated keys are reported, never dropped silently', () => {
+    const d = decodeHash('#s1=kd&s1.__proto__=x&__proto__=y&hide=lr&hide=seed&seed=3&seed=4');
+    expect(Object.getPrototypeOf(d.spec.lanes[0].hyper)).toBe(Object.prototype);
+    expect(Object.keys(d.spec.lanes[0].hyper)).toEqual(['temperature']);
+    expect(d.hidden).toEqual(['lr', 'seed']);
+    expect(d.spec.settings.seed).toBe(4);
+    const text = d.problems.join('\n');
+    expect(text).toContain("'__proto__' is not a parameter of kd");
+    expect(text).toContain("Ignored unknown setting '__proto__'");
+    expect(text).toMatch(/'hide' was given more than once/);
+    expect(text).toMatch(/'seed' was given more than once; using the last value/);
+  });
+
+  test('a long value is quoted in part, never echoed whole', () => {
+    const long = 'x'.repeat(100_000);
+    const d = decodeHash(`#seed=${long}&task=${long}&s1=${long}&${long}=1`);
+    expect(d.problems).toHaveLength(4);
+    for (const p of d.problems) {
+      expect(p.length).toBeLessThan(300);
+      expect(p).toContain('(100000 characters)');
+    }
   });
 });

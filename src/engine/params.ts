@@ -45,26 +45,49 @@ export function defaults(specs: readonly ParamSpec[]): ParamValues {
   return Object.fromEntries(specs.map((s) => [s.id, s.default]));
 }
 
+/** A value as a message may quote it: long input is cut, so a notice never echoes a whole payload. */
+export function quote(raw: unknown, max = 40): string {
+  const s = String(raw);
+  return s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s;
+}
+
+/** Whole-number knobs (step 1, 4, 8, …) take only multiples of their step; finer steps are slider granularity. */
+export function snapToStep(spec: NumberParam, v: number): number {
+  if (spec.step < 1 || !Number.isInteger(spec.step)) return v;
+  let s = Math.round(v / spec.step) * spec.step;
+  if (s > spec.max) s -= spec.step;
+  if (s < spec.min) s += spec.step;
+  return s;
+}
+
+function coerceNumber(spec: NumberParam, raw: unknown): { value: number; problem: string | null } {
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  const n = typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
+  const shown = Number.isNaN(n) ? `'${quote(raw)}'` : quote(text);
+  const use = (value: number, why: string) => ({ value, problem: `${spec.label}: ${shown} ${why}; using ${value}` });
+  // ±Infinity ('1e309') is treated as the huge number it was meant to be: clamped like 1e9.
+  if (Number.isNaN(n)) return use(spec.default, 'is not a number');
+  if (n > spec.max) return use(spec.max, `is above the maximum ${spec.max}`);
+  if (n < spec.min) return use(spec.min, `is below the minimum ${spec.min}`);
+  const snapped = snapToStep(spec, n);
+  if (snapped !== n) return use(snapped, spec.step === 1 ? 'is not a whole number' : `is not a multiple of ${spec.step}`);
+  return { value: n, problem: null };
+}
+
 /**
- * Check one value against its spec. Returns the value to use and, when the input had to be
- * changed (clamped, rounded, unknown choice), a message saying so. `raw` may be a string
- * (from a URL or the command line).
+ * Check one value against its spec: finite, inside the range, on the step for whole-number
+ * knobs, one of the choices. Returns the value to use and, when the input had to be changed, a
+ * message naming the knob, what was wrong and what is used instead. `raw` may be a string (from
+ * a URL or the command line). This is the one check the page, the worker and the CLI share.
  */
 export function coerce(spec: ParamSpec, raw: unknown): { value: ParamValue; problem: string | null } {
-  if (spec.kind === 'number') {
-    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-    if (!Number.isFinite(n)) return { value: spec.default, problem: `${spec.label}: '${String(raw)}' is not a number; using ${spec.default}` };
-    let v = Math.min(spec.max, Math.max(spec.min, n));
-    if (spec.step === 1) v = Math.round(v);
-    if (v !== n) return { value: v, problem: `${spec.label}: ${n} is outside ${spec.min}–${spec.max}${spec.step === 1 ? ' (integers)' : ''}; using ${v}` };
-    return { value: v, problem: null };
-  }
+  if (spec.kind === 'number') return coerceNumber(spec, raw);
   if (spec.kind === 'choice') {
     const s = String(raw);
     if (spec.choices.some((c) => c.value === s)) return { value: s, problem: null };
-    return { value: spec.default, problem: `${spec.label}: '${s}' is not one of ${spec.choices.map((c) => c.value).join(', ')}; using ${spec.default}` };
+    return { value: spec.default, problem: `${spec.label}: '${quote(s)}' is not one of ${spec.choices.map((c) => c.value).join(', ')}; using ${spec.default}` };
   }
   if (raw === true || raw === 'true' || raw === '1') return { value: true, problem: null };
   if (raw === false || raw === 'false' || raw === '0') return { value: false, problem: null };
-  return { value: spec.default, problem: `${spec.label}: '${String(raw)}' is not true or false; using ${spec.default}` };
+  return { value: spec.default, problem: `${spec.label}: '${quote(raw)}' is not true or false; using ${spec.default}` };
 }

@@ -1,7 +1,7 @@
 // A run's whole configuration (method, shared settings, the method's hyperparameters) and its
 // validation. Plain data: no TensorFlow.js here, so the UI, the URL codec and the CLI can all
 // resolve a configuration the way the trainer will.
-import { coerce, defaults, type ParamSpec, type ParamValue, type ParamValues } from './params';
+import { coerce, defaults, quote, type ParamSpec, type ParamValue, type ParamValues } from './params';
 import { SHARED_PARAMS } from './settings';
 import { METHOD_IDS, getMethod, isMethodId } from './methods/declarations';
 import type { MethodId } from './methods/types';
@@ -41,28 +41,35 @@ export function resolveConfig(partial: { method?: string; settings?: Record<stri
   let method: MethodId = DEFAULT_METHOD;
   if (partial.method !== undefined) {
     if (isMethodId(partial.method)) method = partial.method;
-    else problems.push(`Unknown method '${partial.method}'. Known methods: ${METHOD_IDS.join(', ')}; using ${DEFAULT_METHOD}`);
+    else problems.push(`Unknown method '${quote(partial.method)}'. Known methods: ${METHOD_IDS.join(', ')}; using ${DEFAULT_METHOD}`);
   }
-  const settings = resolveValues(SHARED_PARAMS, partial.settings ?? {}, problems, (k) => `Unknown setting '${k}'. Settings: ${SHARED_PARAMS.map((p) => p.id).join(', ')}`);
+  const settings = resolveValues(SHARED_PARAMS, partial.settings ?? {}, problems, (k) => `Unknown setting '${quote(k)}'. Settings: ${SHARED_PARAMS.map((p) => p.id).join(', ')}`);
   const own = getMethod(method).params;
   const hyper = resolveValues(own, partial.hyper ?? {}, problems, (k) =>
-    own.length ? `'${k}' is not a parameter of ${method}. Its parameters: ${own.map((p) => p.id).join(', ')}` : `'${k}' is not a parameter of ${method}: it has none`,
+    own.length ? `'${quote(k)}' is not a parameter of ${method}. Its parameters: ${own.map((p) => p.id).join(', ')}` : `'${quote(k)}' is not a parameter of ${method}: it has none`,
   );
 
   const width = settings.studentWidth as number;
   const heads = settings.studentHeads as number;
   if (width % heads !== 0) {
-    let fit = heads;
-    while (width % fit !== 0) fit--;
+    const fit = largestDivisor(width, heads);
     problems.push(`Student heads: ${heads} does not divide the width ${width}; using ${fit}`);
     settings.studentHeads = fit;
   }
   return { config: { method, settings, hyper }, problems };
 }
 
+/** The largest head count ≤ `heads` that divides `width`; 1 when none does (a bounded search). */
+export function largestDivisor(width: number, heads: number): number {
+  for (let fit = Math.min(Math.floor(heads), 64); fit > 1; fit--) if (width % fit === 0) return fit;
+  return 1;
+}
+
 function resolveValues(specs: readonly ParamSpec[], given: Record<string, unknown>, problems: string[], unknown: (key: string) => string): ParamValues {
   const out = defaults(specs);
-  for (const [key, raw] of Object.entries(given)) {
+  // Own keys only, '__proto__' included (a link can name it): it is reported, never merged.
+  for (const key of Object.getOwnPropertyNames(given)) {
+    const raw = given[key];
     const spec = specs.find((s) => s.id === key);
     if (!spec) {
       problems.push(unknown(key));

@@ -5,7 +5,7 @@
 // Decoding never throws: anything unknown, malformed or out of range is dropped or clamped
 // and reported in `problems`.
 import { getMethod, isMethodId } from '../engine/methods/declarations';
-import type { ParamValue } from '../engine/params';
+import { quote, type ParamValue } from '../engine/params';
 import { MAX_LANES, RUN_PARAMS, resolveSpec, type PartialSpec, type RunSpec } from '../shared/runSpec';
 import { hideableIds } from './config';
 
@@ -35,14 +35,16 @@ export function encodeHash(spec: RunSpec, hidden: readonly string[] = []): strin
 export function decodeHash(hash: string): DecodedHash {
   const problems: string[] = [];
   const body = hash.replace(/^#/, '');
-  const settings: Record<string, unknown> = {};
+  // Prototype-free maps: a key such as '__proto__' is then an ordinary (unknown, reported) key.
+  const settings: Record<string, unknown> = Object.create(null);
   const lanes = new Map<number, { method?: string; hyper: Record<string, unknown> }>();
   const lane = (i: number) => {
-    if (!lanes.has(i)) lanes.set(i, { hyper: {} });
+    if (!lanes.has(i)) lanes.set(i, { hyper: Object.create(null) });
     return lanes.get(i)!;
   };
   let hidden: string[] = [];
   let any = false;
+  const seen = new Set<string>();
 
   for (const part of body.split('&')) {
     if (!part) continue;
@@ -53,25 +55,27 @@ export function decodeHash(hash: string): DecodedHash {
       key = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
       value = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1));
     } catch {
-      problems.push(`Ignored '${part.slice(0, 40)}': it is not valid URL encoding`);
+      problems.push(`Ignored '${quote(part)}': it is not valid URL encoding`);
       continue;
     }
     if (eq < 0) {
-      problems.push(`Ignored '${key.slice(0, 40)}': expected name=value`);
+      problems.push(`Ignored '${quote(key)}': expected name=value`);
       continue;
     }
     any = true;
+    if (seen.has(key)) problems.push(key === 'hide' ? `'hide' was given more than once; hiding the controls of every one` : `'${quote(key)}' was given more than once; using the last value`);
+    seen.add(key);
     const laneKey = /^s(\d+)(?:\.(.+))?$/.exec(key);
     if (key === 'hide') {
       const known = hideableIds();
       const ids = value.split(',').filter(Boolean);
       const unknown = ids.filter((id) => !known.has(id));
-      if (unknown.length) problems.push(`Cannot hide unknown controls: ${unknown.join(', ')}`);
-      hidden = [...new Set(ids.filter((id) => known.has(id)))];
+      if (unknown.length) problems.push(`Cannot hide unknown controls: ${quote(unknown.join(', '), 80)}`);
+      hidden = [...new Set([...hidden, ...ids.filter((id) => known.has(id))])];
     } else if (laneKey) {
       const n = Number(laneKey[1]);
       if (n < 1 || n > MAX_LANES) {
-        problems.push(`Ignored '${key}': students are numbered 1–${MAX_LANES}`);
+        problems.push(`Ignored '${quote(key)}': students are numbered 1–${MAX_LANES}`);
         continue;
       }
       if (laneKey[2] === undefined) lane(n).method = value;
@@ -79,7 +83,7 @@ export function decodeHash(hash: string): DecodedHash {
     } else if (RUN_PARAMS.some((p) => p.id === key)) {
       settings[key] = value;
     } else {
-      problems.push(`Ignored unknown setting '${key.slice(0, 40)}'`);
+      problems.push(`Ignored unknown setting '${quote(key)}'`);
     }
   }
 
