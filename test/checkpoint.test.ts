@@ -1,10 +1,10 @@
 // Save and load in the TensorFlow.js weights format: a round trip keeps the logits
 // identical, and every kind of bad file is refused with a CheckpointError that says what is
 // wrong, before any tensor is allocated.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../src/engine/rng';
-import { CheckpointError, FORMAT, fromArtifacts, loadFromFiles, modelJson, toArtifacts } from '../src/engine/model/checkpoint';
+import { CheckpointError, FORMAT, fromArtifacts, loadFromFiles, loadFromUrl, modelJson, toArtifacts } from '../src/engine/model/checkpoint';
 import type { Transformer } from '../src/engine/model/transformer';
 import { randomTokens, randomTransformer, tinyConfig } from './support/models';
 
@@ -140,3 +140,81 @@ describe('bad files', () => {
     expectRefused(() => fromArtifacts(edited((a) => ((a.modelTopology as { config: { nLayers: number } }).config.nLayers = 0))), /nLayers must be a positive integer/);
   });
 });
+
+describe('values and encodings that would load wrongly', () => {
+  /** The weights with one value replaced, at `index` within the weight `name`. */
+  function poisoned(name: string, index: number, value: number): tf.io.ModelArtifacts {
+    return edited((a) => {
+      let at = 0;
+      for (const s of a.weightSpecs) {
+        if (s.name === name) break;
+        at += s.shape.reduce((x, y) => x * y, 1);
+      }
+      new Float32Array(a.weightData as ArrayBuffer)[at + index] = value;
+    });
+  }
+
+  it('refuses NaN and ±Infinity, naming the first bad weight and where in it', () => {
+    expectRefused(() => fromArtifacts(poisoned('h0.attn.wq', 5, NaN)), /Weight 'h0\.attn\.wq' holds NaN \(at index 5 of 64\)/);
+    expectRefused(() => fromArtifacts(poisoned('tok_emb', 0, Infinity)), /'tok_emb' holds Infinity \(at index 0/);
+    expectRefused(() => fromArtifacts(poisoned('head.b', 2, -Infinity)), /'head\.b' holds -Infinity/);
+    // A huge but finite value is a number like any other: it loads (and the run will say if it halts).
+    const big = fromArtifacts(poisoned('head.b', 2, 1e30)).model;
+    big.dispose();
+  });
+
+  it('refuses a quantized weight even when its byte count happens to fit', () => {
+    const q = edited((a) => {
+      const s = a.weightSpecs.find((w) => w.name === 'tok_emb')!;
+      s.quantization = { dtype: 'uint8', scale: 0.1, min: 0 };
+    });
+    expectRefused(() => fromArtifacts(q), /Weight 'tok_emb' is quantized \(uint8\); only unquantized float32/);
+  });
+
+  it('gives a readable reason for malformed manifests, never a raw JavaScript error', () => {
+    const bytes = (artifacts.weightData as ArrayBuffer).slice(0);
+    const topo = artifacts.modelTopology;
+    const cases: Array<[unknown, RegExp]> = [
+      [null, /no weightsManifest/],
+      [{ modelTopology: topo, weightsManifest: [null] }, /group 1 has no list of weights/],
+      [{ modelTopology: topo, weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'tok_emb', shape: 'oops', dtype: 'float32' }] }] }, /'tok_emb' has no valid shape/],
+      [{ modelTopology: topo, weightsManifest: [{ paths: ['w.bin'], weights: [null] }] }, /Weight 1 of the manifest has no name/],
+      [{ modelTopology: topo, weightsManifest: [{ paths: 'w.bin', weights: [] }] }, /paths that are not file names/],
+      [{ modelTopology: { format: FORMAT, config: 'tiny' }, weightsManifest: [{ paths: ['w.bin'], weights: [] }] }, /config is not an object/],
+    ];
+    for (const [json, message] of cases) expectRefused(() => loadFromFiles(JSON.stringify(json), bytes), message);
+    expectRefused(() => fromArtifacts({ ...artifacts, weightData: 'abc' as unknown as ArrayBuffer }), /not binary data/);
+  });
+});
+
+describe('loading over HTTP', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** A fetch that serves model.json and weights.bin, or the given status for one of them. */
+  function serve(fail?: { file: string; status: number }) {
+    const json = modelJson(artifacts);
+    vi.stubGlobal('fetch', async (url: string) => {
+      const file = url.split('/').pop()!;
+      if (fail?.file === file) return new Response('<html>not here</html>', { status: fail.status, statusText: fail.status === 404 ? 'Not Found' : 'Internal Server Error' });
+      if (file === 'model.json') return new Response(json);
+      return new Response((artifacts.weightData as ArrayBuffer).slice(0));
+    });
+  }
+
+  it('loads a model from its URL', async () => {
+    serve();
+    const { model: loaded } = await loadFromUrl('http://x.test/teachers/addition/model.json');
+    expect(loaded.parameterCount()).toBe(model.parameterCount());
+    loaded.dispose();
+  });
+
+  it('reports a weights 404 or 500 as such, not as a byte count', async () => {
+    serve({ file: 'weights.bin', status: 404 });
+    await expect(loadFromUrl('http://x.test/t/model.json')).rejects.toThrow(/Could not fetch weights\.bin: the server answered 404 Not Found/);
+    serve({ file: 'weights.bin', status: 500 });
+    await expect(loadFromUrl('http://x.test/t/model.json')).rejects.toThrow(/answered 500/);
+    serve({ file: 'model.json', status: 404 });
+    await expect(loadFromUrl('http://x.test/t/model.json')).rejects.toThrow(/Could not fetch model\.json: the server answered 404/);
+  });
+});
+

@@ -4,10 +4,9 @@
 // could not be used as given is named in a message, and decoding stays fast (no search loops).
 import { describe, expect, it } from 'vitest';
 import { decodeHash, encodeHash } from '../src/state/url';
-import { RUN_PARAMS } from '../src/state/config';
+import { RUN_PARAMS, type RunSpec } from '../src/shared/runSpec';
 import { METHODS, METHOD_IDS, getMethod, isMethodId } from '../src/engine/methods/declarations';
 import type { ParamSpec, ParamValues } from '../src/engine/params';
-import type { RunSpec } from '../src/worker/protocol';
 
 export const FUZZ_INPUTS = 400;
 

@@ -135,6 +135,22 @@ describe('Trainer', () => {
     t.dispose();
   });
 
+  it('a restored run counts on from the restored step, in records and in a halt message', async () => {
+    const t = await Trainer.create(tinyConfig('sft'), teacher, { evalPrompts: 8 });
+    t.continueFrom(120);
+    const o = await t.trainStep();
+    expect(o.step).toBe(121);
+    // Beyond the slider's range on purpose, to make it halt.
+    const bad = await Trainer.create({ ...tinyConfig('sft'), settings: { ...tinyConfig('sft').settings, lr: 1e30 } }, teacher, { evalPrompts: 8 });
+    bad.continueFrom(120);
+    let halted: string | null = null;
+    for (let i = 0; i < 10 && !halted; i++) halted = (await bad.trainStep()).halted;
+    expect(halted).toMatch(/^Halted at step 12\d: .* kept from step 12\d/);
+    expect(() => t.continueFrom(-1)).toThrow();
+    t.dispose();
+    bad.dispose();
+  });
+
   it('halts when a loss is NaN from the start, without touching any weight', async () => {
     const t = await Trainer.create(tinyConfig('kd'), teacher, { evalPrompts: 8 });
     const head = t.student.p('head.b');

@@ -268,6 +268,15 @@ export class Trainer {
     });
   }
 
+  /**
+   * Carry on a restored run's step count, so evaluations, schedules and halt messages count from
+   * the step the weights were saved at (the optimizer's moments start afresh).
+   */
+  continueFrom(step: number): void {
+    if (!Number.isSafeInteger(step) || step < 0) throw new Error(`Cannot continue from step ${step}`);
+    this.stepCount = step;
+  }
+
   /** Replace the student's weights; throws CheckpointError and changes nothing if they do not fit. */
   loadStudent(artifacts: tf.io.ModelArtifacts): void {
     const { model } = fromArtifacts(artifacts, this.studentModel.config);

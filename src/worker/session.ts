@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Trainer } from '../engine/trainer';
 import { BACKEND_PREFERENCES, backendOrder, chooseBackend, type BackendName, type BackendPreference } from '../engine/backend';
 import { inspectSamples } from '../engine/inspect';
-import { modelJson } from '../engine/model/checkpoint';
+import { artifactsFromFiles, modelJson } from '../engine/model/checkpoint';
+import { joinBuffers } from '../engine/model/weightCheck';
 import type { Transformer } from '../engine/model/transformer';
 import { Rng } from '../engine/rng';
 import { getTask } from '../engine/tasks';
@@ -20,8 +21,6 @@ type Post = (e: Event) => void;
 
 interface Lane {
   trainer: Trainer;
-  /** Steps restored from a saved run: the trainer counts from 0 again. */
-  offset: number;
   halted: string | null;
 }
 
@@ -54,7 +53,7 @@ export class Session {
   ) {}
 
   get step(): number {
-    return this.lanes.length ? Math.max(...this.lanes.map((l) => l.offset + l.trainer.step)) : 0;
+    return this.lanes.length ? Math.max(...this.lanes.map((l) => l.trainer.step)) : 0;
   }
 
   async reset(given: RunSpec, restore?: RestoreData): Promise<void> {
@@ -158,7 +157,7 @@ export class Session {
   private async buildLanes(run: ResolvedRun): Promise<void> {
     for (const config of run.configs) {
       const trainer = await Trainer.create(config, this.teacher!.model, { backendName: this.backend?.name, evalPrompts: run.page.evalPrompts });
-      this.lanes.push({ trainer, offset: 0, halted: null });
+      this.lanes.push({ trainer, halted: null });
     }
   }
 
@@ -215,10 +214,10 @@ export class Session {
       if (outcome.halted) {
         lane.halted = outcome.halted;
         halted = true;
-        this.post({ type: 'halted', lane: i, step: lane.offset + outcome.step, reason: outcome.halted });
+        this.post({ type: 'halted', lane: i, step: outcome.step, reason: outcome.halted });
         continue;
       }
-      if (outcome.record) records.push({ lane: i, record: { ...outcome.record, step: outcome.record.step + lane.offset } });
+      if (outcome.record) records.push({ lane: i, record: outcome.record });
     }
     const now = performance.now();
     if (this.running && this.rate.last > 0) {
@@ -262,7 +261,7 @@ export class Session {
       teacher: s.teacherIds.map(tokenLabel).join(''),
       student: s.student.map((t) => ({ id: t.id, label: tokenLabel(t.id), divergence: t.divergence, teacherDist: t.teacher, studentDist: t.student })),
     }));
-    this.post({ type: 'inspection', lane, step: l.offset + l.trainer.step, samples });
+    this.post({ type: 'inspection', lane, step: l.trainer.step, samples });
   }
 
   async saveWeights(lane: number): Promise<WeightFiles> {
@@ -273,7 +272,7 @@ export class Session {
     await this.stopLoop();
     try {
       const artifacts = await l.trainer.exportStudent();
-      return { modelJson: modelJson(artifacts), weights: joinWeights(artifacts.weightData) };
+      return { modelJson: modelJson(artifacts), weights: joinBuffers(artifacts.weightData) };
     } finally {
       this.holding = false;
       if (wasRunning) this.start();
@@ -283,18 +282,10 @@ export class Session {
   /** Replace a lane's student weights; throws (changing nothing) when the files do not fit. */
   loadWeights(lane: number, files: WeightFiles, step?: number): number {
     const l = this.laneOrThrow(lane);
-    let parsed: { modelTopology?: unknown; weightsManifest?: Array<{ weights?: tf.io.WeightsManifestEntry[] }> };
-    try {
-      parsed = JSON.parse(files.modelJson);
-    } catch {
-      throw new Error('model.json is not valid JSON');
-    }
-    if (!parsed || typeof parsed !== 'object' || !Array.isArray(parsed.weightsManifest)) throw new Error('model.json has no weightsManifest: is it a TensorFlow.js model?');
-    const weightSpecs = parsed.weightsManifest.flatMap((g) => g.weights ?? []);
-    l.trainer.loadStudent({ modelTopology: parsed.modelTopology as tf.io.ModelArtifacts['modelTopology'], weightSpecs, weightData: files.weights });
-    if (step !== undefined) l.offset = step - l.trainer.step;
+    l.trainer.loadStudent(artifactsFromFiles(files.modelJson, files.weights));
+    if (step !== undefined) l.trainer.continueFrom(step);
     l.halted = null;
-    return l.offset + l.trainer.step;
+    return l.trainer.step;
   }
 
   /** Load saved weights into every lane; false (with an error event) if any does not fit. */
@@ -302,7 +293,7 @@ export class Session {
     try {
       restore.weights.forEach((w, i) => {
         if (w) this.loadWeights(i, w, restore.step);
-        else this.lanes[i].offset = restore.step;
+        else this.lanes[i].trainer.continueFrom(restore.step);
       });
       return true;
     } catch (e) {
@@ -321,17 +312,4 @@ export class Session {
     for (const l of this.lanes) l.trainer.dispose();
     this.lanes = [];
   }
-}
-
-/** The weights as one ArrayBuffer (tf.io may hand them over in several). */
-function joinWeights(data: tf.io.ModelArtifacts['weightData']): ArrayBuffer {
-  if (data === undefined) return new ArrayBuffer(0);
-  if (!Array.isArray(data)) return data;
-  const out = new Uint8Array(data.reduce((n, b) => n + b.byteLength, 0));
-  let at = 0;
-  for (const b of data) {
-    out.set(new Uint8Array(b), at);
-    at += b.byteLength;
-  }
-  return out.buffer;
 }

@@ -2,6 +2,7 @@
 // `modelTopology` holds our config and whose `weightsManifest` lists the binary shards.
 import * as tf from '@tensorflow/tfjs';
 import { Transformer, parameterSpecs, validateConfig, type ModelConfig } from './transformer';
+import { CheckpointError, checkEntries, checkFinite, joinBuffers, parseModelJson } from './weightCheck';
 
 export const FORMAT = 'alembic-transformer';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -40,12 +41,7 @@ export function modelJson(artifacts: tf.io.ModelArtifacts, weightsPath = WEIGHTS
   });
 }
 
-export class CheckpointError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckpointError';
-  }
-}
+export { CheckpointError };
 
 /**
  * Build a model from artifacts, checking everything first: format, config, every parameter's
@@ -59,6 +55,7 @@ export function fromArtifacts(artifacts: tf.io.ModelArtifacts, expect: Partial<M
   }
   const config = topology.config;
   try {
+    if (typeof config !== 'object') throw new Error('the model config is not an object');
     validateConfig(config);
   } catch (e) {
     throw new CheckpointError((e as Error).message);
@@ -68,7 +65,7 @@ export function fromArtifacts(artifacts: tf.io.ModelArtifacts, expect: Partial<M
       throw new CheckpointError(`Model does not fit: ${k} is ${config[k as keyof ModelConfig]}, expected ${v}`);
     }
   }
-  const specs = artifacts.weightSpecs ?? [];
+  const specs = checkEntries(artifacts.weightSpecs ?? []);
   const byName = new Map(specs.map((s) => [s.name, s]));
   const expected = parameterSpecs(config);
   const missing = expected.filter((e) => !byName.has(e.name)).map((e) => e.name);
@@ -78,17 +75,20 @@ export function fromArtifacts(artifacts: tf.io.ModelArtifacts, expect: Partial<M
   if (extra.length) throw new CheckpointError(`Weights file has unknown weights: ${extra.slice(0, 5).join(', ')}`);
   for (const e of expected) {
     const s = byName.get(e.name)!;
-    if (s.dtype !== 'float32') throw new CheckpointError(`Weight '${e.name}' is ${s.dtype}, expected float32`);
     if (s.shape.length !== e.shape.length || s.shape.some((n, i) => n !== e.shape[i])) {
       throw new CheckpointError(`Weight '${e.name}' has shape [${s.shape}], expected [${e.shape}]`);
     }
   }
   const data = artifacts.weightData;
-  const bytes = data === undefined ? 0 : Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
+  if (data !== undefined && !(data instanceof ArrayBuffer) && !(Array.isArray(data) && data.every((b) => b instanceof ArrayBuffer))) {
+    throw new CheckpointError('The weights are not binary data');
+  }
+  const joined = joinBuffers(data);
   const needed = specs.reduce((n, s) => n + 4 * s.shape.reduce((a, b) => a * b, 1), 0);
-  if (bytes !== needed) throw new CheckpointError(`Weights data has ${bytes} bytes, the manifest needs ${needed}`);
+  if (joined.byteLength !== needed) throw new CheckpointError(`Weights data has ${joined.byteLength} bytes, the manifest needs ${needed}`);
+  checkFinite(joined, specs);
 
-  const tensors = tf.io.decodeWeights(data!, specs);
+  const tensors = tf.io.decodeWeights(joined, specs);
   const params = new Map<string, tf.Variable>();
   for (const e of expected) {
     const t = tensors[e.name];
@@ -100,26 +100,34 @@ export function fromArtifacts(artifacts: tf.io.ModelArtifacts, expect: Partial<M
 
 let loadCounter = 0;
 
-/** Load from a URL (browser or worker): model.json and its shards. */
-export async function loadFromUrl(url: string, expect: Partial<ModelConfig> = {}) {
-  let artifacts: tf.io.ModelArtifacts;
+/** Fetch one file, saying which and how it failed (a 404 page is not weights). */
+async function fetchOk(url: string, what: string): Promise<Response> {
+  let res: Response;
   try {
-    artifacts = await tf.io.browserHTTPRequest(url).load!();
+    res = await fetch(url);
   } catch (e) {
-    throw new CheckpointError(`Could not read ${url}: ${(e as Error).message}`);
+    throw new CheckpointError(`Could not fetch ${what} (${url}): ${(e as Error).message || 'network error'}`);
   }
-  return fromArtifacts(artifacts, expect);
+  if (!res.ok) throw new CheckpointError(`Could not fetch ${what}: the server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''} for ${url}`);
+  return res;
+}
+
+/** Load from a URL (browser or worker): model.json and its shards, each checked as it arrives. */
+export async function loadFromUrl(url: string, expect: Partial<ModelConfig> = {}) {
+  const json = await (await fetchOk(url, 'model.json')).text();
+  const { modelTopology, entries, paths } = parseModelJson(json);
+  if (!paths.length) throw new CheckpointError('model.json lists no weights file');
+  const shards = await Promise.all(paths.map(async (p) => (await fetchOk(new URL(p, new URL(url, globalThis.location?.href)).href, p)).arrayBuffer()));
+  return fromArtifacts({ modelTopology: modelTopology as tf.io.ModelArtifacts['modelTopology'], weightSpecs: entries, weightData: joinBuffers(shards) }, expect);
+}
+
+/** Artifacts from model.json text and the weights' bytes (uploaded or read from disk), checked for shape. */
+export function artifactsFromFiles(json: string, weights: ArrayBuffer): tf.io.ModelArtifacts {
+  const { modelTopology, entries } = parseModelJson(json);
+  return { modelTopology: modelTopology as tf.io.ModelArtifacts['modelTopology'], weightSpecs: entries, weightData: weights };
 }
 
 /** Load from model.json text and the weights' bytes (uploaded files, or files read in Node). */
 export function loadFromFiles(json: string, weights: ArrayBuffer, expect: Partial<ModelConfig> = {}) {
-  let parsed: { modelTopology?: unknown; weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }> };
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    throw new CheckpointError('model.json is not valid JSON');
-  }
-  if (!parsed || !Array.isArray(parsed.weightsManifest)) throw new CheckpointError('model.json has no weightsManifest');
-  const weightSpecs = parsed.weightsManifest.flatMap((g) => g.weights ?? []);
-  return fromArtifacts({ modelTopology: parsed.modelTopology as tf.io.ModelArtifacts['modelTopology'], weightSpecs, weightData: weights }, expect);
+  return fromArtifacts(artifactsFromFiles(json, weights), expect);
 }
