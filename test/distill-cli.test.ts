@@ -1,7 +1,7 @@
 // The distill command: usage errors exit with code 2 and say what is allowed; a short run on a
 // tiny teacher written here writes one JSON line per evaluation with every METRIC_KEYS key.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,9 +13,33 @@ const ROOT = join(__dirname, '..');
 let dir = '';
 
 function distill(...args: string[]) {
-  const r = spawnSync('npx', ['tsx', 'src/cli/distill.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  return distillIn(ROOT, ...args);
+}
+
+/** Run as `npm run` does: in the package root, with the user's directory in INIT_CWD. */
+function distillIn(userDir: string, ...args: string[]) {
+  // tsx directly: npx would set INIT_CWD to its own directory.
+  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  const r = spawnSync(tsx, ['src/cli/distill.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, INIT_CWD: userDir } });
   return { code: r.status, stderr: r.stderr, stdout: r.stdout };
 }
+
+/** A copy of the tiny teacher with its model.json or weights changed. */
+function brokenTeacher(name: string, edit: (files: { json: string; weights: Float32Array }) => void): string {
+  const to = join(dir, name);
+  mkdirSync(to, { recursive: true });
+  const json = readFileSync(join(dir, 'teacher', 'model.json'), 'utf8');
+  const weights = new Float32Array(new Uint8Array(readFileSync(join(dir, 'teacher', 'weights.bin'))).buffer);
+  const files = { json, weights };
+  edit(files);
+  writeFileSync(join(to, 'model.json'), files.json);
+  writeFileSync(join(to, 'weights.bin'), new Uint8Array(files.weights.buffer));
+  return to;
+}
+
+const QUICK = ['--task', 'addition', '--method', 'sft', '--steps', '2', '--backend', 'cpu', '--set', 'batchSize=4', '--set', 'studentWidth=8'];
+/** One line of error, no stack trace. */
+const oneLine = (stderr: string) => stderr.trim().split('\n').filter((l) => !l.startsWith('usage:')).length === 1 && !/\n\s+at /.test(stderr);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'alembic-distill-'));
@@ -49,7 +73,13 @@ describe('npm run distill', () => {
   it('rejects out-of-range and malformed values', () => {
     const range = distill('--task', 'addition', '--method', 'gkd', '--steps', '2', '--set', 'lambda=1.5');
     expect(range.code).toBe(2);
-    expect(range.stderr).toMatch(/1.5 is outside 0–1/);
+    expect(range.stderr).toMatch(/1\.5 is above the maximum 1/);
+    const fraction = distill('--task', 'addition', '--method', 'gkd', '--steps', '2', '--set', 'batchSize=4.5');
+    expect(fraction.code).toBe(2);
+    expect(fraction.stderr).toMatch(/Batch size: 4\.5 is not a multiple of 4/);
+    const empty = distill('--task', 'addition', '--method', 'gkd', '--steps', '');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/--steps must be a whole number/);
     const choice = distill('--task', 'addition', '--method', 'gkd', '--steps', '2', '--set', 'divergence=hellinger');
     expect(choice.code).toBe(2);
     expect(choice.stderr).toMatch(/jsd\|fkl\|rkl\|tvd/);
@@ -76,4 +106,51 @@ describe('npm run distill', () => {
     expect(typeof lines[2].loss).toBe('number');
     expect(lines[2].criticLoss).toBeNull();
   });
+
+  it('checks the teacher and the output before loading anything, one line and a code each', () => {
+    const missing = distill(...QUICK, '--teacher', join(dir, 'nowhere'));
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toMatch(/cannot read the teacher in .*nowhere: model\.json or weights\.bin is missing/);
+    expect(oneLine(missing.stderr)).toBe(true);
+
+    const garbled = distill(...QUICK, '--teacher', brokenTeacher('garbled', (f) => (f.json = '{"weightsManifest": [null]}')));
+    expect(garbled.code).toBe(4);
+    expect(garbled.stderr).toMatch(/cannot be used: model\.json: weightsManifest group 1 has no list of weights/);
+    expect(oneLine(garbled.stderr)).toBe(true);
+
+    const nan = distill(...QUICK, '--teacher', brokenTeacher('nan', (f) => (f.weights[3] = NaN)));
+    expect(nan.code).toBe(4);
+    expect(nan.stderr).toMatch(/holds NaN \(at index 3/);
+
+    // A teacher of another task's context length does not fit this task.
+    const reverse = distill(...QUICK, '--task', 'reverse', '--teacher', join(dir, 'teacher'));
+    expect(reverse.code).toBe(4);
+    expect(reverse.stderr).toMatch(/does not fit task 'reverse': .*seqLen/);
+    expect(oneLine(reverse.stderr)).toBe(true);
+
+    const unwritable = distill(...QUICK, '--teacher', join(dir, 'teacher'), '--out', join(dir, 'no', 'such', 'dir', 'run.jsonl'));
+    expect(unwritable.code).toBe(5);
+    expect(unwritable.stderr).toMatch(/cannot write --out .*run\.jsonl/);
+    expect(unwritable.stderr).not.toMatch(/distill sft on/); // before the engine started
+    expect(oneLine(unwritable.stderr)).toBe(true);
+  });
+
+  it('resolves relative paths from the directory the user ran it in', () => {
+    const r = distillIn(dir, ...QUICK, '--teacher', 'teacher', '--out', 'relative.jsonl', '--steps', '0');
+    expect(r.stderr).not.toMatch(/distill:/);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'relative.jsonl'))).toBe(true);
+    expect(existsSync(join(ROOT, 'relative.jsonl'))).toBe(false);
+  });
+
+  it('stops with code 3 when a metric is not finite, even for a method that ignores the teacher', () => {
+    // Finite but huge teacher weights: its logits overflow, so every divergence from it is NaN.
+    const huge = brokenTeacher('huge', (f) => f.weights.fill(1e30));
+    const out = join(dir, 'huge.jsonl');
+    const r = distill(...QUICK, '--teacher', huge, '--out', out);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/halted at step 0: \w+ is (NaN|Infinity|-Infinity)/);
+    expect(readFileSync(out, 'utf8')).toBe(''); // no record with nulls standing in for NaN
+  });
 });
+

@@ -1,18 +1,26 @@
 // npm run distill -- --task T --method M --steps N --seed S [--backend cpu|wasm|webgpu]
 //                    [--eval-every K] [--out FILE] [--set name=value ...] [--teacher DIR]
 // Runs one distillation headlessly with the same engine as the playground and writes one JSON
-// object per evaluation (JSON lines) to FILE or stdout. Usage errors exit with code 2, a run
-// halted by a non-finite loss with code 3.
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+// object per evaluation (JSON lines) to FILE or stdout. Everything the user gave (flags, values,
+// paths, the teacher's files) is checked before TensorFlow.js loads; every failure is one line
+// on stderr and a distinct exit code (EXIT below, listed in the README).
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BackendName } from '../engine/backend';
-import { TASK_IDS, type TaskId } from '../engine/tasks';
+import { TASK_IDS, getTask, type TaskId } from '../engine/tasks';
+import { VOCAB_SIZE } from '../engine/tasks/vocab';
 import { METHOD_IDS, isMethodId } from '../engine/methods/declarations';
 import { findParam, paramIds, resolveConfig } from '../engine/runConfig';
 import { SHARED_PARAMS } from '../engine/settings';
-import { coerce, type ParamSpec } from '../engine/params';
+import { coerce, quote, type ParamSpec } from '../engine/params';
+import { checkFinite, parseModelJson } from '../engine/model/weightCheck';
+
+/** Exit codes: each failure the user can act on has its own. */
+export const EXIT = { ok: 0, internal: 1, usage: 2, nonFinite: 3, teacher: 4, output: 5, backend: 6 } as const;
+process.on('uncaughtException', (e) => stop(EXIT.internal, `unexpected error: ${errorText(e)}`, e));
+process.on('unhandledRejection', (e) => stop(EXIT.internal, `unexpected error: ${errorText(e)}`, e));
 
 const USAGE =
   'usage: npm run distill -- --task T --method M --steps N --seed S [--backend cpu|wasm|webgpu] [--eval-every K] [--out FILE] [--set name=value ...] [--teacher DIR]';
@@ -20,7 +28,18 @@ const BACKENDS: BackendName[] = ['cpu', 'wasm', 'webgpu'];
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  process.exit(EXIT.usage);
+}
+
+/** One readable line and the exit code for it; the stack only when ALEMBIC_DEBUG is set. */
+function stop(code: number, message: string, error?: unknown): never {
+  console.error(`distill: ${message}`);
+  if (error && process.env.ALEMBIC_DEBUG) console.error(error);
+  process.exit(code);
+}
+
+function errorText(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
 function describeSpec(spec: ParamSpec): string {
@@ -58,8 +77,8 @@ const method = args.method;
 if (!BACKENDS.includes(args.backend as BackendName)) fail(`Unknown backend '${args.backend}'. Backends: ${BACKENDS.join(', ')}`);
 const backendName = args.backend as BackendName;
 
+if (args.steps !== undefined && !/^\d{1,9}$/.test(args.steps.trim())) fail(`--steps must be a whole number from 0 to 999999999, got '${quote(args.steps)}'`);
 const steps = args.steps === undefined ? 200 : Number(args.steps);
-if (!Number.isInteger(steps) || steps < 0) fail(`--steps must be a whole number ≥ 0, got '${args.steps}'`);
 
 // Every value goes through its spec; anything it would have to change is an error here.
 const settings: Record<string, unknown> = { task: args.task };
@@ -68,17 +87,17 @@ function put(id: string, raw: string, from: string) {
   const found = findParam(method, id);
   if (!found) {
     const allowed = paramIds(method).filter((p) => p !== 'task').map((p) => describeSpec(findParam(method, p)!.spec));
-    fail(`Unknown setting '${id}' for ${method} (${from}). Allowed: ${allowed.join(', ')}`);
+    fail(`Unknown setting '${quote(id)}' for ${method} (${quote(from, 80)}). Allowed: ${allowed.join(', ')}`);
   }
   const { problem } = coerce(found.spec, raw);
-  if (problem) fail(`${from}: ${problem.replace(/; using .*$/, '')}. Allowed: ${describeSpec(found.spec)}`);
+  if (problem) fail(`${quote(from, 80)}: ${problem.replace(/; using .*$/, '')}. Allowed: ${describeSpec(found.spec)}`);
   (found.where === 'settings' ? settings : hyper)[id] = raw;
 }
 if (args.seed !== undefined) put('seed', args.seed, '--seed');
 if (args['eval-every'] !== undefined) put('evalEvery', args['eval-every'], '--eval-every');
 for (const item of args.set ?? []) {
   const eq = item.indexOf('=');
-  if (eq <= 0) fail(`--set expects name=value, got '${item}'`);
+  if (eq <= 0) fail(`--set expects name=value, got '${quote(item)}'`);
   const id = item.slice(0, eq);
   if (id === 'task') fail('Use --task to choose the task');
   put(id, item.slice(eq + 1), `--set ${item}`);
@@ -91,44 +110,101 @@ if (!('steps' in settings)) {
 const { config, problems } = resolveConfig({ method, settings, hyper });
 if (problems.length) fail(problems.join('\n'));
 
-// TensorFlow.js loads only once the arguments are known to be good: usage errors answer fast.
+// Paths are the user's: relative to where they ran the command (npm sets INIT_CWD to it; npm run
+// itself runs in the package root).
+const userDir = process.env.INIT_CWD ?? process.cwd();
 const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
-const dir = args.teacher ?? join(REPO_ROOT, 'public', 'teachers', args.task);
-if (!existsSync(join(dir, 'model.json'))) {
-  console.error(`No teacher for '${args.task}' at ${dir} (model.json is missing): train one with npm run train-teacher -- --task ${args.task}`);
-  process.exit(1);
+const dir = args.teacher !== undefined ? resolve(userDir, args.teacher) : join(REPO_ROOT, 'public', 'teachers', args.task);
+const taskId = args.task as TaskId;
+
+// The teacher's files, read and checked without TensorFlow.js: a bad one answers at once.
+let teacherFiles: { json: string; weights: ArrayBuffer };
+try {
+  const bin = readFileSync(join(dir, 'weights.bin'));
+  teacherFiles = { json: readFileSync(join(dir, 'model.json'), 'utf8'), weights: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) };
+} catch (e) {
+  const hint = args.teacher === undefined ? `; train one with npm run train-teacher -- --task ${taskId}` : '';
+  stop(EXIT.teacher, `cannot read the teacher in ${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'model.json or weights.bin is missing' : errorText(e)}${hint}`);
+}
+try {
+  const { entries } = parseModelJson(teacherFiles.json);
+  const needed = entries.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+  if (needed !== teacherFiles.weights.byteLength) throw new Error(`weights.bin has ${teacherFiles.weights.byteLength} bytes, model.json needs ${needed}`);
+  checkFinite(teacherFiles.weights, entries);
+} catch (e) {
+  stop(EXIT.teacher, `the teacher in ${dir} cannot be used: ${errorText(e)}`);
+}
+
+// The output is opened (created or emptied) before any model loads: an unwritable path fails fast.
+let out = 1;
+if (args.out !== undefined) {
+  if (args.out.trim() === '') fail('--out needs a file name');
+  const path = resolve(userDir, args.out);
+  try {
+    out = openSync(path, 'w');
+  } catch (e) {
+    stop(EXIT.output, `cannot write --out ${path}: ${errorText(e)}`);
+  }
+}
+
+/** The first metric of a record that is NaN or infinite (null means the method has none), or null. */
+function nonFinite(record: Record<string, unknown>): string | null {
+  for (const [k, v] of Object.entries(record)) if (typeof v === 'number' && !Number.isFinite(v)) return `${k} is ${v}`;
+  return null;
 }
 
 const cleanupGpu = backendName === 'webgpu' ? await (await import('./nodeWebGpu')).setupNodeWebGpu() : () => {};
-const { chooseBackend } = await import('../engine/backend');
-const backend = await chooseBackend([backendName]);
+let backend;
+try {
+  const { chooseBackend } = await import('../engine/backend');
+  backend = await chooseBackend([backendName]);
+} catch (e) {
+  stop(EXIT.backend, `the ${backendName} backend could not start: ${errorText(e)}`, e);
+}
 const { Trainer } = await import('../engine/trainer');
-const { loadModelDir } = await import('./nodeModel');
-const { model: teacher } = loadModelDir(dir);
+const { loadFromFiles } = await import('../engine/model/checkpoint');
+let teacher;
+try {
+  teacher = loadFromFiles(teacherFiles.json, teacherFiles.weights, { vocabSize: VOCAB_SIZE, seqLen: getTask(taskId).seqLen }).model;
+} catch (e) {
+  stop(EXIT.teacher, `the teacher in ${dir} does not fit task '${taskId}': ${errorText(e)}`, e);
+}
 const trainer = await Trainer.create(config, teacher, { backendName: backend.name });
-const taskId = args.task as TaskId;
 console.error(`distill ${method} on ${taskId}: ${steps} steps, seed ${config.settings.seed}, backend ${backend.name}${backend.adapter ? ` (${backend.adapter.description})` : ''}`);
 
-const out = args.out ? openSync(args.out, 'w') : 1;
 const write = (record: object) => writeSync(out, JSON.stringify(record) + '\n');
-let exitCode = 0;
+let exitCode: number = EXIT.ok;
+/** Write an evaluation, or stop the run with code 3 if any of its numbers is not finite. */
+function emit(record: Record<string, unknown>): boolean {
+  const bad = nonFinite(record);
+  if (bad) {
+    console.error(`distill: halted at step ${String(record.step)}: ${bad}. The teacher or the settings give non-finite values; lower the learning rate or check the teacher.`);
+    exitCode = EXIT.nonFinite;
+    return false;
+  }
+  write(record);
+  return true;
+}
 try {
   const every = config.settings.evalEvery as number;
-  write(await trainer.evaluate());
-  for (let i = 0; i < steps; i++) {
+  let going = emit(await trainer.evaluate());
+  for (let i = 0; going && i < steps; i++) {
     const o = await trainer.trainStep();
     if (o.halted) {
-      console.error(o.halted);
-      exitCode = 3;
-      break;
-    }
-    if (o.record) {
-      write(o.record);
-      console.error(`step ${o.step}: loss ${o.record.loss?.toFixed(4)} rklStudent ${o.record.rklStudent?.toFixed(4)} score ${o.record.score?.toFixed(3)}`);
+      console.error(`distill: ${o.halted}`);
+      exitCode = EXIT.nonFinite;
+      going = false;
+    } else if (o.record) {
+      going = emit(o.record);
+      if (going) console.error(`step ${o.step}: loss ${o.record.loss?.toFixed(4)} rklStudent ${o.record.rklStudent?.toFixed(4)} score ${o.record.score?.toFixed(3)}`);
     }
   }
-  if (exitCode === 0 && trainer.step % every !== 0) write(await trainer.evaluate());
+  if (going && trainer.step % every !== 0) emit(await trainer.evaluate());
   console.error(`evaluation took ${(100 * trainer.evalFraction).toFixed(1)}% of the time`);
+} catch (e) {
+  console.error(`distill: the run failed: ${errorText(e)}`);
+  if (process.env.ALEMBIC_DEBUG) console.error(e);
+  exitCode = EXIT.internal;
 } finally {
   if (out !== 1) closeSync(out);
   trainer.dispose();
