@@ -175,7 +175,7 @@ describe('Trainer', () => {
     expect(() => t.setLive('bufferCapacity', 64)).toThrow(/applies on restart/);
     expect(() => t.setLive('task', 'reverse')).toThrow(/applies on restart/);
     expect(() => t.setLive('nonsense', 1)).toThrow(/neither a run setting nor a parameter of distillm/);
-    expect(() => t.setLive('alpha', 5)).toThrow(/outside/);
+    expect(() => t.setLive('alpha', 5)).toThrow(/Skew α: 5 is above the maximum 0.9/);
     expect(t.config.hyper.alpha).toBe(0.3);
     await t.trainStep();
     const { record } = await t.trainStep();
@@ -220,7 +220,7 @@ describe('resolveConfig', () => {
     const { config, problems } = resolveConfig({ method: 'magic', settings: { lr: 5, studentWidth: 24, studentHeads: 5 } });
     expect(config.method).toBe('ammd');
     expect(problems[0]).toMatch(/Unknown method 'magic'.*sft.*xkd/);
-    expect(problems.some((p) => /outside/.test(p))).toBe(true);
+    expect(problems.some((p) => /Learning rate: 5 is above the maximum 0.05; using 0.05/.test(p))).toBe(true);
     expect(config.settings.lr).toBe(0.05);
     expect(config.settings.studentHeads).toBe(4); // 24 % 5 ≠ 0; 4 divides 24
   });
