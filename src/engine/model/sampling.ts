@@ -1,12 +1,14 @@
-// Batched sampling with fixed shapes, one cached decoding step per position, driven by the
-// engine's own Gumbel noise: argmax(log π + g) with g ~ Gumbel(0, 1) is a draw from π
-// (Gumbel-max), so one seed gives the same samples on every backend. Temperature 0 is greedy.
-// Everything stays on the device; the caller reads the result once.
+// Batched sampling with fixed shapes, driven by the engine's own Gumbel noise: argmax(log π + g)
+// with g ~ Gumbel(0, 1) is a draw from π (Gumbel-max), so one seed gives the same samples on
+// every backend. Temperature 0 is greedy. The prompt prefix that every row shares in length is
+// run in one pass (prefill); then one cached decoding step per position. Everything stays on
+// the device; the caller reads the result once.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { EOS, PAD } from '../tasks/vocab';
 import { fromTokens, type TokenBatch } from '../data';
-import { disposeCache, type Transformer } from './transformer';
+import type { Transformer } from './transformer';
+import { Decoder } from './decoder';
 
 export interface SampleOptions {
   /** Softmax temperature; 0 means greedy decoding. */
@@ -14,6 +16,12 @@ export interface SampleOptions {
   rng: Rng;
   /** Sample from (1 − weight)·π_model + weight·π_mix instead (MiniLLM's teacher-mixed policy). */
   mix?: { model: Transformer; weight: number };
+  /**
+   * Also return the logits the sampling computed ([B, T, V], raw, before the temperature), so a
+   * caller need not run the model again on its own samples. Position T − 1 (whose target lies
+   * beyond the context, always masked) is 0.
+   */
+  keepLogits?: boolean;
 }
 
 export interface SampledTensors {
@@ -21,6 +29,10 @@ export interface SampledTensors {
   tokens: tf.Tensor2D;
   /** [B, T] float: 1 where position t's target (token t + 1) was sampled. */
   mask: tf.Tensor2D;
+  /** With keepLogits: the model's logits on `tokens`, as forward() would give them up to float rounding. */
+  logits?: tf.Tensor3D;
+  /** With keepLogits and mix: the mix model's logits on `tokens`. */
+  mixLogits?: tf.Tensor3D;
 }
 
 /** Sample continuations of the prompts in `prompts` (tokens [B·T] and prompt lengths). */
@@ -32,54 +44,80 @@ export function sampleTensors(
   const T = model.config.seqLen;
   const V = model.config.vocabSize;
   const B = prompts.promptLens.length;
-  const inPromptFlags = new Int32Array(B * T);
-  for (let b = 0; b < B; b++) for (let j = 0; j < prompts.promptLens[b]; j++) inPromptFlags[b * T + j] = 1;
-
-  const promptTokens = tf.tensor2d(prompts.tokens, [B, T], 'int32');
-  const inPrompt = tf.tidy(() => tf.tensor2d(inPromptFlags, [B, T], 'int32').cast('bool'));
+  // Positions 0 … P − 1 are prompt in every row: one prefill pass covers them.
+  const P = Math.max(1, Math.min(T, ...Array.from(prompts.promptLens)));
   const greedy = opts.temperature <= 0;
-  const noise = greedy ? null : tf.tensor3d(opts.rng.gumbel(B * T * V), [B, T, V]);
+  // Drawn whole, as [B, T, V], whatever is used: the stream advances the same for every prompt.
+  const noise = greedy ? null : opts.rng.gumbel(B * T * V);
 
-  let cache = model.emptyCache(B);
-  let mixCache = opts.mix ? opts.mix.model.emptyCache(B) : null;
-  let current = tf.tidy(() => promptTokens.slice([0, 0], [B, 1]).reshape([B])) as tf.Tensor1D;
+  const prefix = new Int32Array(B * P);
+  for (let b = 0; b < B; b++) prefix.set(prompts.tokens.subarray(b * T, b * T + P), b * P);
+  const prefixTokens = tf.tensor2d(prefix, [B, P], 'int32');
+  const decoder = new Decoder(model, B);
+  const mixDecoder = opts.mix ? new Decoder(opts.mix.model, B) : null;
+  const prefillLogits = decoder.prefill(prefixTokens);
+  const mixPrefillLogits = mixDecoder ? mixDecoder.prefill(prefixTokens) : null;
+  const lastOf = (x: tf.Tensor3D) => tf.tidy(() => x.slice([0, P - 1, 0], [B, 1, V]).reshape([B, V]) as tf.Tensor2D);
+  const kept: tf.Tensor2D[] = [];
+  const mixKept: tf.Tensor2D[] = [];
+
   let done = tf.zeros([B], 'bool') as tf.Tensor1D;
-  const columns: tf.Tensor1D[] = [current];
+  let current: tf.Tensor1D | null = null;
+  const columns: tf.Tensor1D[] = [];
   const validColumns: tf.Tensor1D[] = [];
+  const pad = tf.fill([B], PAD, 'int32') as tf.Tensor1D;
 
-  for (let t = 0; t + 1 < T; t++) {
-    const step = model.decodeStep(current, t, cache);
-    cache = step.cache;
+  for (let t = P - 1; t + 1 < T; t++) {
+    // The first position decoded is the prefill's last; later ones take one cached step each.
+    let logits: tf.Tensor2D;
     let mixLogits: tf.Tensor2D | null = null;
-    if (opts.mix && mixCache) {
-      const m = opts.mix.model.decodeStep(current, t, mixCache);
-      mixCache = m.cache;
-      mixLogits = m.logits;
+    if (!current) {
+      logits = lastOf(prefillLogits);
+      if (mixPrefillLogits) mixLogits = lastOf(mixPrefillLogits);
+    } else {
+      logits = decoder.step(current, t);
+      if (mixDecoder) mixLogits = mixDecoder.step(current, t);
+      if (opts.keepLogits) {
+        kept.push(logits);
+        if (mixLogits) mixKept.push(mixLogits);
+      }
     }
+    // Rows whose prompt still runs at t + 1 copy it; the others sample.
+    const stillPrompt = Array.from(prompts.promptLens, (len) => t + 1 < len);
+    const anyPrompt = stillPrompt.some(Boolean);
+    const g = noise ? tf.tensor2d(gumbelColumn(noise, B, T, V, t), [B, V]) : null;
+    const fromPrompt = anyPrompt ? tf.tensor1d(stillPrompt.map((x) => (x ? 1 : 0)), 'bool') : null;
+    const promptToken = anyPrompt ? tf.tensor1d(Array.from({ length: B }, (_, b) => prompts.tokens[b * T + t + 1]), 'int32') : null;
     const next = tf.tidy(() => {
       let choice: tf.Tensor1D;
       if (greedy) {
-        choice = step.logits.argMax(-1) as tf.Tensor1D;
+        choice = logits.argMax(-1) as tf.Tensor1D;
       } else {
-        let logPi = tf.logSoftmax(step.logits.div(opts.temperature));
+        const tau = opts.temperature;
+        const scaled = (x: tf.Tensor2D) => (tau === 1 ? x : x.div(tau));
+        // argmax(logits/τ + g) = argmax(logSoftmax(logits/τ) + g): the shift is the same for every token.
+        let score: tf.Tensor = scaled(logits);
         if (mixLogits && opts.mix) {
           const w = opts.mix.weight;
-          const logMix = tf.logSoftmax(mixLogits.div(opts.temperature));
-          logPi = tf.stack([logPi.add(Math.log(Math.max(1 - w, 1e-30))), logMix.add(Math.log(Math.max(w, 1e-30)))]).logSumExp(0);
+          score = tf
+            .stack([tf.logSoftmax(score).add(Math.log(Math.max(1 - w, 1e-30))), tf.logSoftmax(scaled(mixLogits)).add(Math.log(Math.max(w, 1e-30)))])
+            .logSumExp(0);
         }
-        const g = noise!.slice([0, t, 0], [B, 1, V]).reshape([B, V]);
-        choice = logPi.add(g).argMax(-1) as tf.Tensor1D;
+        choice = score.add(g!).argMax(-1) as tf.Tensor1D;
       }
-      const fromPrompt = inPrompt.slice([0, t + 1], [B, 1]).reshape([B]);
-      const promptToken = promptTokens.slice([0, t + 1], [B, 1]).reshape([B]);
-      const generated = tf.where(done, tf.fill([B], PAD, 'int32'), choice.toInt());
-      const token = tf.where(fromPrompt, promptToken, generated) as tf.Tensor1D;
-      const valid = tf.logicalAnd(tf.logicalNot(fromPrompt), tf.logicalNot(done)) as tf.Tensor1D;
+      const generated = tf.where(done, pad, choice);
+      const token = (fromPrompt ? tf.where(fromPrompt, promptToken!, generated) : generated) as tf.Tensor1D;
+      const notDone = tf.logicalNot(done);
+      const valid = (fromPrompt ? tf.logicalAnd(tf.logicalNot(fromPrompt), notDone) : notDone) as tf.Tensor1D;
       const nowDone = tf.logicalOr(done, tf.logicalAnd(valid, token.equal(EOS))) as tf.Tensor1D;
       return { token, valid, nowDone };
     });
-    step.logits.dispose();
-    mixLogits?.dispose();
+    for (const x of [g, fromPrompt, promptToken]) x?.dispose();
+    if (!opts.keepLogits || !current) {
+      // The prefill's last row is a slice (the prefill logits are kept whole).
+      logits.dispose();
+      mixLogits?.dispose();
+    }
     done.dispose();
     done = next.nowDone;
     current = next.token;
@@ -87,17 +125,32 @@ export function sampleTensors(
     validColumns.push(next.valid);
   }
 
-  const result = tf.tidy(() => {
-    const tokens = tf.stack(columns, 1) as tf.Tensor2D;
-    const valid = tf.stack(validColumns, 1).toFloat();
-    const mask = tf.concat([valid, tf.zeros([B, 1])], 1) as tf.Tensor2D;
-    return { tokens, mask };
-  });
-  tf.dispose([...columns, ...validColumns, done, promptTokens, inPrompt]);
-  noise?.dispose();
-  disposeCache(cache);
-  if (mixCache) disposeCache(mixCache);
+  const result: SampledTensors = tf.tidy(() => {
+    const generated = columns.length ? [tf.stack(columns, 1)] : [];
+    const tokens = tf.concat([prefixTokens, ...generated], 1) as tf.Tensor2D;
+    const valid = validColumns.length ? [tf.stack(validColumns, 1).toFloat()] : [];
+    const mask = tf.concat([tf.zeros([B, P - 1]), ...valid, tf.zeros([B, 1])], 1) as tf.Tensor2D;
+    const out: Record<string, tf.Tensor> = { tokens, mask };
+    if (opts.keepLogits) {
+      const assemble = (prefill: tf.Tensor3D, steps: tf.Tensor2D[]) =>
+        tf.concat([prefill, ...(steps.length ? [tf.stack(steps, 1)] : []), ...(P < T ? [tf.zeros([B, 1, V])] : [])], 1) as tf.Tensor3D;
+      out.logits = assemble(prefillLogits, kept);
+      if (mixPrefillLogits) out.mixLogits = assemble(mixPrefillLogits, mixKept);
+    }
+    return out;
+  }) as unknown as SampledTensors;
+  tf.dispose([...columns, ...validColumns, ...kept, ...mixKept, done, pad, prefixTokens, prefillLogits]);
+  if (mixPrefillLogits) mixPrefillLogits.dispose();
+  decoder.dispose();
+  mixDecoder?.dispose();
   return result;
+}
+
+/** noise[:, t, :] of a [B, T, V] array, as [B·V]. */
+function gumbelColumn(noise: Float32Array, B: number, T: number, V: number, t: number): Float32Array {
+  const out = new Float32Array(B * V);
+  for (let b = 0; b < B; b++) out.set(noise.subarray((b * T + t) * V, (b * T + t + 1) * V), b * V);
+  return out;
 }
 
 /** Sample and read the result back as a TokenBatch (one GPU→CPU read). */

@@ -1,0 +1,176 @@
+// Sampling-time decoding: the transformer of transformer.ts, arranged so that each position
+// costs few, large kernels. Used only where no gradient flows (sampling, evaluation).
+//   - The weights are prepared once per sampling call: Wq, Wk, Wv side by side as one [d, 3d]
+//     matrix (one product instead of three), with 1/√dh folded into the query columns.
+//   - Activations stay 2-D [rows, d], every dense layer is one fused product with its bias.
+//   - `prefill` runs the shared prompt prefix in one pass; `step` then decodes one position
+//     from the key/value cache. Shapes never change with the position (fixed WebGPU buffers).
+// The numbers are those of Transformer.forward up to float32 rounding (test/decoder.test.ts).
+import * as tf from '@tensorflow/tfjs';
+import { gelu, type Transformer } from './transformer';
+
+interface LayerWeights {
+  ln1: [tf.Tensor, tf.Tensor];
+  ln2: [tf.Tensor, tf.Tensor];
+  /** [d, 3d]: queries (pre-scaled by 1/√dh), keys, values. */
+  wqkv: tf.Tensor2D;
+  bqkv: tf.Tensor1D;
+  wo: tf.Tensor2D;
+  bo: tf.Tensor;
+  w1: tf.Tensor2D;
+  b1: tf.Tensor;
+  w2: tf.Tensor2D;
+  b2: tf.Tensor;
+}
+
+export class Decoder {
+  private readonly layers: LayerWeights[];
+  private readonly prepared: tf.Tensor[];
+  private keys: tf.Tensor4D[] = [];
+  private values: tf.Tensor4D[] = [];
+  private readonly H: number;
+  private readonly dh: number;
+
+  constructor(
+    private readonly model: Transformer,
+    private readonly batch: number,
+  ) {
+    const { nLayers, nHeads, dModel } = model.config;
+    this.H = nHeads;
+    this.dh = dModel / nHeads;
+    const scale = 1 / Math.sqrt(this.dh);
+    const p = (n: string) => model.p(n);
+    this.layers = [];
+    for (let l = 0; l < nLayers; l++) {
+      const pre = `h${l}.`;
+      const [wqkv, bqkv] = tf.tidy(() => [
+        tf.concat([p(pre + 'attn.wq').mul(scale), p(pre + 'attn.wk'), p(pre + 'attn.wv')], 1) as tf.Tensor2D,
+        tf.concat([p(pre + 'attn.bq').mul(scale), p(pre + 'attn.bk'), p(pre + 'attn.bv')]) as tf.Tensor1D,
+      ]);
+      this.layers.push({
+        ln1: [p(pre + 'ln1.g'), p(pre + 'ln1.b')],
+        ln2: [p(pre + 'ln2.g'), p(pre + 'ln2.b')],
+        wqkv,
+        bqkv,
+        wo: p(pre + 'attn.wo') as tf.Tensor2D,
+        bo: p(pre + 'attn.bo'),
+        w1: p(pre + 'mlp.w1') as tf.Tensor2D,
+        b1: p(pre + 'mlp.b1'),
+        w2: p(pre + 'mlp.w2') as tf.Tensor2D,
+        b2: p(pre + 'mlp.b2'),
+      });
+    }
+    this.prepared = this.layers.flatMap((w) => [w.wqkv, w.bqkv]);
+  }
+
+  /**
+   * The first P positions of every row at once: tokens [B, P] → logits [B, P, V] (logits[:, t]
+   * predict token t + 1). Fills the cache at positions 0 … P − 1.
+   */
+  prefill(tokens: tf.Tensor2D): tf.Tensor3D {
+    const { seqLen: T, vocabSize: V, dModel: d } = this.model.config;
+    const [B, P] = tokens.shape;
+    const { H, dh } = this;
+    const bias = tf.tensor2d(causalBias(P), [P, P]);
+    const out = tf.tidy(() => {
+      const oneHot = tf.oneHot(tokens.reshape([-1]), V, 1, 0, 'float32');
+      const pos = this.model.p('pos_emb').slice([0, 0], [P, d]);
+      let x = oneHot.matMul(this.model.p('tok_emb') as tf.Tensor2D).reshape([B, P, d]).add(pos).reshape([B * P, d]) as tf.Tensor2D;
+      const keys: tf.Tensor4D[] = [];
+      const values: tf.Tensor4D[] = [];
+      for (const w of this.layers) {
+        const qkv = linear(layerNorm(x as tf.Tensor2D, w.ln1), w.wqkv, w.bqkv).reshape([B, P, 3 * H, dh]).transpose([0, 2, 1, 3]);
+        const [q, k, v] = tf.split(qkv, 3, 1) as tf.Tensor4D[];
+        const pad: Array<[number, number]> = [
+          [0, 0],
+          [0, 0],
+          [0, T - P],
+          [0, 0],
+        ];
+        keys.push(tf.pad(k, pad));
+        values.push(tf.pad(v, pad));
+        const mixed = tf.softmax(q.matMul(k, false, true).add(bias)).matMul(v).transpose([0, 2, 1, 3]).reshape([B * P, d]);
+        x = x.add(linear(mixed as tf.Tensor2D, w.wo, w.bo)) as tf.Tensor2D;
+        x = x.add(this.mlp(x, w)) as tf.Tensor2D;
+      }
+      return { logits: this.head(x).reshape([B, P, V]) as tf.Tensor3D, keys, values };
+    });
+    bias.dispose();
+    this.disposeCache();
+    this.keys = out.keys;
+    this.values = out.values;
+    return out.logits;
+  }
+
+  /** `token` [B] at position t → logits [B, V] predicting t + 1; writes the cache at t. */
+  step(token: tf.Tensor1D, t: number): tf.Tensor2D {
+    const { seqLen: T, vocabSize: V, dModel: d } = this.model.config;
+    const B = this.batch;
+    const { H, dh } = this;
+    const at = tf.tensor4d(Array.from({ length: T }, (_, i) => (i === t ? 1 : 0)), [1, 1, T, 1]);
+    const visible = tf.tensor4d(Array.from({ length: T }, (_, i) => (i <= t ? 0 : -1e9)), [1, 1, 1, T]);
+    const out = tf.tidy(() => {
+      // Sliced from the flat table so that its data is rank 1, as the fused product's bias must be.
+      const pos = this.model.p('pos_emb').reshape([-1]).slice([t * d], [d]);
+      let x = tf.fused.matMul({ a: tf.oneHot(token, V, 1, 0, 'float32') as tf.Tensor2D, b: this.model.p('tok_emb') as tf.Tensor2D, bias: pos }) as tf.Tensor2D;
+      const keys: tf.Tensor4D[] = [];
+      const values: tf.Tensor4D[] = [];
+      this.layers.forEach((w, l) => {
+        const qkv = linear(layerNorm(x as tf.Tensor2D, w.ln1), w.wqkv, w.bqkv).reshape([B, 3 * H, 1, dh]);
+        const [q, k, v] = tf.split(qkv, 3, 1) as tf.Tensor4D[];
+        // Position t of the cache is still zero: adding at ⊗ k writes it exactly.
+        const K = this.keys[l].add(at.mul(k)) as tf.Tensor4D;
+        const Vv = this.values[l].add(at.mul(v)) as tf.Tensor4D;
+        keys.push(K);
+        values.push(Vv);
+        const mixed = tf.softmax(q.matMul(K, false, true).add(visible)).matMul(Vv).reshape([B, d]);
+        x = x.add(linear(mixed as tf.Tensor2D, w.wo, w.bo)) as tf.Tensor2D;
+        x = x.add(this.mlp(x, w)) as tf.Tensor2D;
+      });
+      return { logits: this.head(x) as tf.Tensor2D, keys, values };
+    });
+    tf.dispose([at, visible]);
+    this.disposeCache();
+    this.keys = out.keys;
+    this.values = out.values;
+    return out.logits;
+  }
+
+  dispose(): void {
+    this.disposeCache();
+    tf.dispose(this.prepared);
+  }
+
+  private mlp(x: tf.Tensor2D, w: LayerWeights): tf.Tensor2D {
+    return linear(gelu(linear(layerNorm(x, w.ln2), w.w1, w.b1)) as tf.Tensor2D, w.w2, w.b2);
+  }
+
+  private head(x: tf.Tensor2D): tf.Tensor2D {
+    const p = (n: string) => this.model.p(n);
+    return linear(layerNorm(x, [p('ln_f.g'), p('ln_f.b')]) as tf.Tensor2D, p('head.w') as tf.Tensor2D, p('head.b'));
+  }
+
+  private disposeCache(): void {
+    tf.dispose([...this.keys, ...this.values]);
+    this.keys = [];
+    this.values = [];
+  }
+}
+
+/** x [n, din] · w [din, dout] + b as one kernel (on wasm: XNNPACK with the bias fused). */
+function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D;
+}
+
+/** Layer norm over the last axis of [n, d], as in Transformer (ε = 1e-5). */
+function layerNorm(x: tf.Tensor2D, [g, b]: [tf.Tensor, tf.Tensor]): tf.Tensor2D {
+  const centred = x.sub(x.mean(-1, true));
+  return centred.mul(centred.square().mean(-1, true).add(1e-5).rsqrt()).mul(g).add(b) as tf.Tensor2D;
+}
+
+/** [P, P] additive causal mask: 0 where a position may attend, -1e9 above the diagonal. */
+function causalBias(P: number): Float32Array {
+  const m = new Float32Array(P * P);
+  for (let i = 0; i < P; i++) for (let j = i + 1; j < P; j++) m[i * P + j] = -1e9;
+  return m;
+}
