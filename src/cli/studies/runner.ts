@@ -41,7 +41,7 @@ export function readCache(dir: string, study: string): RunResult[] {
 }
 
 export async function runArm(
-  study: Study,
+  study: Pick<Study, 'name' | 'common'>,
   arm: Arm,
   seed: number,
   steps: number,
@@ -50,6 +50,7 @@ export async function runArm(
   backend: string,
   probe: GrammarProbeSet | null,
   cacheDir: string,
+  trainerOptions: { evalPrompts?: number } = {},
 ): Promise<RunResult> {
   const file = join(cacheDir, `${runKey(arm.id, seed, steps, evalEvery)}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as RunResult;
@@ -60,7 +61,7 @@ export async function runArm(
   });
   if (problems.length) throw new Error(`${study.name}/${arm.id}: ${problems.join('; ')}`);
   const started = performance.now();
-  const trainer = await Trainer.create(config, teacher, { backendName: backend });
+  const trainer = await Trainer.create(config, teacher, { ...trainerOptions, backendName: backend });
   const records: FlatRecord[] = [];
   let halted: string | null = null;
   const keep = async (r: MetricRecord) => {

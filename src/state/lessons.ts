@@ -1,0 +1,94 @@
+// What a lesson claims and what its verification found. A lesson states one effect: at a
+// checkpoint step, one student's value of a metric is below another's, with the ±1 sd bands of
+// several seeds apart. `npm run lessons` checks it headless and writes the reference each
+// lesson's page shows (public/lessons/<id>.json); the page lists only lessons whose check holds.
+// Plain data and one fetch: no TensorFlow.js here.
+
+export interface LessonEffect {
+  /** A metric record key (or an extra, e.g. partialCredit). */
+  metric: string;
+  /** The student (lane index) expected to be lower at the checkpoint. */
+  lower: number;
+  /** The student expected to be higher. */
+  higher: number;
+  /** The step at which the two are compared (≤ 400, and a step the page records). */
+  checkpoint: number;
+  /** Steps each verification run trains (≥ checkpoint); also the run's planned steps. */
+  steps: number;
+}
+
+export interface ArmAtCheckpoint {
+  lane: number;
+  label: string;
+  mean: number;
+  sd: number;
+  n: number;
+}
+
+export interface EffectCheck {
+  metric: string;
+  checkpoint: number;
+  lower: ArmAtCheckpoint;
+  higher: ArmAtCheckpoint;
+  /** mean(lower) < mean(higher). */
+  direction: boolean;
+  /** mean(lower) + sd(lower) < mean(higher) − sd(higher). */
+  bandsApart: boolean;
+  /** Both hold, with every seed run to the checkpoint. */
+  holds: boolean;
+  /** Why it does not hold, in words (empty when it holds). */
+  reason: string;
+}
+
+export interface Trajectory {
+  lane: number;
+  label: string;
+  steps: number[];
+  /** Per metric: mean and sd over seeds at each step (null where no seed has a value). */
+  metrics: Record<string, { mean: Array<number | null>; sd: Array<number | null> }>;
+}
+
+/** public/lessons/<id>.json */
+export interface LessonReference {
+  id: string;
+  title: string;
+  effect: LessonEffect;
+  seeds: number[];
+  evalEvery: number;
+  backend: string;
+  check: EffectCheck;
+  trajectories: Trajectory[];
+  commit: string;
+  command: string;
+  /** Summed wall-clock time of the runs, ms. */
+  runMs: number;
+}
+
+/** public/lessons/index.json: every checked lesson and whether its check holds. */
+export type LessonIndex = Record<string, { title: string; holds: boolean; seeds: number; checkpoint: number }>;
+
+/** Where the lesson references are served, under the app's base URL. */
+export const LESSONS_BASE = 'lessons/';
+
+let indexLoading: Promise<LessonIndex | null> | null = null;
+
+/** The lessons' index, fetched once; null when missing (the page then lists no lessons). */
+export function loadLessonIndex(base = ''): Promise<LessonIndex | null> {
+  indexLoading ??= fetchJson<LessonIndex>(`${base}${LESSONS_BASE}index.json`);
+  return indexLoading;
+}
+
+const references = new Map<string, Promise<LessonReference | null>>();
+
+/** One lesson's reference, fetched once; null when missing or unreadable. */
+export function loadLessonReference(id: string, base = ''): Promise<LessonReference | null> {
+  let p = references.get(id);
+  if (!p) references.set(id, (p = fetchJson<LessonReference>(`${base}${LESSONS_BASE}${id}.json`)));
+  return p;
+}
+
+function fetchJson<T>(url: string): Promise<T | null> {
+  return fetch(url)
+    .then((r) => (r.ok ? (r.json() as Promise<T>) : null))
+    .catch(() => null);
+}

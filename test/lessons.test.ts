@@ -1,0 +1,66 @@
+// The lesson check against hand-worked numbers, and the declarations every lesson must satisfy.
+import { describe, expect, it } from 'vitest';
+import { checkEffect, effectProblems } from '../src/cli/lessons/check';
+import type { LessonEffect } from '../src/state/lessons';
+import { PRESETS } from '../src/state/presets';
+import { resolveSpec } from '../src/state/config';
+
+const effect: LessonEffect = { metric: 'm', lower: 0, higher: 1, checkpoint: 10, steps: 10 };
+const arm = (lane: number, values: Array<number | null>) => ({ lane, label: `s${lane + 1}`, values });
+
+describe('checkEffect: means in the stated direction and ±1 sd bands apart', () => {
+  it('holds when the bands are apart', () => {
+    // [1, 2, 3]: mean 2, sample sd 1. [5, 6, 7]: mean 6, sd 1. 2 + 1 = 3 < 6 − 1 = 5.
+    const c = checkEffect(effect, arm(0, [1, 2, 3]), arm(1, [5, 6, 7]));
+    expect(c.lower).toMatchObject({ mean: 2, sd: 1, n: 3 });
+    expect(c.higher).toMatchObject({ mean: 6, sd: 1, n: 3 });
+    expect([c.direction, c.bandsApart, c.holds]).toEqual([true, true, true]);
+    expect(c.reason).toBe('');
+  });
+
+  it('holds with unequal spreads when the gap still exceeds both sds', () => {
+    // [3.5, 4, 4.5]: mean 4, sd 0.5; 2 + 1 = 3 < 4 − 0.5 = 3.5.
+    expect(checkEffect(effect, arm(0, [1, 2, 3]), arm(1, [3.5, 4, 4.5])).holds).toBe(true);
+  });
+
+  it('fails when the means are right but the bands overlap, and says by how much', () => {
+    // [2, 3, 4]: mean 3, sd 1; 2 + 1 = 3 is not below 3 − 1 = 2.
+    const c = checkEffect(effect, arm(0, [1, 2, 3]), arm(1, [2, 3, 4]));
+    expect([c.direction, c.bandsApart, c.holds]).toEqual([true, false, false]);
+    expect(c.reason).toBe('bands overlap: 2.000 + 1.000 = 3.000 is not below 3.000 − 1.000 = 2.000');
+  });
+
+  it('bands that only touch count as overlapping', () => {
+    // 2 + 1 = 3 and 4 − 1 = 3.
+    expect(checkEffect(effect, arm(0, [1, 2, 3]), arm(1, [3, 4, 5])).holds).toBe(false);
+  });
+
+  it('fails in the wrong direction even with bands apart', () => {
+    const c = checkEffect(effect, arm(0, [5, 6, 7]), arm(1, [1, 2, 3]));
+    expect([c.direction, c.holds]).toEqual([false, false]);
+    expect(c.reason).toMatch(/^wrong direction/);
+  });
+
+  it('fails when a seed has no value at the checkpoint (a halted run)', () => {
+    const c = checkEffect(effect, arm(0, [1, null, 3]), arm(1, [50, 60, 70]));
+    expect(c.holds).toBe(false);
+    expect(c.lower.n).toBe(2);
+    expect(c.reason).toMatch(/missing values at step 10: s1 2\/3/);
+  });
+});
+
+describe('lesson declarations', () => {
+  it('each lesson states one effect between two of its students, checked by step 400', () => {
+    for (const p of PRESETS) {
+      const lanes = resolveSpec(p.spec).spec.lanes.length;
+      expect(effectProblems(p.effect, lanes), p.id).toEqual([]);
+      // The run's planned length is the lesson's budget, as in the verification.
+      expect(p.spec.settings?.steps, p.id).toBe(p.effect.steps);
+    }
+  });
+
+  it('flags a checkpoint past 400, a missing student and a budget below the checkpoint', () => {
+    expect(effectProblems({ metric: 'm', lower: 0, higher: 2, checkpoint: 500, steps: 500 }, 2)).toEqual(['checkpoint 500 is past 400 steps', 'student 3 does not exist (2 students)']);
+    expect(effectProblems({ metric: 'm', lower: 1, higher: 1, checkpoint: 100, steps: 50 }, 2)).toEqual(['budget 50 is below the checkpoint 100', 'compares a student with itself']);
+  });
+});
