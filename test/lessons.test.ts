@@ -64,3 +64,11 @@ describe('lesson declarations', () => {
     expect(effectProblems({ metric: 'm', lower: 1, higher: 1, checkpoint: 100, steps: 50 }, 2)).toEqual(['budget 50 is below the checkpoint 100', 'compares a student with itself']);
   });
 });
+
+describe('checkEffect with one seed', () => {
+  it('never holds: one value has no spread to compare', () => {
+    const c = checkEffect(effect, arm(0, [1]), arm(1, [9]));
+    expect([c.direction, c.bandsApart, c.holds]).toEqual([true, true, false]);
+    expect(c.reason).toBe('one seed has no spread: the check needs at least two');
+  });
+});

@@ -30,16 +30,6 @@ export const METHOD_STUDIES: Readonly<Record<string, readonly string[]>> = {
   xkd: ['minillm-xkd'],
 };
 
-/** The study behind each preset's lesson (src/state/presets.ts). */
-export const PRESET_STUDIES: Readonly<Record<string, readonly string[]>> = {
-  'mode-covering-vs-seeking': ['mode-seeking'],
-  'exposure-bias': ['exposure-bias'],
-  'critic-adversary': ['moment-matching'],
-  'skew-kl': ['skew'],
-  'unpenalised-critic': ['moment-matching'],
-  'ammd-alone': ['moment-matching'],
-};
-
 /** Where the published findings are served, under the app's base URL. */
 export const FINDINGS_BASE = 'findings/';
 

@@ -10,6 +10,8 @@ export interface Preset {
   title: string;
   /** The question the learner answers before pressing Play. */
   question: string;
+  /** Whether the question asks which student is lower (default) or higher on the metric. */
+  ask?: 'lower' | 'higher';
   /** What the check measured, shown once the run has passed the checkpoint. */
   lesson: string;
   /** The one effect the lesson states, checked by `npm run lessons`. */
@@ -56,6 +58,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'critic-adversary',
     title: 'The critic as adversary',
     question: 'AMMD with no critic steps (K = 0) or five per student step (K = 5): whose critic estimates a larger moment-matching distance?',
+    ask: 'higher',
     lesson:
       'AMMD with no critic steps (K = 0) against five critic steps per student step (K = 5). The critic is the adversary that finds where student and teacher differ; untrained, it finds nothing. The check: the on-policy critic estimate (mmOnCritic) at the checkpoint, higher with K = 5.',
     effect: { metric: 'mmOnCritic', lower: 0, higher: 1, checkpoint: 100, steps: 100 },

@@ -11,7 +11,10 @@ import { TeacherPanel } from './TeacherPanel';
 import { KeepPanel } from './KeepPanel';
 import { Notices } from './Notices';
 import { StatusStrip } from './StatusStrip';
-import { LANE_COLORS } from '../state/config';
+import { LANE_COLORS, laneLabel } from '../state/config';
+import { getPreset } from '../state/presets';
+import { LessonPanel } from './lesson/LessonPanel';
+import { runsLessonSetup, useLessonReference } from './lesson/lessonSetup';
 
 export function App() {
   // One controller per mounted App (StrictMode mounts twice in development: each gets its own).
@@ -24,6 +27,9 @@ export function App() {
   const ready = s.lanesReady > 0 && !s.busy;
   const teacherScore = s.teacher?.status === 'ready' ? s.teacher.score : null;
   const methods = [...new Set(s.spec.lanes.map((l) => l.method))];
+  const lesson = s.lesson ? getPreset(s.lesson) : undefined;
+  const reference = useLessonReference(lesson?.id ?? null);
+  const lessonChanged = lesson ? !runsLessonSetup(lesson, s.spec) : false;
 
   return (
     <div className="app">
@@ -68,10 +74,25 @@ export function App() {
               </p>
             )}
           </div>
-          <Controls spec={s.spec} hidden={s.hidden} onParam={pg.setParam} onMethod={pg.setMethod} onAddLane={pg.addLane} onRemoveLane={pg.removeLane} onPreset={pg.applyPreset} />
+          <Controls spec={s.spec} hidden={s.hidden} onParam={pg.setParam} onMethod={pg.setMethod} onAddLane={pg.addLane} onRemoveLane={pg.removeLane} onPreset={pg.applyPreset} lesson={s.lesson} />
         </aside>
         <main className="main">
-          <Charts spec={s.spec} records={s.records} ghosts={s.ghosts} teacherScore={teacherScore} />
+          {lesson && (
+            <LessonPanel
+              key={lesson.id}
+              preset={lesson}
+              reference={reference}
+              labels={s.spec.lanes.map((_, i) => laneLabel(s.spec, i))}
+              records={s.records}
+              step={s.step}
+              running={s.running}
+              ready={ready}
+              changed={lessonChanged}
+              onPlay={pg.play}
+              onClose={pg.closeLesson}
+            />
+          )}
+          <Charts spec={s.spec} records={s.records} ghosts={s.ghosts} teacherScore={teacherScore} expected={lesson && !lessonChanged ? (reference ?? null) : null} />
           <div className="below">
             <SamplesPanel spec={s.spec} inspection={s.inspection} lane={s.inspectLane} onLane={pg.setInspectLane} />
             <div className="cards">

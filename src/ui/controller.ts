@@ -10,7 +10,6 @@ import { MAX_LANES, defaultLane, resolveSpec, specsEqual, type RunSpec } from '.
 import { laneLabel, laneParam } from '../state/config';
 import { decodeHash, encodeHash } from '../state/url';
 import { getPreset } from '../state/presets';
-import { PRESET_STUDIES } from '../state/findings';
 import { CURRENT, loadRun, saveRun, type Ghost, type SavedRun } from '../state/runs';
 import { metricsCsv, metricsJson } from '../state/exportMetrics';
 
@@ -50,6 +49,8 @@ export interface PlaygroundState {
   inspectLane: number;
   ghosts: Ghost[];
   lastSaved: number | null;
+  /** The open lesson (a preset id): its panel replaces the notice a preset used to add. */
+  lesson: string | null;
 }
 
 const MAX_GHOSTS = 3;
@@ -94,6 +95,7 @@ export class Playground {
       inspectLane: 0,
       ghosts: [],
       lastSaved: null,
+      lesson: null,
     };
     if (decoded.problems.length) this.notify('warn', 'This link had settings that could not be used as given; they were adjusted:', decoded.problems);
     this.hashDecoded = decoded;
@@ -337,9 +339,11 @@ export class Playground {
     if (!preset) return;
     const { spec, problems } = resolveSpec(preset.spec);
     if (problems.length) this.notify('warn', `Preset '${preset.title}' was adjusted:`, problems);
+    this.set({ lesson: id });
     this.applySpec(spec, true);
-    this.notify('info', `${preset.title}: ${preset.lesson}`, undefined, PRESET_STUDIES[id]);
   };
+
+  closeLesson = () => this.set({ lesson: null });
 
   /** Replace the whole experiment and restart (now, or after a short pause for sliders). */
   private applySpec(spec: RunSpec, now: boolean) {

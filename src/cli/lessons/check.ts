@@ -1,6 +1,7 @@
 // The rule a lesson must pass: at its checkpoint the student expected lower has the lower mean
 // over seeds, and the ±1 sd bands (sample sd, n − 1) of the two students do not overlap. Every
-// seed must have a value at the checkpoint (a run that halted earlier fails the check).
+// seed must have a value at the checkpoint (a run that halted earlier fails the check), and a
+// single seed proves nothing (its sd is 0), so at least two are needed.
 import type { ArmAtCheckpoint, EffectCheck, LessonEffect } from '../../state/lessons';
 import { clearlyBelow, fmt, summarize } from '../studies/stats';
 
@@ -20,13 +21,15 @@ export function checkEffect(effect: LessonEffect, lower: ArmValues, higher: ArmV
   const lo = atCheckpoint(lower);
   const hi = atCheckpoint(higher);
   const complete = lo.n === lower.values.length && hi.n === higher.values.length && lo.n > 0 && hi.n > 0;
+  const enough = lo.n >= 2 && hi.n >= 2;
   const direction = complete && lo.mean < hi.mean;
   const bandsApart = complete && clearlyBelow({ ...lo }, { ...hi });
   let reason = '';
   if (!complete) reason = `missing values at step ${effect.checkpoint}: ${lo.label} ${lo.n}/${lower.values.length}, ${hi.label} ${hi.n}/${higher.values.length} seeds`;
   else if (!direction) reason = `wrong direction: ${lo.label} ${fmt(lo.mean)} is not below ${hi.label} ${fmt(hi.mean)}`;
+  else if (!enough) reason = 'one seed has no spread: the check needs at least two'
   else if (!bandsApart) reason = `bands overlap: ${fmt(lo.mean)} + ${fmt(lo.sd)} = ${fmt(lo.mean + lo.sd)} is not below ${fmt(hi.mean)} − ${fmt(hi.sd)} = ${fmt(hi.mean - hi.sd)}`;
-  return { metric: effect.metric, checkpoint: effect.checkpoint, lower: lo, higher: hi, direction, bandsApart, holds: direction && bandsApart, reason };
+  return { metric: effect.metric, checkpoint: effect.checkpoint, lower: lo, higher: hi, direction, bandsApart, holds: direction && bandsApart && enough, reason };
 }
 
 /** Problems with a lesson's declaration itself (before anything runs). */

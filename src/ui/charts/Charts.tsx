@@ -8,6 +8,8 @@ import type { Ghost } from '../../state/runs';
 import { LANE_COLORS, laneLabel } from '../../state/config';
 import { MetricChart } from './MetricChart';
 import { metricPoints, series, type SeriesDef } from './series';
+import { chartFor, expectedBands } from '../lesson/expectedBands';
+import type { LessonReference } from '../../state/lessons';
 
 const GHOST_COLOR = '#8c8f96';
 const UNIT_DOMAIN: [number, number] = [0, 1];
@@ -59,7 +61,16 @@ function build(spec: RunSpec, records: MetricRecord[][], ghosts: Ghost[], keys: 
 const hasCritic = (method: string) => isMethodId(method) && getMethod(method).has.criticLoss;
 const hasEstimates = (method: string) => isMethodId(method) && getMethod(method).has.criticEstimates;
 
-export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore }: { spec: RunSpec; records: MetricRecord[][]; ghosts: Ghost[]; teacherScore: number | null }) {
+interface ChartsProps {
+  spec: RunSpec;
+  records: MetricRecord[][];
+  ghosts: Ghost[];
+  teacherScore: number | null;
+  /** The open lesson's reference: its expected band goes on the chart of its metric. */
+  expected?: LessonReference | null;
+}
+
+export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore, expected = null }: ChartsProps) {
   const [log, setLog] = useState<Record<string, boolean>>({ mm: false, critic: false, divergence: true, score: false });
   const [divKeys, setDivKeys] = useState<MetricKey[]>(['fklTeacher', 'rklStudent']);
   const setLogFor = (id: string) => (v: boolean) => setLog((l) => ({ ...l, [id]: v }));
@@ -69,7 +80,16 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
   const mm = useMemo(() => build(spec, records, ghosts, mmKeys, log.mm), [spec, records, ghosts, mmKeys, log.mm]);
   const criticLanes = spec.lanes.map((l) => hasCritic(l.method));
   const critic = useMemo(() => build(spec, records, ghosts, [{ key: 'criticLoss', label: 'critic loss' }], log.critic, (lane) => criticLanes[lane]), [spec, records, ghosts, log.critic, criticLanes.join()]);
-  const divergence = useMemo(() => build(spec, records, ghosts, DIV_KEYS.filter((k) => divKeys.includes(k.key)), log.divergence), [spec, records, ghosts, divKeys, log.divergence]);
+  // The lesson's divergence is drawn even if its box was unticked.
+  const lessonKey = expected && chartFor(expected.effect.metric) === 'chart-divergence' ? expected.effect.metric : null;
+  const divergence = useMemo(
+    () => build(spec, records, ghosts, DIV_KEYS.filter((k) => divKeys.includes(k.key) || k.key === lessonKey), log.divergence),
+    [spec, records, ghosts, divKeys, log.divergence, lessonKey],
+  );
+  const bands = useMemo(() => {
+    const on = (chart: string, isLog: boolean) => (expected && chartFor(expected.effect.metric) === chart ? expectedBands(expected, LANE_COLORS, isLog) : undefined);
+    return { mm: on('chart-mm', log.mm), critic: on('chart-critic', log.critic), divergence: on('chart-divergence', log.divergence), score: on('chart-score', log.score) };
+  }, [expected, log.mm, log.critic, log.divergence, log.score]);
   const score = useMemo(() => build(spec, records, ghosts, [{ key: 'score', label: 'score' }], log.score), [spec, records, ghosts, log.score]);
 
   const noCritic = criticLanes.some(Boolean)
@@ -83,6 +103,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
     <section className="charts" aria-label="Live charts">
       <MetricChart
         testId="chart-mm"
+        bands={bands.mm}
         title="Moment-matching distance"
         description="How far the student’s moments are from the teacher’s: the critics’ estimates (AMMD) against the exact best-critic value, on the student’s (on-policy) and the teacher’s (off-policy) continuations."
         series={mm}
@@ -91,6 +112,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
       />
       <MetricChart
         testId="chart-critic"
+        bands={bands.critic}
         title="Critic loss"
         description="The loss of AMMD’s Q-critics or X-KD’s reward head at its last update."
         series={critic}
@@ -101,6 +123,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
       />
       <MetricChart
         testId="chart-divergence"
+        bands={bands.divergence}
         title="Divergence from the teacher"
         description="Per-token divergences between teacher and student next-token distributions on held-out prompts."
         series={divergence}
@@ -124,6 +147,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
       </MetricChart>
       <MetricChart
         testId="chart-score"
+        bands={bands.score}
         title={`Task score (${scoreName})`}
         description="The student’s score on held-out prompts; the dashed line is the teacher’s score on the same prompts."
         series={score}

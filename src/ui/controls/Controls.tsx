@@ -6,7 +6,7 @@ import { METHODS, getMethod, isMethodId } from '../../engine/methods/declaration
 import type { ParamValue } from '../../engine/params';
 import { MAX_LANES, RUN_PARAMS, type RunSpec } from '../../shared/runSpec';
 import { LANE_COLORS, laneLabel } from '../../state/config';
-import { PRESETS } from '../../state/presets';
+import { LessonPicker } from '../lesson/LessonPicker';
 import { ParamControl } from './ParamControl';
 
 interface Props {
@@ -17,28 +17,19 @@ interface Props {
   onAddLane: () => void;
   onRemoveLane: (lane: number) => void;
   onPreset: (id: string) => void;
+  /** The open lesson, marked in the list. */
+  lesson: string | null;
 }
 
 /** data-testid of a control: param-<id> for shared settings and student 1, param-s<i>.<id> for the others. */
 export const paramTestId = (lane: number | null, id: string) => (lane === null || lane === 0 ? `param-${id}` : `param-s${lane + 1}.${id}`);
 
-export const Controls = memo(function Controls({ spec, hidden, onParam, onMethod, onAddLane, onRemoveLane, onPreset }: Props) {
+export const Controls = memo(function Controls({ spec, hidden, onParam, onMethod, onAddLane, onRemoveLane, onPreset, lesson }: Props) {
   const shown = (id: string) => !hidden.includes(id);
   const race = spec.lanes.length > 1;
   return (
     <div className="controls">
-      {shown('presets') && (
-        <section className="panel" aria-label="Lessons">
-          <h2>Lessons</h2>
-          <div className="presets">
-            {PRESETS.map((p) => (
-              <button key={p.id} data-testid={`preset-${p.id}`} onClick={() => onPreset(p.id)} title={p.lesson}>
-                {p.title}
-              </button>
-            ))}
-          </div>
-        </section>
-      )}
+      {shown('presets') && <LessonPicker active={lesson} onPick={onPreset} />}
 
       <section className="panel" aria-label="Run settings">
         <h2>Run</h2>

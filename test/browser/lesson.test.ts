@@ -1,0 +1,119 @@
+// The lesson panel end to end, on a fixture reference served in place of public/lessons (so the
+// test does not depend on the shipped numbers): only lessons whose check holds are offered;
+// choosing one opens one panel with its question, a prediction and Play; the expected band is
+// drawn on the chart of the lesson's metric and nowhere else; a changed setup hides it; once the
+// run passes the checkpoint the panel shows this run's values beside the expected ones.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { ensureBuilt, eventTrail, launch, newPage, serve } from './harness';
+import { getPreset } from '../../src/state/presets';
+import type { LessonIndex, LessonReference } from '../../src/state/lessons';
+
+let server: Awaited<ReturnType<typeof serve>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  server = await serve();
+  browser = await launch({ webgpu: false });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const preset = getPreset('critic-adversary')!;
+const steps = Array.from({ length: preset.effect.checkpoint / 10 + 1 }, (_, i) => i * 10);
+const flat = (v: number) => steps.map(() => v);
+const fixture: LessonReference = {
+  id: preset.id,
+  title: preset.title,
+  effect: preset.effect,
+  seeds: [1, 2, 3],
+  evalEvery: 10,
+  backend: 'wasm',
+  check: {
+    metric: 'mmOnCritic',
+    checkpoint: preset.effect.checkpoint,
+    lower: { lane: 0, label: 'AMMD K=0', mean: 0, sd: 0, n: 3 },
+    higher: { lane: 1, label: 'AMMD K=5', mean: 0.5, sd: 0.1, n: 3 },
+    direction: true,
+    bandsApart: true,
+    holds: true,
+    reason: '',
+  },
+  trajectories: [
+    { lane: 0, label: 'AMMD K=0', steps, metrics: { mmOnCritic: { mean: flat(0), sd: flat(0) } } },
+    { lane: 1, label: 'AMMD K=5', steps, metrics: { mmOnCritic: { mean: flat(0.5), sd: flat(0.1) } } },
+  ],
+  commit: 'fixture',
+  command: 'fixture',
+  runMs: 0,
+};
+const index: LessonIndex = {
+  'critic-adversary': { title: preset.title, holds: true, seeds: 3, checkpoint: preset.effect.checkpoint },
+  'exposure-bias': { title: 'Exposure bias', holds: false, seeds: 3, checkpoint: 200 },
+};
+
+describe('lesson panel', () => {
+  test('predict, play, expected band, then what happened against what was expected', async () => {
+    const { page, log, context } = await newPage(browser, { width: 1366, height: 768 });
+    await context.route('**/lessons/index.json', (r) => r.fulfill({ json: index }));
+    await context.route('**/lessons/critic-adversary.json', (r) => r.fulfill({ json: fixture }));
+    await page.goto(server.url);
+
+    // Only the lesson whose check holds is offered.
+    await page.getByTestId('preset-critic-adversary').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('preset-exposure-bias').count()).toBe(0);
+    expect(await page.getByTestId('lesson-panel').count()).toBe(0);
+
+    await page.getByTestId('preset-critic-adversary').click();
+    const panel = page.getByTestId('lesson-panel');
+    await panel.waitFor();
+    expect(await page.getByTestId('lesson-panel').count()).toBe(1);
+    expect(await page.getByTestId('lesson-question').textContent()).toBe(preset.question);
+    expect(await page.getByTestId('notice').count()).toBe(0); // no banner stacked above it any more
+
+    // The band: on the moment-matching chart only, one per student, labelled.
+    const mm = page.getByTestId('chart-mm');
+    await expect.poll(() => mm.getAttribute('data-bands')).toBe('2');
+    for (const id of ['chart-critic', 'chart-divergence', 'chart-score']) expect(await page.getByTestId(id).getAttribute('data-bands')).toBe('0');
+    expect(await mm.getByTestId('expected-band').allTextContents()).toEqual(['expected, 3 seeds: AMMD K=0', 'expected, 3 seeds: AMMD K=5']);
+    await expect.poll(() => mm.locator('.expected-band path.recharts-area-area').count()).toBe(2);
+    expect(await page.getByTestId('lesson-band-note').textContent()).toContain('expected, 3 seeds');
+
+    // Play waits for a prediction.
+    await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 300_000 }).catch(async (e) => {
+      throw new Error(`never ready: ${await eventTrail(page)}\n${(e as Error).message}`);
+    });
+    expect(await page.getByTestId('lesson-play').isDisabled()).toBe(true);
+    await page.getByTestId('lesson-predict-1').check();
+    expect(await page.getByTestId('lesson-play').isDisabled()).toBe(false);
+
+    // A smaller student and batch (to reach the checkpoint quickly here): the band no longer applies.
+    await page.evaluate(() => {
+      location.hash = `${location.hash}&studentWidth=8&studentHeads=1&batchSize=4&evalPrompts=8`;
+    });
+    await expect.poll(() => mm.getAttribute('data-bands')).toBe('0');
+    expect(await page.getByTestId('lesson-band-note').textContent()).toContain('changed the lesson’s setup');
+
+    await page.locator('[data-testid="lesson-play"]:not([disabled])').click({ timeout: 300_000 });
+    const result = page.getByTestId('lesson-result');
+    await result.waitFor({ timeout: 600_000 });
+    expect(await result.textContent()).toContain('Your prediction matches the verified effect.');
+    const row = (lane: number) => page.getByTestId(`lesson-row-${lane}`).locator('td').allTextContents();
+    const [, k0run, k0expected] = await row(0);
+    const [, k5run, k5expected] = await row(1);
+    expect(k0expected).toBe('0.000 ± 0.000');
+    expect(k5expected).toBe('0.500 ± 0.100');
+    // K = 0: the critic never trains and its heads start at zero, so its estimate is exactly 0.
+    expect(k0run).toBe('0.000');
+    expect(Number(k5run)).toBeGreaterThan(0);
+    expect(await page.getByTestId('lesson-agreement').textContent()).toBe('In this run too, AMMD K=0 is lower.');
+
+    await page.getByTestId('lesson-close').click();
+    expect(await page.getByTestId('lesson-panel').count()).toBe(0);
+    expect(log.errors).toEqual([]);
+    await context.close();
+  }, 900_000);
+});
