@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkEffect, effectProblems } from '../src/cli/lessons/check';
 import type { LessonEffect } from '../src/state/lessons';
 import { PRESETS } from '../src/state/presets';
-import { resolveSpec } from '../src/state/config';
+import { resolveSpec } from '../src/shared/runSpec';
 
 const effect: LessonEffect = { metric: 'm', lower: 0, higher: 1, checkpoint: 10, steps: 10 };
 const arm = (lane: number, values: Array<number | null>) => ({ lane, label: `s${lane + 1}`, values });

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Preset } from '../../state/presets';
 import type { LessonIndex, LessonReference, Trajectory } from '../../state/lessons';
-import { resolveSpec } from '../../state/config';
+import { resolveSpec } from '../../shared/runSpec';
 import { fmt, formatSummary } from '../studies/stats';
 import { lineChart, type Panel } from '../studies/svg';
 

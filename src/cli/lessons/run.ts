@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { SHARED_PARAMS } from '../../engine/settings';
 import type { Transformer } from '../../engine/model/transformer';
-import { laneLabel, resolveSpec } from '../../state/config';
+import { laneLabel } from '../../state/config';
+import { resolveRun } from '../../shared/runSpec';
 import type { Preset } from '../../state/presets';
 import type { EffectCheck, LessonReference, Trajectory } from '../../state/lessons';
 import type { Arm } from '../studies/definitions';
@@ -28,16 +29,18 @@ export interface LessonArms {
   arms: Arm[];
   labels: string[];
   evalEvery: number;
+  /** The page's evaluation prompts for this spec (its default unless the lesson sets it). */
+  evalPrompts: number;
 }
 
 /** The preset's students as study arms, with the page's resolved settings (minus what runArm sets). */
 export function lessonArms(preset: Preset): LessonArms {
-  const { spec, problems } = resolveSpec(preset.spec);
+  const { spec, problems, configs, page } = resolveRun(preset.spec);
   const declared = effectProblems(preset.effect, spec.lanes.length);
   if (problems.length || declared.length) throw new Error(`lesson ${preset.id}: ${[...problems, ...declared].join('; ')}`);
   const own = new Set(['task', 'seed', 'steps', 'evalEvery']);
   const common: Record<string, unknown> = {};
-  for (const p of SHARED_PARAMS) if (!own.has(p.id)) common[p.id] = spec.settings[p.id];
+  for (const p of SHARED_PARAMS) if (!own.has(p.id)) common[p.id] = configs[0].settings[p.id];
   const task = spec.settings.task as Arm['task'];
   // The id carries a hash of the whole configuration, so a redesigned lesson never reuses old runs.
   const arms = spec.lanes.map((lane, i) => {
@@ -47,17 +50,17 @@ export function lessonArms(preset: Preset): LessonArms {
       .slice(0, 10);
     return { id: `${preset.id}-s${i + 1}-${lane.method}-${hash}`, label: laneLabel(spec, i), task, method: lane.method, hyper: lane.hyper };
   });
-  return { study: { name: `lesson-${preset.id}`, common }, arms, labels: arms.map((a) => a.label), evalEvery: Number(spec.settings.evalEvery) };
+  return { study: { name: `lesson-${preset.id}`, common }, arms, labels: arms.map((a) => a.label), evalEvery: Number(spec.settings.evalEvery), evalPrompts: page.evalPrompts };
 }
 
 /** Run (or read from the cache) every student × seed, seed-major, and summarise. */
 export async function verifyLesson(preset: Preset, opts: LessonRunOptions): Promise<{ runs: RunResult[][]; reference: Omit<LessonReference, 'commit' | 'command'> }> {
-  const { study, arms, labels, evalEvery } = lessonArms(preset);
+  const { study, arms, labels, evalEvery, evalPrompts } = lessonArms(preset);
   const runs: RunResult[][] = arms.map(() => []);
   for (let seed = 1; seed <= opts.seeds; seed++) {
     for (const [lane, arm] of arms.entries()) {
       const t0 = performance.now();
-      const run = await runArm(study, arm, seed, preset.effect.steps, evalEvery, opts.teacher, opts.backend, null, opts.cacheDir, { evalPrompts: opts.evalPrompts });
+      const run = await runArm(study, arm, seed, preset.effect.steps, evalEvery, opts.teacher, opts.backend, null, opts.cacheDir, { evalPrompts: opts.evalPrompts ?? evalPrompts });
       runs[lane].push(run);
       opts.onRun?.(lane, seed, run, performance.now() - t0);
     }

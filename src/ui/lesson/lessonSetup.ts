@@ -1,6 +1,6 @@
 // Whether the page still runs a lesson's own setup, and its reference as a React hook.
 import { useEffect, useState } from 'react';
-import { resolveSpec, specsEqual, type RunSpec } from '../../state/config';
+import { resolveSpec, specsEqual, type RunSpec } from '../../shared/runSpec';
 import { loadLessonReference, type LessonReference } from '../../state/lessons';
 import type { Preset } from '../../state/presets';
 
