@@ -1,8 +1,11 @@
-// The lesson check against hand-worked numbers, and the declarations every lesson must satisfy.
+// The lesson check against hand-worked numbers, the declarations every lesson must satisfy, and
+// the shipped references: each offered lesson's numbers pass the rule for the lesson as declared.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkEffect, effectProblems } from '../src/cli/lessons/check';
-import type { LessonEffect } from '../src/state/lessons';
-import { PRESETS } from '../src/state/presets';
+import type { LessonEffect, LessonIndex, LessonReference } from '../src/state/lessons';
+import { PRESETS, getPreset } from '../src/state/presets';
 import { resolveSpec } from '../src/shared/runSpec';
 
 const effect: LessonEffect = { metric: 'm', lower: 0, higher: 1, checkpoint: 10, steps: 10 };
@@ -70,5 +73,34 @@ describe('checkEffect with one seed', () => {
     const c = checkEffect(effect, arm(0, [1]), arm(1, [9]));
     expect([c.direction, c.bandsApart, c.holds]).toEqual([true, true, false]);
     expect(c.reason).toBe('one seed has no spread: the check needs at least two');
+  });
+});
+
+describe('shipped lesson references (public/lessons)', () => {
+  const dir = join(__dirname, '..', 'public', 'lessons');
+  const index: LessonIndex = existsSync(join(dir, 'index.json')) ? JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) : {};
+
+  it('every lesson offered was checked as declared now, over at least 3 seeds, and its numbers pass the rule', () => {
+    for (const [id, entry] of Object.entries(index)) {
+      const preset = getPreset(id);
+      if (!entry.holds) continue;
+      expect(preset, `${id} is offered but no longer declared`).toBeDefined();
+      const ref = JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as LessonReference;
+      // A lesson redesigned after its check must be checked again before it ships.
+      expect(ref.effect, id).toEqual(preset!.effect);
+      expect(ref.spec, id).toEqual(preset!.spec);
+      expect(ref.seeds.length, id).toBeGreaterThanOrEqual(3);
+      const { lower, higher } = ref.check;
+      expect([lower.lane, higher.lane], id).toEqual([preset!.effect.lower, preset!.effect.higher]);
+      expect([lower.n, higher.n], id).toEqual([ref.seeds.length, ref.seeds.length]);
+      expect(lower.mean + lower.sd, id).toBeLessThan(higher.mean - higher.sd);
+      // The trajectory at the checkpoint is the same mean and sd (rounded to 5 significant digits).
+      for (const side of [lower, higher]) {
+        const t = ref.trajectories[side.lane];
+        const i = t.steps.indexOf(ref.effect.checkpoint);
+        expect(t.metrics[ref.effect.metric].mean[i]!, id).toBeCloseTo(side.mean, 3);
+        expect(t.metrics[ref.effect.metric].sd[i]!, id).toBeCloseTo(side.sd, 3);
+      }
+    }
   });
 });

@@ -39,6 +39,9 @@ describe('presets', () => {
     expect(skew.lanes.every((l) => l.method === 'distillm')).toBe(true);
     expect(new Set(skew.lanes.map((l) => l.hyper.alpha)).size).toBe(skew.lanes.length);
 
+    const head = lanes('ammd-vs-gkd');
+    expect(head.lanes.map((l) => l.method)).toEqual(['ammd', 'gkd']);
+
     const unpenalised = lanes('unpenalised-critic');
     expect(unpenalised.lanes.some((l) => l.method === 'ammd' && l.hyper.penalty === 0)).toBe(true);
   });

@@ -3,6 +3,7 @@
 // several seeds apart. `npm run lessons` checks it headless and writes the reference each
 // lesson's page shows (public/lessons/<id>.json); the page lists only lessons whose check holds.
 // Plain data and one fetch: no TensorFlow.js here.
+import type { PartialSpec } from '../shared/runSpec';
 
 export interface LessonEffect {
   /** A metric record key (or an extra, e.g. partialCredit). */
@@ -53,6 +54,8 @@ export interface LessonReference {
   id: string;
   title: string;
   effect: LessonEffect;
+  /** The lesson's experiment as declared when it was checked (a later redesign makes it stale). */
+  spec: PartialSpec;
   seeds: number[];
   evalEvery: number;
   backend: string;

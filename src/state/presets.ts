@@ -32,7 +32,7 @@ export const PRESETS: readonly Preset[] = [
       'Forward KL (word-level KD) against reverse KL on the grammar, whose sentences have many valid continuations. Forward KL charges the student for every continuation the teacher uses and it misses; reverse KL does not. The check: forward KL on the teacher’s samples (fklTeacher) at the checkpoint, lower for the forward-KL student.',
     effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 200, steps: 200 },
     spec: {
-      settings: { ...quick(200), task: 'grammar', studentWidth: 16 },
+      settings: { ...quick(200), task: 'grammar' },
       lanes: [
         { method: 'kd', hyper: { temperature: 1 } },
         { method: 'rkl', hyper: {} },
@@ -89,14 +89,14 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'unpenalised-critic',
     title: 'The unpenalised critic',
-    question: 'AMMD with its critic penalty (c = 1) or without it (c = 0): which student has the lower forward KL on the teacher’s samples?',
+    question: 'AMMD with its default critic penalty or without it (c = 0): which student has the lower forward KL on the teacher’s samples?',
     lesson:
-      'AMMD with its critic penalty switched off (c = 0) against the default c = 1. Without the L2 penalty the critics race to the bound R and the student chases their errors. The check: forward KL on the teacher’s samples (fklTeacher) at the checkpoint, lower with c = 1.',
+      'AMMD with its critic penalty switched off (c = 0) against the default penalty. Without the L2 penalty the critics race to the bound R and the student chases their errors. The check: forward KL on the teacher’s samples (fklTeacher) at the checkpoint, lower with the default penalty.',
     effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 150, steps: 150 },
     spec: {
       settings: { ...quick(150), task: 'addition' },
       lanes: [
-        { method: 'ammd', hyper: { penalty: 1 } },
+        { method: 'ammd', hyper: {} },
         { method: 'ammd', hyper: { penalty: 0 } },
       ],
     },

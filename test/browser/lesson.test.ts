@@ -29,6 +29,7 @@ const fixture: LessonReference = {
   id: preset.id,
   title: preset.title,
   effect: preset.effect,
+  spec: preset.spec,
   seeds: [1, 2, 3],
   evalEvery: 10,
   backend: 'wasm',

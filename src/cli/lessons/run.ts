@@ -70,6 +70,7 @@ export async function verifyLesson(preset: Preset, opts: LessonRunOptions): Prom
     id: preset.id,
     title: preset.title,
     effect: preset.effect,
+    spec: preset.spec,
     seeds: Array.from({ length: opts.seeds }, (_, i) => i + 1),
     evalEvery,
     backend: opts.backend,
