@@ -25,9 +25,13 @@ export function ammd(setup: MethodSetup): MethodRuntime {
       const tau = num(ctx.hyper, 'sampleTemperature');
       const beta = num(ctx.hyper, 'beta');
       const penalty = num(ctx.hyper, 'penalty');
-      const on = sampledBatch(ctx, ctx.student, tau);
-      const off = sampledBatch(ctx, ctx.teacher, tau);
-      const [teacherOn, teacherOff] = timed('teacherForward', () => [ctx.teacher.forward(on.tokens), ctx.teacher.forward(off.tokens)]);
+      // Each sampler's own logits come back with its samples: the student's on its samples and
+      // the teacher's on its samples need no second forward pass.
+      const on = sampledBatch(ctx, ctx.student, tau, undefined, true);
+      const off = sampledBatch(ctx, ctx.teacher, tau, undefined, true);
+      const teacherOn = timed('teacherForward', () => ctx.teacher.forward(on.tokens));
+      const teacherOff = off.logits!;
+      const studentOnSamples = on.logits!;
       const probe = (b: DeviceBatch, teacherLogits: tf.Tensor3D, student: Transformer | tf.Tensor3D): AmmdBatch => ({
         tokens: b.tokens,
         mask: b.mask,
@@ -39,9 +43,8 @@ export function ammd(setup: MethodSetup): MethodRuntime {
       // Critic steps against the student as it is now (its logits are constants here).
       (optimizer as unknown as { learningRate: number }).learningRate = criticLr(ctx.settings, ctx.hyper);
       const last = timed('critic', () => {
-        const studentOn = ctx.student.forward(on.tokens);
         const studentOff = ctx.student.forward(off.tokens);
-        const args = () => ({ critic, on: probe(on, teacherOn, studentOn), off: probe(off, teacherOff, studentOff), beta, penalty });
+        const args = () => ({ critic, on: probe(on, teacherOn, studentOnSamples), off: probe(off, teacherOff, studentOff), beta, penalty });
         let value: tf.Scalar | null = null;
         const K = num(ctx.hyper, 'criticSteps');
         for (let k = 0; k < K; k++) {
@@ -53,7 +56,7 @@ export function ammd(setup: MethodSetup): MethodRuntime {
         }
         // With K = 0 the critics do not move; report their loss all the same.
         if (!value) value = tf.tidy(() => criticLoss(args()).loss);
-        tf.dispose([studentOn, studentOff]);
+        studentOff.dispose();
         return value;
       });
 
@@ -66,7 +69,7 @@ export function ammd(setup: MethodSetup): MethodRuntime {
         dispose() {
           disposeBatch(on);
           disposeBatch(off);
-          tf.dispose([teacherOn, teacherOff]);
+          tf.dispose([teacherOn, teacherOff, studentOnSamples]);
           plan.side?.dispose();
         },
       };

@@ -4,7 +4,7 @@
 import { maskedMean } from '../objectives/likelihood';
 import { tokenDivergence, type DivergenceKind } from '../objectives/divergences';
 import { num, str } from '../runConfig';
-import { datasetBatch, planOver, sampledBatch, type DataSource, type MethodRuntime, type StepContext } from './runtime';
+import { datasetBatch, planOver, sampledBatch, type DataSource, type SampledBatch, type MethodRuntime, type StepContext } from './runtime';
 import { timed } from '../profile';
 
 /** Where GKD's batch comes from for a draw u: u < λ → student samples. λ = 0 never, λ = 1 always. */
@@ -19,11 +19,12 @@ export function gkd(): MethodRuntime {
       const u = ctx.methodRng.next(); // drawn every step, whatever λ, so the stream never shifts
       const source = gkdSource(u, num(ctx.hyper, 'lambda'), str(ctx.hyper, 'offPolicyData'));
       const tau = num(ctx.hyper, 'sampleTemperature');
-      const b =
-        source === 'student' ? sampledBatch(ctx, ctx.student, tau) : source === 'teacher' ? sampledBatch(ctx, ctx.teacher, tau) : datasetBatch(ctx);
+      // On teacher samples the teacher's logits come back from the sampling; otherwise one forward.
+      const b: SampledBatch =
+        source === 'student' ? sampledBatch(ctx, ctx.student, tau) : source === 'teacher' ? sampledBatch(ctx, ctx.teacher, tau, undefined, true) : datasetBatch(ctx);
       const kind = str(ctx.hyper, 'divergence') as DivergenceKind;
       const beta = num(ctx.hyper, 'beta');
-      const teacherLogits = timed('teacherForward', () => ctx.teacher.forward(b.tokens));
+      const teacherLogits = b.logits ?? timed('teacherForward', () => ctx.teacher.forward(b.tokens));
       return planOver(b, source, () => maskedMean(tokenDivergence(kind, teacherLogits, ctx.student.forward(b.tokens), { beta }), b.mask), [teacherLogits]);
     },
     extraVariables: () => [],

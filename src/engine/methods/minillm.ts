@@ -5,14 +5,15 @@ import * as tf from '@tensorflow/tfjs';
 import { minillmLoss } from '../objectives/minillm';
 import { bool, num } from '../runConfig';
 import { planOver, sampledBatch, type MethodRuntime, type StepContext } from './runtime';
-import { timed } from '../profile';
 
 export function minillm(): MethodRuntime {
   return {
     prepare(ctx: StepContext) {
       const mixAlpha = num(ctx.hyper, 'mixAlpha');
-      const b = sampledBatch(ctx, ctx.student, 1, { model: ctx.teacher, weight: mixAlpha });
-      const teacherLogits = timed('teacherForward', () => ctx.teacher.forward(b.tokens));
+      // The teacher ran on these tokens while mixing into the sampling: its logits come along.
+      const b = sampledBatch(ctx, ctx.student, 1, { model: ctx.teacher, weight: mixAlpha }, true);
+      b.logits?.dispose();
+      const teacherLogits = b.mixLogits!;
       const clip = num(ctx.hyper, 'clip');
       return planOver(
         b,

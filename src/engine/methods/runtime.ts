@@ -106,11 +106,29 @@ export function stepPrompts(ctx: StepContext) {
   );
 }
 
-/** Continuations of this step's prompts sampled from `model` (optionally mixed with another), no gradient. */
-export function sampledBatch(ctx: StepContext, model: Transformer, temperature: number, mix?: { model: Transformer; weight: number }): DeviceBatch {
+/** A sampled batch, with the logits the sampling computed when they were asked for. */
+export interface SampledBatch extends DeviceBatch {
+  /** The sampling model's logits on `tokens` (with `keepLogits`). */
+  logits?: tf.Tensor3D;
+  /** The mix model's logits on `tokens` (with `keepLogits` and a mix). */
+  mixLogits?: tf.Tensor3D;
+}
+
+/**
+ * Continuations of this step's prompts sampled from `model` (optionally mixed with another), no
+ * gradient. With `keepLogits`, the logits the sampler computed come along (the caller disposes
+ * them), so a method need not run a model again on the samples it just drew.
+ */
+export function sampledBatch(
+  ctx: StepContext,
+  model: Transformer,
+  temperature: number,
+  mix?: { model: Transformer; weight: number },
+  keepLogits = false,
+): SampledBatch {
   return timed('sampling', () => {
-    const { tokens, mask } = sampleTensors(model, stepPrompts(ctx), { temperature, rng: ctx.sampleRng, mix });
-    return { tokens, targets: shiftTargets(tokens), mask };
+    const s = sampleTensors(model, stepPrompts(ctx), { temperature, rng: ctx.sampleRng, mix, keepLogits });
+    return { tokens: s.tokens, targets: shiftTargets(s.tokens), mask: s.mask, logits: s.logits, mixLogits: s.mixLogits };
   });
 }
 

@@ -9,15 +9,15 @@ import type { DivergenceKind } from '../objectives/divergences';
 import { num, str } from '../runConfig';
 import { sampledBatch, planOver, type MethodRuntime, type StepContext } from './runtime';
 import type { MethodSetup } from './registry';
-import { timed } from '../profile';
 
 export function xkd(setup: MethodSetup): MethodRuntime {
   const head = RewardHead.init(setup.studentConfig.dModel, setup.studentConfig.vocabSize, setup.initRng);
   return {
     prepare(ctx: StepContext) {
-      const b = sampledBatch(ctx, ctx.teacher, num(ctx.hyper, 'sampleTemperature'));
+      // Teacher samples: the teacher's logits on them come back from the sampling.
+      const b = sampledBatch(ctx, ctx.teacher, num(ctx.hyper, 'sampleTemperature'), undefined, true);
       const base = str(ctx.hyper, 'base') === 'divergence' ? 'divergence' : 'seq';
-      const teacherLogits = timed('teacherForward', () => ctx.teacher.forward(b.tokens));
+      const teacherLogits = b.logits!;
       const plan = planOver(
         b,
         'teacher',

@@ -106,7 +106,8 @@ export async function evaluateStudent(
 ): Promise<Evaluation> {
   const greedyScore = task.scoring === 'greedy-exact-match';
   const noise = set.studentNoise();
-  const sampled = sampleTensors(student, set.prompts, { temperature: 1, rng: noise });
+  // The student's logits on its own samples come back from the sampling.
+  const sampled = sampleTensors(student, set.prompts, { temperature: 1, rng: noise, keepLogits: true });
   const greedy = greedyScore ? sampleTensors(student, set.prompts, { temperature: 0, rng: noise }) : null;
 
   const packed = tf.tidy(() => {
@@ -115,7 +116,7 @@ export async function evaluateStudent(
     const tvdOff = tokenDivergence('tvd', set.teacherLogits, offStudent);
 
     const onTeacher = teacher.forward(sampled.tokens);
-    const onStudent = student.forward(sampled.tokens);
+    const onStudent = sampled.logits!;
     const tvdOn = tokenDivergence('tvd', onTeacher, onStudent);
 
     const refNll = maskedMean(tokenNll(student.forward(set.reference.tokens), set.reference.targets), set.reference.mask);
@@ -137,7 +138,7 @@ export async function evaluateStudent(
     const decoded = (greedy ?? sampled).tokens.reshape([-1]).toFloat();
     return tf.concat([scalars, decoded]);
   });
-  tf.dispose([sampled.tokens, sampled.mask]);
+  tf.dispose([sampled.tokens, sampled.mask, sampled.logits!]);
   if (greedy) tf.dispose([greedy.tokens, greedy.mask]);
   const values = await packed.data();
   packed.dispose();
