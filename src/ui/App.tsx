@@ -65,7 +65,7 @@ export function App() {
       <div className="layout">
         <aside className="sidebar" aria-label="Controls">
           <div className="sticky">
-            <Transport running={s.running} pausing={s.pending === 'pause'} ready={ready} step={s.step} stepsPerSec={s.stepsPerSec} onPlay={pg.play} onPause={pg.pause} onStep={pg.stepOnce} onReset={pg.reset} />
+            <Transport running={s.running} pausing={s.phase === 'pausing'} ready={ready} step={s.step} stepsPerSec={s.stepsPerSec} onPlay={pg.play} onPause={pg.pause} onStep={pg.stepOnce} onReset={pg.reset} />
             {s.busy && !s.fatal ? (
               <p className="muted small building">Building the run: loading the teacher and preparing the GPU (slow the first time)…</p>
             ) : (

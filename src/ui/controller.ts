@@ -8,6 +8,8 @@ import { EngineClient } from '../worker/client';
 import type { BackendInfo, Event, InspectSample, MemoryInfo, WeightFiles } from '../worker/protocol';
 import { MAX_LANES, defaultLane, resolveSpec, specsEqual, type RunSpec } from '../shared/runSpec';
 import { laneLabel, laneParam } from '../state/config';
+import type { RunPhase } from '../shared/runMachine';
+import { RunTransport } from './runTransport';
 import { decodeHash, encodeHash } from '../state/url';
 import { getPreset } from '../state/presets';
 import { CURRENT, loadRun, saveRun, type Ghost, type SavedRun } from '../state/runs';
@@ -36,10 +38,10 @@ export interface PlaygroundState {
   lanesReady: number;
   studentParams: number[];
   busy: boolean;
-  /** Whether the worker is training, as it last reported (or as just asked, see `pending`). */
+  /** The run machine's phase on the page (see shared/runMachine). */
+  phase: RunPhase;
+  /** Whether the run counts as running: Pause offered, Step not (isActive of the machine). */
   running: boolean;
-  /** Play or pause was pressed and the worker has not confirmed yet (a step may be under way). */
-  pending: 'start' | 'pause' | null;
   step: number;
   stepsPerSec: number;
   memory: MemoryInfo | null;
@@ -71,6 +73,8 @@ export class Playground {
   private saving = false;
   private disposed = false;
   private generation = 0;
+  /** The run machine's page end; replaced with the client. */
+  private run = new RunTransport(() => {});
 
   constructor() {
     const decoded = decodeHash(typeof location === 'undefined' ? '' : location.hash);
@@ -84,8 +88,8 @@ export class Playground {
       lanesReady: 0,
       studentParams: [],
       busy: true,
+      phase: 'idle',
       running: false,
-      pending: null,
       step: 0,
       stepsPerSec: 0,
       memory: null,
@@ -115,12 +119,19 @@ export class Playground {
     for (const fn of this.listeners) fn();
   }
 
+  /** The state fields the run machine decides. */
+  private runFields(): Pick<PlaygroundState, 'phase' | 'running'> {
+    return { phase: this.run.phase, running: this.run.active };
+  }
+
   // ---- lifecycle ----
   /** Start (or, after dispose, start again: React's StrictMode mounts effects twice). */
   async start(): Promise<void> {
     const generation = ++this.generation;
     this.disposed = false;
-    this.client = new EngineClient();
+    const client = new EngineClient();
+    this.client = client;
+    this.run = new RunTransport((cmd) => client.send(cmd));
     this.client.subscribe((e) => this.onEvent(e));
     addEventListener('hashchange', this.onHashChange);
     addEventListener('pagehide', this.onPageHide);
@@ -136,7 +147,8 @@ export class Playground {
       this.restore(saved);
     } else {
       this.writeHash();
-      this.client.send({ type: 'reset', spec: this.state.spec });
+      this.run.reset(this.state.spec);
+      this.set(this.runFields());
     }
   }
 
@@ -149,6 +161,7 @@ export class Playground {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.client?.terminate();
     this.client = null;
+    this.run = new RunTransport(() => {});
   }
 
   /** Rebuild a saved run: its history is drawn at once, the worker loads the students' weights. */
@@ -164,7 +177,8 @@ export class Playground {
       lastSaved: saved.savedAt,
     });
     this.writeHash();
-    this.client!.send({ type: 'reset', spec: saved.spec, restore: { step: saved.step, weights: saved.weights } });
+    this.run.reset(saved.spec, { restore: { step: saved.step, weights: saved.weights } });
+    this.set(this.runFields());
   }
   private restoring: SavedRun | null = null;
 
@@ -176,7 +190,7 @@ export class Playground {
       case 'backend':
         return this.set({ backend: e.info });
       case 'fatal':
-        return this.set({ fatal: e.message, busy: false });
+        return this.set({ fatal: e.message, busy: false, ...(this.run.fail(), this.runFields()) });
       case 'teacher':
         return this.set({ teacher: e });
       case 'ready':
@@ -203,23 +217,16 @@ export class Playground {
         return;
       }
       case 'status':
+        this.run.report(e);
+        // A status sent before the worker saw the last play, pause or step still carries the old
+        // phase: the machine keeps the page's (starting, pausing, …) until one answers them all.
         // While a saved run is being rebuilt the worker still counts from 0: keep the saved step.
-        {
-          // Statuses sent before the worker saw a play/pause still carry the old state. Until it
-          // confirms, the run counts as running either way: after play it is about to start, and
-          // after pause it is still finishing a step (the page shows "Pausing…", and a → pressed
-          // now would otherwise add a step to the one under way).
-          const { pending } = this.state;
-          const settled = pending === null || (pending === 'start') === e.running;
-          this.set({
-            running: settled ? e.running : true,
-            pending: settled ? null : pending,
-            step: this.restoring ? this.state.step : e.step,
-            stepsPerSec: e.stepsPerSec,
-            memory: e.memory,
-          });
-        }
-        return;
+        return this.set({
+          ...this.runFields(),
+          step: this.restoring ? this.state.step : e.step,
+          stepsPerSec: e.stepsPerSec,
+          memory: e.memory,
+        });
       case 'halted': {
         const halts = this.state.halts.slice();
         halts[e.lane] = e.reason;
@@ -239,20 +246,17 @@ export class Playground {
 
   // ---- transport ----
   play = () => {
-    if (!this.state.lanesReady) return;
-    this.client?.send({ type: 'start' });
-    this.set({ running: true, pending: 'start' });
+    if (this.state.lanesReady && this.run.play()) this.set(this.runFields());
   };
   pause = () => {
-    if (!this.state.running) return;
-    this.client?.send({ type: 'pause' });
-    this.set({ pending: 'pause' });
+    if (!this.run.pause()) return;
+    this.set(this.runFields());
     this.scheduleSave(0);
   };
-  toggle = () => (this.state.running ? this.pause() : this.play());
+  toggle = () => (this.run.active ? this.pause() : this.play());
   stepOnce = () => {
-    if (!this.state.lanesReady) return;
-    this.client?.send({ type: 'step', count: 1 });
+    if (!this.state.lanesReady || !this.run.step()) return;
+    this.set(this.runFields());
     this.requestInspect(true);
   };
   /** Start again from step 0 with the same configuration (same seed: the same initial student). */
@@ -263,7 +267,7 @@ export class Playground {
       clearTimeout(this.restartTimer);
       this.restartTimer = null;
     }
-    const wasRunning = this.state.running;
+    const wasRunning = this.run.active;
     const ghosts = keepGhost ? this.withGhost() : this.state.ghosts;
     this.set({
       ghosts,
@@ -274,10 +278,9 @@ export class Playground {
       lanesReady: 0,
       busy: true,
       step: 0,
-      pending: wasRunning ? 'start' : null,
     });
-    this.client?.send({ type: 'reset', spec: this.state.spec });
-    if (wasRunning) this.client?.send({ type: 'start' });
+    this.run.reset(this.state.spec, { resume: wasRunning });
+    this.set(this.runFields());
     this.scheduleSave(0);
   }
 

@@ -3,6 +3,7 @@
 import type { MetricRecord } from '../engine/metrics/record';
 import type { ParamValue, ParamValues } from '../engine/params';
 import type { WeightFiles } from '../engine/model/weightFiles';
+import type { RunPhase } from '../shared/runMachine';
 import { MAX_LANES, type RunSpec } from '../shared/runSpec';
 
 export type { WeightFiles };
@@ -87,13 +88,25 @@ export type Event =
    */
   | { type: 'ready'; lanes: number; problems: string[]; studentParams: number[]; restoredStep?: number }
   | { type: 'records'; records: Array<{ lane: number; record: MetricRecord }> }
-  | { type: 'status'; running: boolean; step: number; stepsPerSec: number; memory: MemoryInfo }
+  /**
+   * Where the run is. `handled` counts the run commands (RUN_COMMANDS) the worker has finished:
+   * the page knows how many it sent, so it can tell a status that answers its last command
+   * from one sent before the worker saw it.
+   */
+  | { type: 'status'; phase: RunPhase; handled: number; step: number; stepsPerSec: number; memory: MemoryInfo }
   /** A lane stopped (NaN or Inf); the run is paused and keeps its last good state. */
   | { type: 'halted'; lane: number; step: number; reason: string }
   | { type: 'inspection'; lane: number; step: number; samples: InspectSample[] }
   | { type: 'weights'; lane: number; requestId: number; files: WeightFiles }
   | { type: 'weightsLoaded'; lane: number; requestId: number; step: number }
   | { type: 'error'; context: string; message: string; requestId?: number };
+
+/** The commands that change the run's phase; each is answered by a status once handled. */
+const RUN_COMMANDS: ReadonlySet<Command['type']> = new Set(['reset', 'start', 'pause', 'step']);
+
+export function isRunCommand(cmd: Command): boolean {
+  return RUN_COMMANDS.has(cmd.type);
+}
 
 const COMMAND_TYPES = new Set(['reset', 'start', 'pause', 'step', 'setParam', 'inspect', 'saveWeights', 'loadWeights']);
 

@@ -1,6 +1,7 @@
 // A run inside the worker: one teacher, one Trainer per student lane, stepped round-robin.
 // Play runs a loop that yields to the message queue between steps, so pause, live changes and
-// inspections are answered mid-run. Everything the page sees goes out through `post`.
+// inspections are answered mid-run. The run's phase is the shared run machine's (side
+// 'worker'); everything the page sees goes out through `post`.
 import * as tf from '@tensorflow/tfjs';
 import { Trainer } from '../engine/trainer';
 import { BACKEND_PREFERENCES, backendOrder, chooseBackend, type BackendName, type BackendPreference } from '../engine/backend';
@@ -15,7 +16,8 @@ import type { MetricRecord } from '../engine/metrics/record';
 import type { ParamValue } from '../engine/params';
 import type { Event, InspectSample, MemoryInfo, RestoreData, WeightFiles } from './protocol';
 import { resolveRun, type ResolvedRun, type RunSpec } from '../shared/runSpec';
-import { loadTeacher, metaScore, showcase, SHOWCASE_PROMPTS } from './teacher';
+import { initialRunState, reportedPhase, runReducer, type RunEvent, type RunState } from '../shared/runMachine';
+import { loadTeacher, metaScore, showcase, SHOWCASE_PROMPTS, type TeacherLoad } from './teacher';
 
 type Post = (e: Event) => void;
 
@@ -38,19 +40,46 @@ export class Session {
   private backend: { preference: BackendPreference; name: BackendName } | null = null;
   private teacher: { task: string; model: Transformer } | null = null;
   private lanes: Lane[] = [];
-  private running = false;
-  /** Paused only to read weights: the page should keep seeing a running run. */
-  private holding = false;
+  private machine: RunState = initialRunState('worker');
+  /** Run commands handled so far (see the status event). */
+  private handled = 0;
   private loop: Promise<void> | null = null;
   /** Smoothed wall time of one round of steps (evaluations included), for steps/s. */
   private rate = { last: 0, msPerStep: 0 };
   private lastStatus = 0;
 
+  private readonly wasmPaths?: Record<string, string>;
+  private readonly loadTeacher: (task: string) => Promise<TeacherLoad>;
+
   constructor(
     private readonly post: Post,
-    /** Where the bundler serves the wasm binaries. */
-    private readonly wasmPaths?: Record<string, string>,
-  ) {}
+    options: {
+      /** Where the bundler serves the wasm binaries. */
+      wasmPaths?: Record<string, string>;
+      /** Where teachers come from (the shipped files unless a test gives its own). */
+      loadTeacher?: (task: string) => Promise<TeacherLoad>;
+    } = {},
+  ) {
+    this.wasmPaths = options.wasmPaths;
+    this.loadTeacher = options.loadTeacher ?? loadTeacher;
+  }
+
+  get phase(): RunState['phase'] {
+    return this.machine.phase;
+  }
+
+  /** Move the run machine; a change of phase is reported at once. */
+  private dispatch(event: RunEvent): void {
+    const before = this.machine.phase;
+    this.machine = runReducer(this.machine, event);
+    if (this.machine.phase !== before) this.sendStatus(true);
+  }
+
+  /** A run command was handled: say where the run is now (the page waits for this). */
+  acknowledge(): void {
+    this.handled++;
+    this.sendStatus(true);
+  }
 
   get step(): number {
     return this.lanes.length ? Math.max(...this.lanes.map((l) => l.trainer.step)) : 0;
@@ -59,22 +88,22 @@ export class Session {
   async reset(given: RunSpec, restore?: RestoreData): Promise<void> {
     await this.pause();
     this.disposeLanes();
+    this.dispatch({ type: 'reset' });
     // The page sends a resolved spec; resolving it here (once) turns it into trainer configs and
     // reports anything a hand-made message got wrong.
     const run = resolveRun(given);
     const { spec } = run;
-    if (!(await this.useBackend(run.page.backend))) return;
+    if (!(await this.useBackend(run.page.backend))) return this.dispatch({ type: 'fail' });
     const task = String(spec.settings.task);
     if (this.teacher?.task !== task) {
       this.teacher?.model.dispose();
       this.teacher = null;
       this.post({ type: 'teacher', task, status: 'loading' });
-      const loaded = await loadTeacher(task);
+      const loaded = await this.loadTeacher(task);
       if (!loaded.ok) {
         this.post({ type: 'teacher', task, status: 'missing', message: loaded.message });
         this.post({ type: 'ready', lanes: 0, problems: [], studentParams: [] });
-        this.sendStatus(true);
-        return;
+        return this.dispatch({ type: 'built', students: 0 });
       }
       this.teacher = { task, model: loaded.model };
       const seed = Number(spec.settings.seed ?? 1);
@@ -91,8 +120,7 @@ export class Session {
         await this.warmUp(run);
         this.post({ type: 'ready', lanes: this.lanes.length, problems, studentParams, restoredStep: restore.step });
         this.rate = { last: 0, msPerStep: 0 };
-        this.sendStatus(true);
-        return;
+        return this.dispatch({ type: 'built', students: this.lanes.length });
       }
       // Some lanes may have loaded before one failed: start every student fresh.
       this.disposeLanes();
@@ -106,7 +134,7 @@ export class Session {
     await this.warmUp(run);
     this.post({ type: 'ready', lanes: this.lanes.length, problems, studentParams });
     this.rate = { last: 0, msPerStep: 0 };
-    this.sendStatus(true);
+    this.dispatch({ type: 'built', students: this.lanes.length });
   }
 
   /**
@@ -161,72 +189,71 @@ export class Session {
     }
   }
 
+  /** Play: train every student that has not halted until paused (or one halts). */
   start(): void {
-    if (this.running || !this.activeLanes().length) {
-      this.sendStatus(true); // say so: the page waits for the worker to confirm
-      return;
-    }
-    this.running = true;
+    if (!this.activeLanes().length) return;
+    this.dispatch({ type: 'play' });
+    if (this.machine.phase === 'running') this.startLoop();
+  }
+
+  private startLoop(): void {
     this.rate.last = performance.now();
-    this.loop = this.run();
-    this.sendStatus(true);
+    this.loop = this.trainLoop();
   }
 
   async pause(): Promise<void> {
-    await this.stopLoop();
-    this.sendStatus(true);
+    this.dispatch({ type: 'pause' });
+    await this.loopStopped();
+    this.dispatch({ type: 'loopStopped' });
   }
 
-  private async stopLoop(): Promise<void> {
-    this.running = false;
+  private async loopStopped(): Promise<void> {
     if (this.loop) await this.loop;
     this.loop = null;
   }
 
   async stepN(count: number): Promise<void> {
     await this.pause();
-    for (let i = 0; i < count && this.activeLanes().length; i++) {
-      if (!(await this.stepAll())) break;
-    }
-    this.sendStatus(true);
+    this.dispatch({ type: 'step' });
+    for (let i = 0; i < count && this.machine.phase === 'stepping' && this.activeLanes().length; i++) await this.stepAll();
+    this.dispatch({ type: 'stepsDone' });
   }
 
   private activeLanes(): number[] {
     return this.lanes.flatMap((l, i) => (l.halted ? [] : [i]));
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      const ok = await this.stepAll();
-      if (!ok) this.running = false;
+  private async trainLoop(): Promise<void> {
+    while (this.machine.phase === 'running') {
+      await this.stepAll();
       this.sendStatus(false);
       await yieldToMessages();
     }
   }
 
-  /** One step of every live lane, round-robin. False when a lane halted (the run pauses). */
-  private async stepAll(): Promise<boolean> {
+  /** One step of every live lane, round-robin. A lane that halts halts the run (it stands still). */
+  private async stepAll(): Promise<void> {
     const records: Array<{ lane: number; record: MetricRecord }> = [];
-    let halted = false;
+    const running = this.machine.phase === 'running';
     for (const i of this.activeLanes()) {
       const lane = this.lanes[i];
       const outcome = await lane.trainer.trainStep();
       if (outcome.halted) {
         lane.halted = outcome.halted;
-        halted = true;
         this.post({ type: 'halted', lane: i, step: outcome.step, reason: outcome.halted });
         continue;
       }
       if (outcome.record) records.push({ lane: i, record: outcome.record });
     }
     const now = performance.now();
-    if (this.running && this.rate.last > 0) {
+    if (running && this.rate.last > 0) {
       const dt = now - this.rate.last;
       this.rate.msPerStep = this.rate.msPerStep > 0 ? 0.8 * this.rate.msPerStep + 0.2 * dt : dt;
     }
     this.rate.last = now;
     if (records.length) this.post({ type: 'records', records });
-    return !halted;
+    // Records first: the page draws the last good point before it sees the halt.
+    if (this.lanes.some((l) => l.halted)) this.dispatch({ type: 'halt' });
   }
 
   private sendStatus(force: boolean): void {
@@ -240,7 +267,9 @@ export class Session {
       numBytesInGPU: m.numBytesInGPU ?? null,
       numBytesInGPUAllocated: m.numBytesInGPUAllocated ?? null,
     };
-    this.post({ type: 'status', running: this.running || this.holding, step: this.step, stepsPerSec: this.running && this.rate.msPerStep > 0 ? 1000 / this.rate.msPerStep : 0, memory });
+    const phase = reportedPhase(this.machine.phase);
+    const stepsPerSec = phase === 'running' && this.rate.msPerStep > 0 ? 1000 / this.rate.msPerStep : 0;
+    this.post({ type: 'status', phase, handled: this.handled, step: this.step, stepsPerSec, memory });
   }
 
   setParam(lane: number | null, id: string, value: ParamValue): void {
@@ -266,16 +295,17 @@ export class Session {
 
   async saveWeights(lane: number): Promise<WeightFiles> {
     const l = this.laneOrThrow(lane);
-    // Weights are read asynchronously: stand still meanwhile so no step replaces them mid-read.
-    const wasRunning = this.running;
-    this.holding = wasRunning;
-    await this.stopLoop();
+    // Weights are read asynchronously: stand still meanwhile so no step replaces them mid-read
+    // (holding: the page keeps seeing a running run).
+    this.dispatch({ type: 'hold' });
+    const held = this.machine.phase === 'holding';
+    await this.loopStopped();
     try {
       const artifacts = await l.trainer.exportStudent();
       return { modelJson: modelJson(artifacts), weights: joinBuffers(artifacts.weightData) };
     } finally {
-      this.holding = false;
-      if (wasRunning) this.start();
+      this.dispatch({ type: 'release' });
+      if (held && this.machine.phase === 'running') this.startLoop();
     }
   }
 
@@ -285,6 +315,7 @@ export class Session {
     l.trainer.loadStudent(artifactsFromFiles(files.modelJson, files.weights));
     if (step !== undefined) l.trainer.continueFrom(step);
     l.halted = null;
+    if (!this.lanes.some((x) => x.halted)) this.dispatch({ type: 'clearHalt' });
     return l.trainer.step;
   }
 

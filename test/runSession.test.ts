@@ -1,0 +1,216 @@
+// The page's run transport and the worker's real session, joined by a fake message port whose
+// worker → page direction delivers only when the test says so: the races the headless browser
+// test used to catch (pause unconfirmed, a step added during pausing, weight reads flipping the
+// run to paused, restart while running, play after a halt) replayed deterministically in Node.
+import { afterEach, describe, expect, test } from 'vitest';
+import { Session } from '../src/worker/session';
+import { serve } from '../src/worker/serve';
+import type { Command, Event, WeightFiles } from '../src/worker/protocol';
+import { RunTransport } from '../src/ui/runTransport';
+import { resolveSpec } from '../src/shared/runSpec';
+import { tinyTeacher } from './helpers/tinyRun';
+
+const SPEC = resolveSpec({
+  settings: { task: 'addition', backend: 'cpu', evalPrompts: 8, studentWidth: 8, studentLayers: 1, studentHeads: 2, batchSize: 4, evalEvery: 1000 },
+  lanes: [{ method: 'sft' }],
+}).spec;
+
+type Status = Extract<Event, { type: 'status' }>;
+
+/** A page and a worker session; events wait in `inbox` until delivered. */
+function connect() {
+  const inbox: Event[] = [];
+  const seen: Event[] = [];
+  const session = new Session((e) => inbox.push(e), { loadTeacher: async (task) => ({ ok: true, model: tinyTeacher(task as 'addition'), meta: {} }) });
+  const receive = serve(session, (e) => inbox.push(e));
+  let handled: Promise<void> = Promise.resolve();
+  const send = (cmd: Command) => {
+    handled = receive(structuredClone(cmd));
+  };
+  const page = new RunTransport(send);
+  let step = 0;
+  /** Deliver every event waiting, in order, to the page. */
+  const deliver = () => {
+    for (const e of inbox.splice(0)) {
+      seen.push(e);
+      if (e.type === 'status') {
+        page.report(e);
+        step = e.step;
+      }
+    }
+  };
+  return {
+    session,
+    page,
+    send,
+    deliver,
+    seen,
+    inbox,
+    get step() {
+      return step;
+    },
+    /** Wait until the worker handled everything sent so far. */
+    idle: () => handled,
+    statuses: () => seen.filter((e): e is Status => e.type === 'status'),
+  };
+}
+
+async function until(cond: () => boolean, what: string, ms = 20_000) {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+let current: ReturnType<typeof connect> | null = null;
+afterEach(async () => {
+  if (!current) return;
+  current.send({ type: 'pause' });
+  await current.idle();
+  current = null;
+});
+
+async function builtAndPaused() {
+  const c = (current = connect());
+  c.page.reset(SPEC);
+  expect(c.page.phase).toBe('building');
+  await c.idle();
+  c.deliver();
+  expect(c.page.phase).toBe('paused');
+  return c;
+}
+
+async function running(c: ReturnType<typeof connect>, steps = 2) {
+  expect(c.page.play()).toBe(true);
+  expect(c.page.phase).toBe('starting');
+  await c.idle();
+  await until(() => c.session.step >= steps, `${steps} steps`);
+}
+
+describe('run transport ⇄ worker session', () => {
+  test('a status already on its way when Pause is pressed does not count as the answer, and → waits for it', async () => {
+    const c = await builtAndPaused();
+    await running(c);
+    // The worker's "running" statuses are still in the port when Pause is pressed.
+    expect(c.page.pause()).toBe(true);
+    c.deliver();
+    expect(c.statuses().at(-1)!.phase).toBe('running');
+    expect(c.page.phase).toBe('pausing');
+    expect(c.page.active).toBe(true);
+    // → during pausing is refused: the step under way is the last one.
+    expect(c.page.step()).toBe(false);
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('paused');
+    const atPause = c.step;
+    expect(atPause).toBe(c.session.step);
+    // Now → takes exactly one step, and nothing else moves.
+    expect(c.page.step()).toBe(true);
+    expect(c.page.phase).toBe('stepping');
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('paused');
+    expect(c.step).toBe(atPause + 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.session.step).toBe(atPause + 1);
+  });
+
+  test('a status sent before Play was seen keeps the page starting, not paused', async () => {
+    const c = await builtAndPaused();
+    // An extra status of the built, paused run arrives after Play was pressed.
+    c.inbox.push({ ...c.statuses().at(-1)!, phase: 'paused' });
+    c.page.play();
+    c.deliver();
+    expect(c.page.phase).toBe('starting');
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('running');
+  });
+
+  test('several → presses take that many steps, one after another', async () => {
+    const c = await builtAndPaused();
+    for (let i = 0; i < 3; i++) expect(c.page.step()).toBe(true);
+    await c.idle();
+    c.deliver();
+    expect(c.step).toBe(3);
+    expect(c.page.phase).toBe('paused');
+  });
+
+  test('reading weights mid-run never shows the run as paused, and training goes on after', async () => {
+    const c = await builtAndPaused();
+    await running(c);
+    c.deliver();
+    expect(c.page.phase).toBe('running');
+    const before = c.seen.length;
+    c.send({ type: 'saveWeights', lane: 0, requestId: 1 });
+    await c.idle();
+    c.deliver();
+    const during = c.seen.slice(before);
+    expect(during.some((e) => e.type === 'weights')).toBe(true);
+    expect(during.filter((e): e is Status => e.type === 'status').map((s) => s.phase)).not.toContain('paused');
+    expect(c.page.phase).toBe('running');
+    const at = c.session.step;
+    await until(() => c.session.step > at + 1, 'training to go on');
+  });
+
+  test('a restart while running rebuilds from step 0 and plays again; Pause during the rebuild stops that', async () => {
+    const c = await builtAndPaused();
+    await running(c, 3);
+    c.page.reset(SPEC, { resume: c.page.active });
+    expect(c.page.phase).toBe('building');
+    expect(c.page.active).toBe(true);
+    c.deliver(); // statuses from before the restart: still building
+    expect(c.page.phase).toBe('building');
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('running');
+    expect(c.statuses().some((s) => s.step === 0)).toBe(true);
+
+    c.page.reset(SPEC, { resume: true });
+    expect(c.page.pause()).toBe(true);
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('paused');
+    expect(c.page.active).toBe(false);
+  });
+
+  test('a halt is a state: play trains no halted student, new weights clear it', async () => {
+    const c = await builtAndPaused();
+    const good = await c.session.saveWeights(0);
+    // Finite weights so large that the first step overflows (the loader refuses NaN itself).
+    const broken: WeightFiles = { modelJson: good.modelJson, weights: new Float32Array(good.weights.byteLength / 4).fill(1e30).buffer };
+    c.send({ type: 'loadWeights', lane: 0, files: broken, requestId: 1 });
+    c.page.step();
+    await c.idle();
+    c.deliver();
+    expect(c.seen.some((e) => e.type === 'halted')).toBe(true);
+    expect(c.page.phase).toBe('halted');
+    // Play is sent, but the only student has halted: the worker stays halted and says so.
+    expect(c.page.play()).toBe(true);
+    expect(c.page.phase).toBe('starting');
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('halted');
+    // Good weights clear the halt; the worker reports the change of phase at once.
+    c.send({ type: 'loadWeights', lane: 0, files: good, requestId: 2 });
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('paused');
+    expect(c.page.step()).toBe(true);
+    await c.idle();
+    c.deliver();
+    expect(c.seen.filter((e) => e.type === 'halted').length).toBe(1);
+  });
+
+  test('a task without a teacher leaves nothing to play', async () => {
+    const c = (current = connect());
+    (c.session as unknown as { loadTeacher: () => Promise<unknown> }).loadTeacher = async () => ({ ok: false, message: 'no teacher here' });
+    c.page.reset(SPEC);
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('idle');
+    expect(c.page.play()).toBe(false);
+    expect(c.page.step()).toBe(false);
+  });
+});
