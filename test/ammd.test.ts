@@ -269,7 +269,10 @@ describe('studentLoss', () => {
           if (!dOn.mask[b][t]) return 0;
           let s = 0;
           let n = 0;
-          for (let k = 0; k < B; k++) if (dOn.mask[k][t]) (s += F[k][t], n++);
+          for (let k = 0; k < B; k++) if (dOn.mask[k][t]) {
+            s += F[k][t];
+            n++;
+          }
           return v - s / n;
         }),
       );

@@ -260,7 +260,10 @@ describe('AMMD studentLoss', () => {
       for (let t = 0; t < T; t++) {
         let s = 0;
         let n = 0;
-        for (let k = 0; k < B; k++) if (m[k * T + t]) (s += F[k][t], n++);
+        for (let k = 0; k < B; k++) if (m[k * T + t]) {
+          s += F[k][t];
+          n++;
+        }
         A.push(m[b * T + t] ? F[b][t] - s / n : 0);
       }
     const frozen = tf.tensor2d(A, [B, T]);

@@ -92,7 +92,14 @@ function reference(c: Case, alpha: number, gamma: number, lengthNorm: boolean, t
   const R = discountedReturns(rewards, c.mask, gamma, lengthNorm);
   let n = 0;
   let mean = 0;
-  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) if (c.mask[b][t]) (n++, (mean += R[b][t]));
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      if (c.mask[b][t]) {
+        n++;
+        mean += R[b][t];
+      }
+    }
+  }
   mean /= n;
   let variance = 0;
   for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) if (c.mask[b][t]) variance += (R[b][t] - mean) ** 2;

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { DIST, ensureBuilt, launch, newPage, serve } from '../../../test/browser/harness';
+import { DIST, ensureBuilt, launch, newPage, serve } from '../headless';
 import { gaps, gzipSize, percentile, staticImports } from './stats';
 import { load } from './env';
 

@@ -79,7 +79,12 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
   const mmKeys = spec.lanes.some((l) => hasEstimates(l.method)) ? MM_KEYS : MM_EXACT_KEYS;
   const mm = useMemo(() => build(spec, records, ghosts, mmKeys, log.mm), [spec, records, ghosts, mmKeys, log.mm]);
   const criticLanes = spec.lanes.map((l) => hasCritic(l.method));
-  const critic = useMemo(() => build(spec, records, ghosts, [{ key: 'criticLoss', label: 'critic loss' }], log.critic, (lane) => criticLanes[lane]), [spec, records, ghosts, log.critic, criticLanes.join()]);
+  // Keyed on which lanes have a critic (a string), not on the array rebuilt every render.
+  const criticKey = criticLanes.join();
+  const critic = useMemo(
+    () => build(spec, records, ghosts, [{ key: 'criticLoss', label: 'critic loss' }], log.critic, (lane) => criticKey.split(',')[lane] === 'true'),
+    [spec, records, ghosts, log.critic, criticKey],
+  );
   // The lesson's divergence is drawn even if its box was unticked.
   const lessonKey = expected && chartFor(expected.effect.metric) === 'chart-divergence' ? expected.effect.metric : null;
   const divergence = useMemo(
