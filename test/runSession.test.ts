@@ -214,3 +214,18 @@ describe('run transport ⇄ worker session', () => {
     expect(c.page.step()).toBe(false);
   });
 });
+
+describe('worker message loop', () => {
+  test('a refused run command is still acknowledged, so the page does not wait for it forever', async () => {
+    const c = await builtAndPaused();
+    const before = c.statuses().at(-1)!.handled;
+    c.page.step(); // counted by the page
+    await c.idle();
+    // A malformed run command (sent by hand) is refused with a reason and counted as handled.
+    const receive = serve(c.session, (e) => c.inbox.push(e));
+    await receive({ type: 'step', count: 0 });
+    c.deliver();
+    expect(c.seen.some((e) => e.type === 'error' && e.context === 'protocol')).toBe(true);
+    expect(c.statuses().at(-1)!.handled).toBe(before + 2);
+  });
+});

@@ -36,6 +36,9 @@ export function serve(session: Session, post: (e: Event) => void): (msg: unknown
     const problem = commandProblem(msg);
     if (problem) {
       post({ type: 'error', context: 'protocol', message: problem });
+      // A refused run command still counts as handled: the page is not left waiting for it.
+      const type = (msg as { type?: unknown } | null)?.type;
+      if (typeof type === 'string' && isRunCommand({ type } as Command)) queue = queue.then(() => session.acknowledge());
       return queue;
     }
     const cmd = msg as Command;
