@@ -73,7 +73,9 @@ export class Decoder {
     const { H, dh } = this;
     const bias = tf.tensor2d(causalBias(P), [P, P]);
     const out = tf.tidy(() => {
-      const oneHot = tf.oneHot(tokens.reshape([-1]), V, 1, 0, 'float32');
+      // int32 then cast: tfjs-wasm 4.22's OneHot with dtype 'float32' writes the int32 bit
+      // pattern (1 reads as 1.4e-45), which silently zeroes the embeddings on wasm.
+      const oneHot = tf.oneHot(tokens.reshape([-1]), V).toFloat();
       const pos = this.model.p('pos_emb').slice([0, 0], [P, d]);
       let x = oneHot.matMul(this.model.p('tok_emb') as tf.Tensor2D).reshape([B, P, d]).add(pos).reshape([B * P, d]) as tf.Tensor2D;
       const keys: tf.Tensor4D[] = [];
@@ -112,7 +114,7 @@ export class Decoder {
     const out = tf.tidy(() => {
       // Sliced from the flat table so that its data is rank 1, as the fused product's bias must be.
       const pos = this.model.p('pos_emb').reshape([-1]).slice([t * d], [d]);
-      let x = tf.fused.matMul({ a: tf.oneHot(token, V, 1, 0, 'float32') as tf.Tensor2D, b: this.model.p('tok_emb') as tf.Tensor2D, bias: pos }) as tf.Tensor2D;
+      let x = tf.fused.matMul({ a: tf.oneHot(token, V).toFloat() as tf.Tensor2D, b: this.model.p('tok_emb') as tf.Tensor2D, bias: pos }) as tf.Tensor2D;
       const keys: tf.Tensor4D[] = [];
       const values: tf.Tensor4D[] = [];
       this.layers.forEach((w, l) => {
