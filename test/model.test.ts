@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../src/engine/rng';
-import { Transformer, countParameters, gelu as geluTensor, type ModelConfig } from '../src/engine/model/transformer';
+import { Transformer, countParameters, dense, gelu as geluTensor, type ModelConfig } from '../src/engine/model/transformer';
 import { DEFAULT_STUDENT, TEACHER_SIZES, modelConfig } from '../src/engine/model/sizes';
 import { TASK_IDS } from '../src/engine/tasks';
 import { VOCAB_SIZE } from '../src/engine/tasks/vocab';
@@ -193,6 +193,49 @@ describe('gelu', () => {
       expect(Math.abs(got[i] - gelu(v))).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(v)));
       expect(Math.abs(grad[i] - dGelu(v))).toBeLessThanOrEqual(2e-6);
     });
+  });
+});
+
+describe('dense', () => {
+  it('has the gradients of x·w + b (worked out in float64) under a tape, and the same value without one', async () => {
+    const rng = new Rng(9);
+    const [n, din, dout] = [5, 4, 3];
+    const xv = Array.from(rng.normals(2 * n * din)); // x is [2, n, din]: the leading axes are flattened
+    const wv = Array.from(rng.normals(din * dout));
+    const bv = Array.from(rng.normals(dout));
+    const rv = Array.from(rng.normals(2 * n * dout)); // loss = Σ r ⊙ dense(x)
+    const [x, w, b, r] = [tf.tensor3d(xv, [2, n, din]), tf.tensor2d(wv, [din, dout]), tf.tensor1d(bv), tf.tensor3d(rv, [2, n, dout])];
+    const { value, grads } = tf.valueAndGrads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => dense(xx, ww, bb).mul(r).sum())([x, w, b]);
+    const plain = dense(x, w, b);
+    const [gx, gw, gb, yPlain, loss] = await Promise.all([...grads, plain, value].map((t) => t.data()));
+    tf.dispose([x, w, b, r, plain, value, ...grads]);
+    const rows = 2 * n;
+    let want = 0;
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < dout; j++) {
+        let y = bv[j];
+        for (let k = 0; k < din; k++) y += xv[i * din + k] * wv[k * dout + j];
+        expect(Math.abs(yPlain[i * dout + j] - y)).toBeLessThan(1e-5);
+        want += rv[i * dout + j] * y;
+      }
+    expect(Math.abs(loss[0] - want)).toBeLessThan(1e-4);
+    for (let i = 0; i < rows; i++)
+      for (let k = 0; k < din; k++) {
+        let g = 0; // dL/dx = r · wᵀ
+        for (let j = 0; j < dout; j++) g += rv[i * dout + j] * wv[k * dout + j];
+        expect(Math.abs(gx[i * din + k] - g)).toBeLessThan(1e-5);
+      }
+    for (let k = 0; k < din; k++)
+      for (let j = 0; j < dout; j++) {
+        let g = 0; // dL/dw = xᵀ · r
+        for (let i = 0; i < rows; i++) g += xv[i * din + k] * rv[i * dout + j];
+        expect(Math.abs(gw[k * dout + j] - g)).toBeLessThan(1e-5);
+      }
+    for (let j = 0; j < dout; j++) {
+      let g = 0;
+      for (let i = 0; i < rows; i++) g += rv[i * dout + j];
+      expect(Math.abs(gb[j] - g)).toBeLessThan(1e-5);
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // costs few, large kernels. Used only where no gradient flows (sampling, evaluation).
 //   - The weights are prepared once per sampling call: Wq, Wk, Wv side by side as one [d, 3d]
 //     matrix (one product instead of three), with 1/√dh folded into the query columns.
-//   - Activations stay 2-D [rows, d], every dense layer is one fused product with its bias.
+//   - Activations stay 2-D [rows, d], every dense layer is one plain 2-D product (XNNPACK on wasm) and its bias.
 //   - `prefill` runs the shared prompt prefix in one pass; `step` then decodes one position
 //     from the key/value cache. Shapes never change with the position (fixed WebGPU buffers).
 // The numbers are those of Transformer.forward up to float32 rounding (test/decoder.test.ts).
@@ -112,9 +112,9 @@ export class Decoder {
     const at = tf.tensor4d(Array.from({ length: T }, (_, i) => (i === t ? 1 : 0)), [1, 1, T, 1]);
     const visible = tf.tensor4d(Array.from({ length: T }, (_, i) => (i <= t ? 0 : -1e9)), [1, 1, 1, T]);
     const out = tf.tidy(() => {
-      // Sliced from the flat table so that its data is rank 1, as the fused product's bias must be.
-      const pos = this.model.p('pos_emb').reshape([-1]).slice([t * d], [d]);
-      let x = tf.fused.matMul({ a: tf.oneHot(token, V).toFloat() as tf.Tensor2D, b: this.model.p('tok_emb') as tf.Tensor2D, bias: pos }) as tf.Tensor2D;
+      const pos = this.model.p('pos_emb').slice([t, 0], [1, d]);
+      // int32 then cast, as in prefill (wasm's OneHot ignores a float32 dtype).
+      let x = linear(tf.oneHot(token, V).toFloat() as tf.Tensor2D, this.model.p('tok_emb') as tf.Tensor2D, pos);
       const keys: tf.Tensor4D[] = [];
       const values: tf.Tensor4D[] = [];
       this.layers.forEach((w, l) => {
@@ -159,9 +159,9 @@ export class Decoder {
   }
 }
 
-/** x [n, din] · w [din, dout] + b as one kernel (on wasm: XNNPACK with the bias fused). */
+/** x [n, din] · w [din, dout] + b (tf.fused.matMul would be one kernel but four more ops around it). */
 function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D;
+  return x.matMul(w).add(b);
 }
 
 /** Layer norm over the last axis of [n, d], as in Transformer (ε = 1e-5). */
