@@ -7,6 +7,7 @@ import { RUN_PARAMS, type RunSpec } from '../shared/runSpec';
 import type { Ghost } from '../state/runs';
 import { laneLabel } from '../state/config';
 import type { Playground } from './controller';
+import { downloadRecipe } from './recipeDownload';
 
 export const KeepPanel = memo(function KeepPanel({ pg, spec, ghosts, hidden, ready }: { pg: Playground; spec: RunSpec; ghosts: Ghost[]; hidden: string[]; ready: boolean }) {
   const fileRef = useRef<HTMLInputElement>(null);
@@ -65,6 +66,16 @@ export const KeepPanel = memo(function KeepPanel({ pg, spec, ghosts, hidden, rea
             e.target.value = '';
           }}
         />
+      </div>
+      <div className="keep-row">
+        <span>Train at scale</span>
+        <button
+          data-testid="export-recipe"
+          onClick={() => downloadRecipe(spec, pg.shareLink([]))}
+          title="A zip with, per student, a Hugging Face TRL training script, its config and a README of how each setting maps"
+        >
+          TRL recipe (zip)
+        </button>
       </div>
       <div className="keep-row">
         <span>Ghosts of earlier runs: {ghosts.length}</span>

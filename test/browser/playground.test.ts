@@ -7,6 +7,7 @@
 // behaviour (batch 4, a d8 student, 8 evaluation prompts).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { ensureBuilt, eventTrail, launch, newPage, serve } from './harness';
 import { LANE_COLORS } from '../../src/state/config';
@@ -142,6 +143,15 @@ describe('playground', () => {
       expect(csv[0].split(',').slice(0, 16)).toEqual(['student', 'label', 'method', ...METRIC_KEYS]);
       expect(csv.length).toBe(1 + recordsAt(steps));
       expect(csv[1].split(',').slice(0, 4)).toEqual(['1', 'AMMD', 'ammd', '0']);
+      downloads.length = 0;
+
+      // TRL recipe: a zip whose AMMD config carries the K = 3 set above.
+      await page.getByTestId('export-recipe').click();
+      await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(1);
+      expect(downloads[0].name).toBe('alembic-recipe.zip');
+      const recipe = unzipSync(readFileSync(downloads[0].path));
+      expect(strFromU8(recipe['alembic-recipe/student-1-ammd/config.yaml'])).toContain('  critic_steps: 3\n');
+      expect(Object.keys(recipe)).toContain('alembic-recipe/student-1-ammd/train.py');
       downloads.length = 0;
 
       // Weights: download model.json + weights.bin, try a broken pair, load the good pair back.

@@ -1,0 +1,283 @@
+"""The objectives of the Alembic playground as PyTorch functions over logits.
+
+Every function mirrors the playground's engine (docs/methods.md gives the maths); a parity test
+checks them against numbers the engine wrote. Shapes: logits ``[B, T, V]``, masks and targets
+``[B, T]``, where position ``t`` predicts ``targets[:, t]`` and ``mask`` is 1 at continuation
+positions. A *training loss* is the mean over the valid positions of the batch; a *sequence
+quantity* is the sum over a sequence's valid positions, averaged over sequences.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+DIVERGENCES = ("fkl", "rkl", "tvd", "jsd", "skl", "srkl")
+
+
+def _kl(log_a: torch.Tensor, log_b: torch.Tensor) -> torch.Tensor:
+    """KL(a || b) over the last axis from log-probabilities."""
+    return (log_a.exp() * (log_a - log_b)).sum(-1)
+
+
+def _log_mixture(log_p: torch.Tensor, w: float, log_q: torch.Tensor) -> torch.Tensor:
+    """log(w p + (1 - w) q) in log space, exactly log q at w = 0 and log p at w = 1."""
+    if w <= 0:
+        return log_q
+    if w >= 1:
+        return log_p
+    return torch.logaddexp(log_p + math.log(w), log_q + math.log(1 - w))
+
+
+def token_divergence(
+    kind: str,
+    teacher_logits: torch.Tensor,
+    student_logits: torch.Tensor,
+    *,
+    beta: float = 0.5,
+    alpha: float = 0.1,
+    temperature: float = 1.0,
+) -> torch.Tensor:
+    """Per-position divergence between p = softmax(teacher / tau) and q = softmax(student / tau).
+
+    fkl KL(p||q); rkl KL(q||p); tvd (1/2) sum |p - q|; jsd the generalized JSD of GKD
+    (Agarwal et al., ICLR 2024, Eq. 1), beta KL(p||m) + (1 - beta) KL(q||m) with
+    m = beta p + (1 - beta) q, exactly fkl at beta = 0 and rkl at beta = 1; skl KL(p || alpha p +
+    (1 - alpha) q) and srkl KL(q || (1 - alpha) p + alpha q), DistiLLM's skew divergences
+    (Ko et al., ICML 2024), with the gradient flowing through q inside the mixture too.
+    """
+    if kind not in DIVERGENCES:
+        raise ValueError(f"unknown divergence {kind!r}; known: {', '.join(DIVERGENCES)}")
+    if not temperature > 0:
+        raise ValueError(f"temperature must be > 0, got {temperature}")
+    log_p = F.log_softmax(teacher_logits / temperature, dim=-1)
+    log_q = F.log_softmax(student_logits / temperature, dim=-1)
+    if kind == "fkl":
+        value = _kl(log_p, log_q)
+    elif kind == "rkl":
+        value = _kl(log_q, log_p)
+    elif kind == "tvd":
+        value = 0.5 * (log_p.exp() - log_q.exp()).abs().sum(-1)
+    elif kind == "jsd":
+        if not 0 <= beta <= 1:
+            raise ValueError(f"beta must be in [0, 1], got {beta}")
+        if beta == 0:
+            value = _kl(log_p, log_q)
+        elif beta == 1:
+            value = _kl(log_q, log_p)
+        else:
+            log_m = _log_mixture(log_p, beta, log_q)
+            value = beta * _kl(log_p, log_m) + (1 - beta) * _kl(log_q, log_m)
+    elif kind == "skl":
+        value = _kl(log_p, _log_mixture(log_p, alpha, log_q))
+    else:  # srkl
+        value = _kl(log_q, _log_mixture(log_p, 1 - alpha, log_q))
+    # Rounding can leave -1e-9 where p = q; clamp keeps the gradient wherever the value is >= 0.
+    return value.clamp_min(0)
+
+
+def masked_mean(values: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean over the valid positions of the whole batch (the training-loss convention)."""
+    mask = mask.to(values.dtype)
+    return (values * mask).sum() / mask.sum().clamp_min(1)
+
+
+def sequence_mean(values: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Sum over each sequence's valid positions, averaged over sequences."""
+    return (values * mask.to(values.dtype)).sum(-1).mean()
+
+
+def token_nll(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """-log softmax(logits)[target] per position."""
+    return -F.log_softmax(logits, dim=-1).gather(-1, targets.long().unsqueeze(-1)).squeeze(-1)
+
+
+def moment_gap(teacher_logits, student_logits, critic, temperature: float = 1.0) -> torch.Tensor:
+    """AMMD's moment gap g_f(s) = sum_a (p(a|s) - q(a|s)) f(s, a) per position."""
+    p = F.softmax(teacher_logits / temperature, dim=-1)
+    q = F.softmax(student_logits / temperature, dim=-1)
+    return ((p - q) * critic).sum(-1)
+
+
+# ---------------------------------------------------------------------------------------------
+# MiniLLM (Gu et al., ICLR 2024, arXiv 2306.08543, Eq. 5-7)
+
+WHITEN_EPS = 1e-8
+
+
+def discounted_returns(rewards, mask, gamma: float, length_norm: bool) -> torch.Tensor:
+    """R_{t+1} = sum_{t' > t, valid} gamma^(t'-t-1) r_{t'}, divided by the count of those t' when
+    length_norm (0 where there are none)."""
+    mask = mask.to(rewards.dtype)
+    T = rewards.shape[1]
+    idx = torch.arange(T, device=rewards.device)
+    later = idx.unsqueeze(1) > idx.unsqueeze(0)  # [t', t]: t' after t
+    power = (idx.unsqueeze(1) - idx.unsqueeze(0) - 1).clamp_min(0).to(rewards.dtype)
+    discount = torch.where(later, torch.as_tensor(gamma, dtype=rewards.dtype) ** power, torch.zeros_like(power))
+    returns = (rewards * mask) @ discount
+    if not length_norm:
+        return returns
+    count = mask @ later.to(rewards.dtype)
+    return returns / count.clamp_min(1)
+
+
+def _whiten(x, mask):
+    mask = mask.to(x.dtype)
+    n = mask.sum().clamp_min(1)
+    mean = (x * mask).sum() / n
+    centred = x - mean
+    variance = (centred.square() * mask).sum() / n
+    return centred * torch.rsqrt(variance + WHITEN_EPS)
+
+
+def minillm_loss(
+    student_logits,
+    teacher_logits,
+    targets,
+    mask,
+    *,
+    mix_alpha: float = 0.2,
+    gamma: float = 0.95,
+    length_norm: bool = True,
+    clip: float | None = None,
+    temperature: float = 1.0,
+) -> dict[str, torch.Tensor]:
+    """-mean_t w_t A_t log q(y_t|s_t) + mean_t KL(q||p)(s_t) over the valid positions.
+
+    w_t = q(y_t) / (alpha p(y_t) + (1 - alpha) q(y_t)) and the whitened return A_t carry no
+    gradient; the reward is r_t = log p(y_t) - log q(y_t). With ``clip`` > 0, tokens where PPO's
+    clipped surrogate is flat (A > 0 and w > 1 + clip, or A < 0 and w < 1 - clip) are dropped.
+    """
+    maskf = mask.to(student_logits.dtype)
+    teacher_logits = teacher_logits.detach()
+    log_q = F.log_softmax(student_logits / temperature, dim=-1)
+    log_p = F.log_softmax(teacher_logits / temperature, dim=-1)
+    idx = targets.long().unsqueeze(-1)
+    logq_y = log_q.gather(-1, idx).squeeze(-1)
+    logp_y = log_p.gather(-1, idx).squeeze(-1)
+    logq_const = logq_y.detach()
+    weight = (logq_const - _log_mixture(logp_y, mix_alpha, logq_const)).exp()
+    rewards = (logp_y - logq_const) * maskf
+    advantage = _whiten(discounted_returns(rewards, maskf, gamma, length_norm), maskf)
+    if clip is not None and clip > 0:
+        flat = ((advantage > 0) & (weight > 1 + clip)) | ((advantage < 0) & (weight < 1 - clip))
+        weight = weight * (~flat).to(weight.dtype)
+    n = maskf.sum().clamp_min(1)
+    pg_loss = -(weight * advantage * logq_y * maskf).sum() / n
+    single = token_divergence("rkl", teacher_logits, student_logits, temperature=temperature)
+    single_step_loss = (single * maskf).sum() / n
+    return {"loss": pg_loss + single_step_loss, "pg_loss": pg_loss, "single_step_loss": single_step_loss}
+
+
+# ---------------------------------------------------------------------------------------------
+# AMMD (Jia, NeurIPS 2024, arXiv 2406.02959), with the playground's penalised critic
+
+
+def ammd_critic_loss(on: dict, off: dict, f_on, f_off, *, beta: float, penalty: float, temperature: float = 1.0):
+    """The critics' loss, minimised by their optimiser:
+    -(beta L_on + (1 - beta) L_off) + c (beta P_on + (1 - beta) P_off), P = E[sum_t sum_a f^2].
+
+    ``on`` / ``off`` hold ``teacher_logits``, ``student_logits`` and ``mask`` of student- and
+    teacher-sampled continuations; the logits are constants here. Returns the loss and the game
+    values L_on, L_off (sequence quantities).
+    """
+
+    def term(batch, f):
+        gap = moment_gap(batch["teacher_logits"].detach(), batch["student_logits"].detach(), f, temperature)
+        return sequence_mean(gap, batch["mask"]), sequence_mean(f.square().sum(-1), batch["mask"])
+
+    value_on, size_on = term(on, f_on)
+    value_off, size_off = term(off, f_off)
+    game = beta * value_on + (1 - beta) * value_off
+    reg = penalty * (beta * size_on + (1 - beta) * size_off)
+    return {"loss": reg - game, "l_on": value_on, "l_off": value_off}
+
+
+def future_gap_advantage(gap, mask):
+    """A_t = F_t - mean_b F_t with F_t = sum_{t' > t, valid} g(s_t'), the mean over the sequences
+    valid at t; 0 at invalid positions."""
+    maskf = mask.to(gap.dtype)
+    T = gap.shape[1]
+    idx = torch.arange(T, device=gap.device)
+    later = (idx.unsqueeze(1) > idx.unsqueeze(0)).to(gap.dtype)
+    future = (gap * maskf) @ later
+    count = maskf.sum(0, keepdim=True)
+    baseline = (future * maskf).sum(0, keepdim=True) / count.clamp_min(1)
+    return (future - baseline) * maskf
+
+
+def ammd_student_loss(on: dict, off: dict, f_on, f_off, *, beta: float, policy_gradient: bool = False, temperature: float = 1.0):
+    """The student's loss with the critics fixed: beta [L_on + policy-gradient surrogate] +
+    (1 - beta) L_off. ``on`` needs ``targets`` when ``policy_gradient``."""
+    loss = on["student_logits"].new_zeros(())
+    if beta < 1:
+        gap = moment_gap(off["teacher_logits"].detach(), off["student_logits"], f_off.detach(), temperature)
+        loss = loss + (1 - beta) * sequence_mean(gap, off["mask"])
+    if beta > 0:
+        gap = moment_gap(on["teacher_logits"].detach(), on["student_logits"], f_on.detach(), temperature)
+        on_term = sequence_mean(gap, on["mask"])
+        if policy_gradient:
+            advantage = future_gap_advantage(gap.detach(), on["mask"]).detach()
+            log_q = F.log_softmax(on["student_logits"] / temperature, dim=-1)
+            logq_y = log_q.gather(-1, on["targets"].long().unsqueeze(-1)).squeeze(-1)
+            on_term = on_term + sequence_mean(logq_y * advantage, on["mask"])
+        loss = loss + beta * on_term
+    return loss
+
+
+def exact_distance(teacher_logits, student_logits, mask, bound: float = 1.0):
+    """The best bounded critic's value f* = R sign(p - q): 2R sum_t tvd(s_t), mean over sequences."""
+    return 2 * bound * sequence_mean(token_divergence("tvd", teacher_logits, student_logits), mask)
+
+
+def oracle_critic(teacher_logits, student_logits, bound: float = 1.0):
+    """f* = R sign(p - q), the strongest critic bounded by R (for debugging the game)."""
+    p = F.softmax(teacher_logits, dim=-1)
+    q = F.softmax(student_logits, dim=-1)
+    return bound * torch.sign(p - q)
+
+
+# ---------------------------------------------------------------------------------------------
+# X-KD (adopting AVRIL, Chan & van der Schaar, ICLR 2021); the mapping onto language models is
+# the playground's.
+
+HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
+
+
+def xkd_loss(
+    student_logits,
+    teacher_logits,
+    mu,
+    log_sigma,
+    targets,
+    mask,
+    *,
+    lmbda: float = 1.0,
+    gamma: float = 1.0,
+    base: str = "seq",
+    divergence: str = "fkl",
+):
+    """L_KD + KL(N(mu, sigma^2) || N(0, 1)) - lambda log N(Q(s_t, y_t) - gamma Q(s_t+1, y_t+1); mu, sigma),
+    means over the valid positions, with the student's logits read as Q and Q after the last valid
+    position taken as 0. ``mu`` and ``log_sigma`` are the reward head's ``[B, T, V]`` outputs."""
+    maskf = mask.to(student_logits.dtype)
+    idx = targets.long().unsqueeze(-1)
+    if base == "seq":
+        kd = token_nll(student_logits, targets)
+    else:
+        kd = token_divergence(divergence, teacher_logits.detach(), student_logits)
+    q_y = student_logits.gather(-1, idx).squeeze(-1)
+    mu_y = mu.gather(-1, idx).squeeze(-1)
+    ls_y = log_sigma.gather(-1, idx).squeeze(-1)
+    masked_q = q_y * maskf
+    next_q = torch.cat([masked_q[:, 1:], masked_q.new_zeros(masked_q.shape[0], 1)], dim=1)
+    td = q_y - gamma * next_q
+    kl_prior = 0.5 * ((2 * ls_y).exp() + mu_y.square() - 1) - ls_y
+    td_loglik = -0.5 * (td - mu_y).square() * (-2 * ls_y).exp() - ls_y - HALF_LOG_2PI
+    reward_terms = kl_prior - lmbda * td_loglik
+    n = maskf.sum().clamp_min(1)
+    reward_loss = (reward_terms * maskf).sum() / n
+    kd_loss = (kd * maskf).sum() / n
+    return {"loss": kd_loss + reward_loss, "reward_loss": reward_loss}

@@ -1,0 +1,189 @@
+// A run as Hugging Face TRL recipes: for each student a folder with train.py, config.yaml and a
+// README that says which settings map exactly, approximately (how) or not at all; at the top a
+// README with the accelerate commands, the pinned requirements, and examples of the task as a
+// dataset. Plain data in, files out: the page zips them, the command line writes them.
+import { getMethod, isMethodId } from '../engine/methods/declarations';
+import type { ParamValue } from '../engine/params';
+import { Rng } from '../engine/rng';
+import { SHARED_PARAMS } from '../engine/settings';
+import { getTask } from '../engine/tasks';
+import type { RunSpec } from '../shared/runSpec';
+import { mapStudent, type MappingRow, type StudentMapping } from './mapping';
+import { trainScript } from './trainScript';
+import { REQUIREMENTS, TESTED_WITH } from './versions';
+
+export interface RecipeFile {
+  path: string;
+  content: string;
+}
+
+export const PLACEHOLDERS = { teacher: '<your-teacher-model-id>', student: '<your-student-model-id>', dataset: '<your-dataset-id>' } as const;
+
+/** Training examples written as data/train.jsonl, and held-out ones as data/eval.jsonl. */
+const TRAIN_EXAMPLES = 256;
+const EVAL_EXAMPLES = 64;
+
+/** Longest continuation the playground samples on a task: its window less BOS and the shortest prompt. */
+export function maxNewTokens(taskId: string): number {
+  const task = getTask(taskId);
+  const shortest = Math.min(...task.heldOut.map((e) => e.prompt.length));
+  return task.seqLen - 1 - shortest;
+}
+
+export function folderName(index: number, method: string): string {
+  return `student-${index + 1}-${method}`;
+}
+
+export function buildRecipe(spec: RunSpec, opts: { link?: string } = {}): RecipeFile[] {
+  const settings = spec.settings;
+  const taskId = String(settings.task);
+  const ctx = { settings, maxNewTokens: maxNewTokens(taskId) };
+  const files: RecipeFile[] = [];
+  const students = spec.lanes.map((lane, i) => {
+    const mapping = mapStudent(lane.method, lane.hyper, ctx);
+    addUnmapped(mapping.rows, lane.method, lane.hyper, settings);
+    const dir = folderName(i, lane.method);
+    mapping.args.output_dir = `out/${dir}`;
+    const label = isMethodId(lane.method) ? getMethod(lane.method).label : lane.method;
+    files.push({ path: `${dir}/config.yaml`, content: configYaml(lane.method, label, mapping, i, spec.lanes.length, opts.link) });
+    files.push({ path: `${dir}/train.py`, content: trainScript(mapping.choice, `Alembic recipe: ${label} (student ${i + 1} of ${spec.lanes.length}) with ${mapping.choice.trainer}.`) });
+    files.push({ path: `${dir}/README.md`, content: studentReadme(dir, label, lane.method, mapping) });
+    return { dir, label, mapping };
+  });
+  const { train, evaluation } = taskExamples(taskId, Number(settings.seed));
+  files.push({ path: 'data/train.jsonl', content: train });
+  files.push({ path: 'data/eval.jsonl', content: evaluation });
+  files.push({ path: 'requirements.txt', content: REQUIREMENTS });
+  files.push({ path: 'README.md', content: topReadme(spec, students, opts.link) });
+  return files;
+}
+
+/** Every declared setting the mapping did not mention gets a row saying it is not mapped. */
+function addUnmapped(rows: MappingRow[], method: string, hyper: Record<string, ParamValue>, settings: Record<string, ParamValue>): void {
+  const covered = new Set(rows.flatMap((r) => r.setting.split(',').map((s) => s.trim())));
+  const declared = isMethodId(method) ? getMethod(method).params : [];
+  for (const p of declared) {
+    if (!covered.has(p.id)) rows.push({ setting: p.id, value: String(hyper[p.id]), field: '—', fit: 'none', note: 'Not mapped by this recipe.' });
+  }
+  for (const p of SHARED_PARAMS) {
+    if (!covered.has(p.id)) rows.push({ setting: p.id, value: String(settings[p.id]), field: '—', fit: 'none', note: 'Not mapped by this recipe.' });
+  }
+}
+
+function taskExamples(taskId: string, seed: number): { train: string; evaluation: string } {
+  const task = getTask(taskId);
+  const rng = new Rng(seed);
+  const line = (e: { prompt: string; answer: string }) => JSON.stringify({ prompt: e.prompt, completion: e.answer });
+  const train = Array.from({ length: TRAIN_EXAMPLES }, () => line(task.sampleTrain(rng))).join('\n') + '\n';
+  const evaluation = task.heldOut.slice(0, EVAL_EXAMPLES).map(line).join('\n') + '\n';
+  return { train, evaluation };
+}
+
+/** A YAML scalar: numbers and booleans bare, strings double-quoted (JSON strings are valid YAML). */
+function yamlValue(v: ParamValue | null): string {
+  if (v === null) return 'null';
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return String(v);
+    // PyYAML reads 1e-7 as a string: a float needs a dot before the exponent (1.0e-7).
+    const s = String(Number(v.toPrecision(8)));
+    return /e/.test(s) && !/\./.test(s) ? s.replace('e', '.0e') : s;
+  }
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return JSON.stringify(v);
+}
+
+function configYaml(method: string, label: string, m: StudentMapping, index: number, count: number, link?: string): string {
+  const lines = [
+    `# Alembic recipe: ${label}, student ${index + 1} of ${count}.`,
+    ...(link ? [`# From the playground experiment ${link}`] : []),
+    `# Trainer: ${m.choice.module}.${m.choice.trainer} (${m.choice.trl ? 'TRL' : 'alembic_trl, this repository’s recipes/ package'}).`,
+    `# 'args' are the keyword arguments of ${m.choice.config}; README.md says how each maps.`,
+    `method: ${method}`,
+    `teacher: ${JSON.stringify(PLACEHOLDERS.teacher)}`,
+    `student: ${JSON.stringify(PLACEHOLDERS.student)}   # ideally already fine-tuned on the task (the playground starts warm)`,
+    'dataset:',
+    `  train: ${JSON.stringify(PLACEHOLDERS.dataset)}   # or ../data/train.jsonl (examples of the playground's task)`,
+    `  eval: "../data/eval.jsonl"   # held-out examples of the playground's task; null for none`,
+    '  prompt_field: prompt',
+    '  completion_field: completion',
+    'args:',
+    ...Object.entries(m.args).map(([k, v]) => `  ${k}: ${yamlValue(v)}`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+const FIT_LABEL = { exact: 'exactly', approximate: 'approximately', none: 'not at all' } as const;
+
+function mappingTable(rows: MappingRow[]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return [
+    '| playground setting | value | trainer field | maps | how |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${esc(r.setting)} | ${esc(r.value)} | ${esc(r.field)} | ${FIT_LABEL[r.fit]} | ${esc(r.note)} |`),
+  ].join('\n');
+}
+
+function launchCommands(dir: string): string {
+  return [
+    '```sh',
+    `# one GPU (or the CPU)`,
+    `accelerate launch --num_processes 1 ${dir}/train.py --teacher T --student S --dataset D`,
+    `# several GPUs on one machine (here 4): the global batch is 4 × per_device_train_batch_size`,
+    `accelerate launch --multi_gpu --num_processes 4 ${dir}/train.py --teacher T --student S --dataset D --batch-size B`,
+    '```',
+  ].join('\n');
+}
+
+function studentReadme(dir: string, label: string, method: string, m: StudentMapping): string {
+  const counts = { exact: 0, approximate: 0, none: 0 };
+  for (const r of m.rows) counts[r.fit]++;
+  return `# ${label} with ${m.choice.trainer}
+
+Trainer: \`${m.choice.module}.${m.choice.trainer}\` with \`${m.choice.config}\`${m.choice.trl ? ' (TRL).' : ' (alembic_trl, the `recipes/` package of the Alembic repository: `pip install <alembic checkout>/recipes`).'}
+Method id in the playground: \`${method}\`. Settings: ${counts.exact} map exactly, ${counts.approximate} approximately, ${counts.none} not at all.
+
+Run from the recipe's root folder (T, S, D: your teacher, student and dataset ids or paths;
+the student should share the teacher's tokenizer and vocabulary):
+
+${launchCommands(dir)}
+
+Or fill in \`teacher\`, \`student\` and \`dataset.train\` in \`config.yaml\` and drop the flags.
+To try it on the playground's task data: \`--dataset ../data/train.jsonl\`.
+
+## How each setting maps
+
+${mappingTable(m.rows)}
+`;
+}
+
+function topReadme(spec: RunSpec, students: Array<{ dir: string; label: string; mapping: StudentMapping }>, link?: string): string {
+  const list = students.map((s) => `- \`${s.dir}/\`: ${s.label} with \`${s.mapping.choice.trainer}\` (${s.mapping.choice.trl ? 'TRL' : 'alembic_trl'})`).join('\n');
+  return `# Alembic recipes for Hugging Face TRL
+
+Exported from the Alembic playground${link ? ` (experiment: ${link})` : ''}: task \`${String(spec.settings.task)}\`, ${spec.lanes.length} student${spec.lanes.length > 1 ? 's' : ''}.
+
+${list}
+
+## Install
+
+\`\`\`sh
+python -m venv .venv && . .venv/bin/activate
+pip install -r requirements.txt
+pip install <alembic checkout>/recipes   # alembic_trl: AMMD, DistiLLM, MiniLLM, X-KD, GKD with any divergence
+\`\`\`
+
+Tested with ${TESTED_WITH}.
+
+## Run
+
+Each folder has \`train.py\`, \`config.yaml\` (placeholders for the teacher, student and dataset
+ids, and every hyperparameter) and a README with a table of how each playground setting maps:
+exactly, approximately (and how) or not at all. For example:
+
+${launchCommands(students[0].dir)}
+
+\`data/train.jsonl\` and \`data/eval.jsonl\` hold examples of the playground's task as
+prompt/completion pairs, the format the recipes read (any dataset with those two columns works;
+set \`prompt_field\` and \`completion_field\` in config.yaml for other column names).
+`;
+}

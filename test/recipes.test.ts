@@ -1,0 +1,117 @@
+// Exported TRL recipes: every method gets one, the settings reach config.yaml with the values
+// of the run (defaults included), and each README says how every setting maps.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { unzipSync, strFromU8 } from 'fflate';
+import { METHODS, getMethod } from '../src/engine/methods/declarations';
+import { SHARED_PARAMS } from '../src/engine/settings';
+import { getTask } from '../src/engine/tasks';
+import { decodeHash } from '../src/state/url';
+import { defaultSpec, resolveSpec } from '../src/shared/runSpec';
+import { buildRecipe, maxNewTokens } from '../src/recipes/build';
+import { recipeZip } from '../src/recipes/zip';
+import { PINS } from '../src/recipes/versions';
+
+function specOf(hash: string) {
+  const d = decodeHash(hash);
+  expect(d.problems).toEqual([]);
+  return d.spec;
+}
+
+/** config.yaml's `args:` block as a plain object (the generator writes one `key: value` per line). */
+function yamlArgs(text: string): Record<string, string> {
+  const block = text.split('\nargs:\n')[1];
+  return Object.fromEntries(block.trim().split('\n').map((l) => l.trim().split(/: (.*)/s).slice(0, 2) as [string, string]));
+}
+
+const file = (files: { path: string; content: string }[], path: string) => {
+  const f = files.find((x) => x.path === path);
+  if (!f) throw new Error(`no ${path} among ${files.map((x) => x.path).join(', ')}`);
+  return f.content;
+};
+
+describe('TRL recipes', () => {
+  it('every method gets a folder with train.py, config.yaml and a README', () => {
+    const spec = { settings: defaultSpec().settings, lanes: METHODS.map((m) => resolveSpec({ lanes: [{ method: m.id }] }).spec.lanes[0]) };
+    const files = buildRecipe(spec);
+    METHODS.forEach((m, i) => {
+      const dir = `student-${i + 1}-${m.id}`;
+      expect(file(files, `${dir}/train.py`)).toContain('def main()');
+      expect(file(files, `${dir}/config.yaml`)).toContain(`method: ${m.id}`);
+      expect(file(files, `${dir}/README.md`)).toContain('| playground setting | value | trainer field | maps | how |');
+    });
+    expect(file(files, 'README.md')).toContain('accelerate launch --num_processes 1');
+    expect(file(files, 'README.md')).toContain('accelerate launch --multi_gpu --num_processes 4');
+  });
+
+  it('GKD maps λ → lmbda, β, τ_s → temperature and max new tokens onto TRL’s GKDConfig', () => {
+    const files = buildRecipe(specOf('#task=reverse&lr=0.002&batchSize=16&steps=500&s1=gkd&s1.lambda=0.7&s1.beta=0.3&s1.sampleTemperature=0.8'));
+    const cfg = file(files, 'student-1-gkd/config.yaml');
+    const args = yamlArgs(cfg);
+    expect(args).toMatchObject({ lmbda: '0.7', beta: '0.3', temperature: '0.8', learning_rate: '0.002', per_device_train_batch_size: '16', max_steps: '500', seq_kd: 'false' });
+    // reverse: window 24, the shortest held-out prompt decides the longest continuation.
+    const task = getTask('reverse');
+    expect(Number(args.max_new_tokens)).toBe(task.seqLen - 1 - Math.min(...task.heldOut.map((e) => e.prompt.length)));
+    expect(maxNewTokens('reverse')).toBe(Number(args.max_new_tokens));
+    expect(file(files, 'student-1-gkd/train.py')).toContain('from trl.experimental.gkd import GKDConfig, GKDTrainer');
+    const readme = file(files, 'student-1-gkd/README.md');
+    expect(readme).toMatch(/\| lambda \| 0\.7 \| lmbda \| exactly \|/);
+    expect(readme).toMatch(/\| beta \| 0\.3 \| beta \| exactly \|/);
+  });
+
+  it('picks alembic_trl where TRL lacks the loss: TVD, KD at τ ≠ 1, AMMD, DistiLLM, X-KD, MiniLLM', () => {
+    const files = buildRecipe(specOf('#s1=kd&s1.temperature=2&s2=gkd&s2.divergence=tvd&s3=kd&s3.temperature=1&s4=rkl'));
+    expect(file(files, 'student-1-kd/train.py')).toContain('from alembic_trl.gkd_divergence import DivergenceGKDConfig, DivergenceGKDTrainer');
+    expect(yamlArgs(file(files, 'student-1-kd/config.yaml'))).toMatchObject({ divergence: '"fkl"', divergence_temperature: '2', lmbda: '0', beta: '0' });
+    expect(yamlArgs(file(files, 'student-2-gkd/config.yaml')).divergence).toBe('"tvd"');
+    expect(file(files, 'student-3-kd/train.py')).toContain('from trl.experimental.gkd import GKDConfig, GKDTrainer');
+    expect(yamlArgs(file(files, 'student-4-rkl/config.yaml'))).toMatchObject({ lmbda: '0', beta: '1' });
+    const ours = buildRecipe(specOf('#s1=ammd&s2=distillm&s3=xkd&s4=minillm'));
+    expect(file(ours, 'student-1-ammd/train.py')).toContain('from alembic_trl.ammd import AMMDConfig, AMMDTrainer');
+    expect(file(ours, 'student-2-distillm/train.py')).toContain('from alembic_trl.distillm import DistiLLMConfig, DistiLLMTrainer');
+    expect(file(ours, 'student-3-xkd/train.py')).toContain('from alembic_trl.xkd import XKDConfig, XKDTrainer');
+    expect(file(ours, 'student-4-minillm/train.py')).toContain('from alembic_trl.minillm import MiniLLMConfig, MiniLLMTrainer');
+  });
+
+  it('AMMD’s config carries the playground’s current defaults, read from the method declaration', () => {
+    const files = buildRecipe(specOf('#s1=ammd'));
+    const args = yamlArgs(file(files, 'student-1-ammd/config.yaml'));
+    const d = (id: string) => String(getMethod('ammd').params.find((p) => p.id === id)!.default);
+    expect(args).toMatchObject({ beta: d('beta'), bound: d('bound'), critic_steps: d('criticSteps'), penalty: d('penalty'), critic_lr_scale: d('criticLrScale'), policy_gradient: d('policyGradient') });
+  });
+
+  it('every declared setting of every method, and every shared setting, has a row in its README', () => {
+    const spec = { settings: defaultSpec().settings, lanes: METHODS.map((m) => resolveSpec({ lanes: [{ method: m.id }] }).spec.lanes[0]) };
+    const files = buildRecipe(spec);
+    METHODS.forEach((m, i) => {
+      const readme = file(files, `student-${i + 1}-${m.id}/README.md`);
+      const settings = readme
+        .split('\n')
+        .filter((l) => l.startsWith('| ') && !l.startsWith('| playground') && !l.startsWith('| ---'))
+        .flatMap((l) => l.split(' | ')[0].slice(2).split(', '));
+      for (const p of [...m.params, ...SHARED_PARAMS]) expect(settings, `${m.id}: ${p.id}`).toContain(p.id);
+      expect(readme).toMatch(/\| (exactly|approximately|not at all) \|/);
+    });
+  });
+
+  it('writes floats PyYAML reads as numbers, and the task’s examples as prompt/completion lines', () => {
+    const files = buildRecipe(specOf('#task=addition&seed=3&s1=sft'));
+    expect(yamlArgs(file(files, 'student-1-sft/config.yaml')).adam_epsilon).toBe('1.0e-7');
+    const lines = file(files, 'data/train.jsonl').trim().split('\n').map((l) => JSON.parse(l) as { prompt: string; completion: string });
+    expect(lines.length).toBe(256);
+    for (const { prompt, completion } of lines.slice(0, 20)) {
+      const [a, b] = prompt.slice(0, -1).split('+').map(Number);
+      expect(prompt.endsWith('=')).toBe(true);
+      expect(Number(completion)).toBe(a + b);
+    }
+  });
+
+  it('the zip holds the same files, and the pins match recipes/requirements.txt', () => {
+    const files = buildRecipe(specOf('#s1=gkd&s2=ammd'));
+    const unzipped = unzipSync(recipeZip(files));
+    expect(Object.keys(unzipped).sort()).toEqual(files.map((f) => `alembic-recipe/${f.path}`).sort());
+    expect(strFromU8(unzipped['alembic-recipe/student-2-ammd/config.yaml'])).toBe(file(files, 'student-2-ammd/config.yaml'));
+    const req = readFileSync('recipes/requirements.txt', 'utf8');
+    for (const [name, version] of Object.entries(PINS)) expect(req).toContain(`${name}==${version}`);
+  });
+});
