@@ -21,7 +21,18 @@ function specOf(hash: string) {
 /** config.yaml's `args:` block as a plain object (the generator writes one `key: value` per line). */
 function yamlArgs(text: string): Record<string, string> {
   const block = text.split('\nargs:\n')[1];
-  return Object.fromEntries(block.trim().split('\n').map((l) => l.trim().split(/: (.*)/s).slice(0, 2) as [string, string]));
+  return Object.fromEntries(
+    block
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          l
+            .trim()
+            .split(/: (.*)/s)
+            .slice(0, 2) as [string, string],
+      ),
+  );
 }
 
 const file = (files: { path: string; content: string }[], path: string) => {
@@ -48,7 +59,15 @@ describe('TRL recipes', () => {
     const files = buildRecipe(specOf('#task=reverse&lr=0.002&batchSize=16&steps=500&s1=gkd&s1.lambda=0.7&s1.beta=0.3&s1.sampleTemperature=0.8'));
     const cfg = file(files, 'student-1-gkd/config.yaml');
     const args = yamlArgs(cfg);
-    expect(args).toMatchObject({ lmbda: '0.7', beta: '0.3', temperature: '0.8', learning_rate: '0.002', per_device_train_batch_size: '16', max_steps: '500', seq_kd: 'false' });
+    expect(args).toMatchObject({
+      lmbda: '0.7',
+      beta: '0.3',
+      temperature: '0.8',
+      learning_rate: '0.002',
+      per_device_train_batch_size: '16',
+      max_steps: '500',
+      seq_kd: 'false',
+    });
     // reverse: window 24, the shortest held-out prompt decides the longest continuation.
     const task = getTask('reverse');
     expect(Number(args.max_new_tokens)).toBe(task.seqLen - 1 - Math.min(...task.heldOut.map((e) => e.prompt.length)));
@@ -77,7 +96,14 @@ describe('TRL recipes', () => {
     const files = buildRecipe(specOf('#s1=ammd'));
     const args = yamlArgs(file(files, 'student-1-ammd/config.yaml'));
     const d = (id: string) => String(getMethod('ammd').params.find((p) => p.id === id)!.default);
-    expect(args).toMatchObject({ beta: d('beta'), bound: d('bound'), critic_steps: d('criticSteps'), penalty: d('penalty'), critic_lr_scale: d('criticLrScale'), policy_gradient: d('policyGradient') });
+    expect(args).toMatchObject({
+      beta: d('beta'),
+      bound: d('bound'),
+      critic_steps: d('criticSteps'),
+      penalty: d('penalty'),
+      critic_lr_scale: d('criticLrScale'),
+      policy_gradient: d('policyGradient'),
+    });
   });
 
   it('every declared setting of every method, and every shared setting, has a row in its README', () => {
@@ -97,7 +123,10 @@ describe('TRL recipes', () => {
   it('writes floats PyYAML reads as numbers, and the task’s examples as prompt/completion lines', () => {
     const files = buildRecipe(specOf('#task=addition&seed=3&s1=sft'));
     expect(yamlArgs(file(files, 'student-1-sft/config.yaml')).adam_epsilon).toBe('1.0e-7');
-    const lines = file(files, 'data/train.jsonl').trim().split('\n').map((l) => JSON.parse(l) as { prompt: string; completion: string });
+    const lines = file(files, 'data/train.jsonl')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { prompt: string; completion: string });
     expect(lines.length).toBe(256);
     for (const { prompt, completion } of lines.slice(0, 20)) {
       const [a, b] = prompt.slice(0, -1).split('+').map(Number);

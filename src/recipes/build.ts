@@ -46,7 +46,10 @@ export function buildRecipe(spec: RunSpec, opts: { link?: string } = {}): Recipe
     mapping.args.output_dir = `out/${dir}`;
     const label = isMethodId(lane.method) ? getMethod(lane.method).label : lane.method;
     files.push({ path: `${dir}/config.yaml`, content: configYaml(lane.method, label, mapping, i, spec.lanes.length, opts.link) });
-    files.push({ path: `${dir}/train.py`, content: trainScript(mapping.choice, `Alembic recipe: ${label} (student ${i + 1} of ${spec.lanes.length}) with ${mapping.choice.trainer}.`) });
+    files.push({
+      path: `${dir}/train.py`,
+      content: trainScript(mapping.choice, `Alembic recipe: ${label} (student ${i + 1} of ${spec.lanes.length}) with ${mapping.choice.trainer}.`),
+    });
     files.push({ path: `${dir}/README.md`, content: studentReadme(dir, label, lane.method, mapping) });
     return { dir, label, mapping };
   });
@@ -157,7 +160,9 @@ ${mappingTable(m.rows)}
 }
 
 function topReadme(spec: RunSpec, students: Array<{ dir: string; label: string; mapping: StudentMapping }>, link?: string): string {
-  const list = students.map((s) => `- \`${s.dir}/\`: ${s.label} with \`${s.mapping.choice.trainer}\` (${s.mapping.choice.trl ? 'TRL' : 'alembic_trl'})`).join('\n');
+  const list = students
+    .map((s) => `- \`${s.dir}/\`: ${s.label} with \`${s.mapping.choice.trainer}\` (${s.mapping.choice.trl ? 'TRL' : 'alembic_trl'})`)
+    .join('\n');
   return `# Alembic recipes for Hugging Face TRL
 
 Exported from the Alembic playground${link ? ` (experiment: ${link})` : ''}: task \`${String(spec.settings.task)}\`, ${spec.lanes.length} student${spec.lanes.length > 1 ? 's' : ''}.

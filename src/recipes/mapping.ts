@@ -37,7 +37,14 @@ export interface StudentMapping {
 }
 
 const TRL_GKD = { module: 'trl.experimental.gkd', trainer: 'GKDTrainer', config: 'GKDConfig', trl: true, data: 'messages', teacher: true } as const;
-const OUR_GKD = { module: 'alembic_trl.gkd_divergence', trainer: 'DivergenceGKDTrainer', config: 'DivergenceGKDConfig', trl: false, data: 'messages', teacher: true } as const;
+const OUR_GKD = {
+  module: 'alembic_trl.gkd_divergence',
+  trainer: 'DivergenceGKDTrainer',
+  config: 'DivergenceGKDConfig',
+  trl: false,
+  data: 'messages',
+  teacher: true,
+} as const;
 const TRL_SFT = { module: 'trl', trainer: 'SFTTrainer', config: 'SFTConfig', trl: true, data: 'prompt-completion', teacher: false } as const;
 const ours = (file: string, name: string): TrainerChoice => ({
   module: `alembic_trl.${file}`,
@@ -77,17 +84,73 @@ function commonRows(ctx: MappingContext, args: Record<string, ParamValue | null>
     report_to: 'none',
   });
   return [
-    { setting: 'lr', value: show(s.lr), field: 'learning_rate', fit: 'exact', note: 'Adam at a constant rate in both (lr_scheduler_type constant, no warm-up, no weight decay).' },
-    { setting: 'batchSize', value: show(s.batchSize), field: 'per_device_train_batch_size', fit: 'exact', note: 'Exact on one GPU; on N GPUs the global batch is N times larger: divide it by N to keep the playground’s batch.' },
+    {
+      setting: 'lr',
+      value: show(s.lr),
+      field: 'learning_rate',
+      fit: 'exact',
+      note: 'Adam at a constant rate in both (lr_scheduler_type constant, no warm-up, no weight decay).',
+    },
+    {
+      setting: 'batchSize',
+      value: show(s.batchSize),
+      field: 'per_device_train_batch_size',
+      fit: 'exact',
+      note: 'Exact on one GPU; on N GPUs the global batch is N times larger: divide it by N to keep the playground’s batch.',
+    },
     { setting: 'steps', value: show(s.steps), field: 'max_steps', fit: 'exact', note: 'Also the planned length DistiLLM’s schedule reads.' },
-    { setting: 'seed', value: show(s.seed), field: 'seed', fit: 'approximate', note: 'Seeds PyTorch and the method’s draws; the random streams differ from the playground’s, so runs are not the same numbers.' },
-    { setting: '—', value: 'Adam β₁ 0.9, β₂ 0.98, ε 1e-7, clip 1', field: 'adam_beta1, adam_beta2, adam_epsilon, max_grad_norm', fit: 'exact', note: 'The playground’s optimiser: Adam with global gradient-norm clipping at 1.' },
-    { setting: '—', value: 'float32', field: 'bf16 = false', fit: 'exact', note: 'The playground trains in float32; TRL’s configs default to bf16, which is faster on recent GPUs (set bf16: true there).' },
-    { setting: 'evalEvery', value: show(s.evalEvery), field: 'logging_steps', fit: 'approximate', note: 'The playground computes held-out divergences and the task score; TRL logs the training loss (and eval loss where an eval set is given).' },
-    { setting: 'task', value: show(s.task), field: 'dataset', fit: 'approximate', note: 'Examples of the task are written to data/ so the recipe runs as is; for a real model use your own prompt/completion dataset.' },
-    { setting: 'studentWidth, studentLayers, studentHeads', value: `${show(s.studentWidth)}×${show(s.studentLayers)}, ${show(s.studentHeads)} heads`, field: '—', fit: 'none', note: 'You choose the student model (its id is a placeholder); the playground’s tiny transformer has no Hub counterpart.' },
+    {
+      setting: 'seed',
+      value: show(s.seed),
+      field: 'seed',
+      fit: 'approximate',
+      note: 'Seeds PyTorch and the method’s draws; the random streams differ from the playground’s, so runs are not the same numbers.',
+    },
+    {
+      setting: '—',
+      value: 'Adam β₁ 0.9, β₂ 0.98, ε 1e-7, clip 1',
+      field: 'adam_beta1, adam_beta2, adam_epsilon, max_grad_norm',
+      fit: 'exact',
+      note: 'The playground’s optimiser: Adam with global gradient-norm clipping at 1.',
+    },
+    {
+      setting: '—',
+      value: 'float32',
+      field: 'bf16 = false',
+      fit: 'exact',
+      note: 'The playground trains in float32; TRL’s configs default to bf16, which is faster on recent GPUs (set bf16: true there).',
+    },
+    {
+      setting: 'evalEvery',
+      value: show(s.evalEvery),
+      field: 'logging_steps',
+      fit: 'approximate',
+      note: 'The playground computes held-out divergences and the task score; TRL logs the training loss (and eval loss where an eval set is given).',
+    },
+    {
+      setting: 'task',
+      value: show(s.task),
+      field: 'dataset',
+      fit: 'approximate',
+      note: 'Examples of the task are written to data/ so the recipe runs as is; for a real model use your own prompt/completion dataset.',
+    },
+    {
+      setting: 'studentWidth, studentLayers, studentHeads',
+      value: `${show(s.studentWidth)}×${show(s.studentLayers)}, ${show(s.studentHeads)} heads`,
+      field: '—',
+      fit: 'none',
+      note: 'You choose the student model (its id is a placeholder); the playground’s tiny transformer has no Hub counterpart.',
+    },
     ...('studentInit' in s
-      ? [{ setting: 'studentInit', value: show(s.studentInit), field: 'student (placeholder)', fit: 'approximate' as Fit, note: 'The playground starts from its own warm (SFT) or random student; here the student is the checkpoint you pass: fine-tune it on the task first for a warm start, as the papers do.' }]
+      ? [
+          {
+            setting: 'studentInit',
+            value: show(s.studentInit),
+            field: 'student (placeholder)',
+            fit: 'approximate' as Fit,
+            note: 'The playground starts from its own warm (SFT) or random student; here the student is the checkpoint you pass: fine-tune it on the task first for a warm start, as the papers do.',
+          },
+        ]
       : []),
   ];
 }
@@ -96,12 +159,24 @@ function samplingRow(hyper: ParamValues, field: string, what: string): MappingRo
   const tau = hyper.sampleTemperature as number;
   return tau > 0
     ? { setting: 'sampleTemperature', value: show(tau), field, fit: 'exact', note: `Temperature of ${what}.` }
-    : { setting: 'sampleTemperature', value: '0', field, fit: 'approximate', note: `τ_s = 0 decodes greedily in the playground; the recipe samples at 1e-3 instead (${what}).` };
+    : {
+        setting: 'sampleTemperature',
+        value: '0',
+        field,
+        fit: 'approximate',
+        note: `τ_s = 0 decodes greedily in the playground; the recipe samples at 1e-3 instead (${what}).`,
+      };
 }
 
 function maxNewRow(ctx: MappingContext, args: Record<string, ParamValue | null>, field = 'max_new_tokens'): MappingRow {
   args[field] = ctx.maxNewTokens;
-  return { setting: '—', value: String(ctx.maxNewTokens), field, fit: 'approximate', note: 'The playground’s context window bounds continuations; raise it for real tasks.' };
+  return {
+    setting: '—',
+    value: String(ctx.maxNewTokens),
+    field,
+    fit: 'approximate',
+    note: 'The playground’s context window bounds continuations; raise it for real tasks.',
+  };
 }
 
 /** The trainer, config arguments and mapping table for one student. */
@@ -117,7 +192,15 @@ export function mapStudent(method: string, hyper: ParamValues, ctx: MappingConte
     case 'sft':
       choice = TRL_SFT;
       Object.assign(args, { completion_only_loss: true });
-      own([{ setting: '—', value: 'NLL of reference answers', field: 'completion_only_loss', fit: 'exact', note: 'Mean negative log-likelihood over completion tokens (and EOS).' }]);
+      own([
+        {
+          setting: '—',
+          value: 'NLL of reference answers',
+          field: 'completion_only_loss',
+          fit: 'exact',
+          note: 'Mean negative log-likelihood over completion tokens (and EOS).',
+        },
+      ]);
       break;
     case 'seqkd':
       choice = { ...TRL_SFT, data: 'teacher-samples', teacher: true };
@@ -125,7 +208,13 @@ export function mapStudent(method: string, hyper: ParamValues, ctx: MappingConte
       own([
         samplingRow(hyper, 'teacher_sample_temperature (train.py)', 'the teacher’s samples'),
         maxNewRow(ctx, args),
-        { setting: '—', value: 'fresh teacher samples each step', field: '—', fit: 'approximate', note: 'train.py samples one teacher continuation per prompt before training (Kim & Rush’s fixed set); the playground draws fresh ones every step.' },
+        {
+          setting: '—',
+          value: 'fresh teacher samples each step',
+          field: '—',
+          fit: 'approximate',
+          note: 'train.py samples one teacher continuation per prompt before training (Kim & Rush’s fixed set); the playground draws fresh ones every step.',
+        },
       ]);
       args.teacher_sample_temperature = sampleTau;
       break;
@@ -139,7 +228,13 @@ export function mapStudent(method: string, hyper: ParamValues, ctx: MappingConte
         { setting: '—', value: 'forward KL', field: 'beta = 0', fit: 'exact', note: 'TRL’s generalized JSD at β = 0 is KL(p‖q).' },
         t === 1
           ? { setting: 'temperature', value: '1', field: '—', fit: 'exact', note: 'TRL’s GKD loss is taken at temperature 1.' }
-          : { setting: 'temperature', value: show(t), field: 'divergence_temperature', fit: 'exact', note: 'TRL’s GKD loss has no temperature, so the recipe uses alembic_trl’s DivergenceGKDTrainer (a GKDTrainer whose loss is τ²·KL at τ).' },
+          : {
+              setting: 'temperature',
+              value: show(t),
+              field: 'divergence_temperature',
+              fit: 'exact',
+              note: 'TRL’s GKD loss has no temperature, so the recipe uses alembic_trl’s DivergenceGKDTrainer (a GKDTrainer whose loss is τ²·KL at τ).',
+            },
       ]);
       break;
     }
@@ -174,11 +269,31 @@ export function mapStudent(method: string, hyper: ParamValues, ctx: MappingConte
           fit: 'exact',
           note:
             'Each step, with probability λ the batch is replaced by the student’s own samples.' +
-            (hyper.lambda === 1 && tau === 1 && trlHas ? ' At λ = 1 and τ_s = 1 TRL’s DistillationTrainer (DistillationConfig: beta, max_completion_length) computes the same loss and adds vLLM generation.' : ''),
+            (hyper.lambda === 1 && tau === 1 && trlHas
+              ? ' At λ = 1 and τ_s = 1 TRL’s DistillationTrainer (DistillationConfig: beta, max_completion_length) computes the same loss and adds vLLM generation.'
+              : ''),
         },
-        { setting: 'divergence', value: show(div), field: trlHas ? 'beta' : 'divergence', fit: 'exact', note: trlHas ? 'fkl is β = 0, rkl β = 1, jsd the generalized JSD at β.' : 'TRL has no TVD loss: alembic_trl’s DivergenceGKDTrainer.' },
-        { setting: 'beta', value: show(hyper.beta), field: 'beta', fit: div === 'jsd' ? 'exact' : 'none', note: div === 'jsd' ? 'The generalized JSD’s β, the same convention (β = 0 forward KL, β = 1 reverse KL).' : 'Only used by the JSD divergence.' },
-        { setting: 'offPolicyData', value: show(hyper.offPolicyData), field: 'seq_kd', fit: 'exact', note: 'seq_kd = true: off-policy batches are fresh teacher samples instead of dataset answers.' },
+        {
+          setting: 'divergence',
+          value: show(div),
+          field: trlHas ? 'beta' : 'divergence',
+          fit: 'exact',
+          note: trlHas ? 'fkl is β = 0, rkl β = 1, jsd the generalized JSD at β.' : 'TRL has no TVD loss: alembic_trl’s DivergenceGKDTrainer.',
+        },
+        {
+          setting: 'beta',
+          value: show(hyper.beta),
+          field: 'beta',
+          fit: div === 'jsd' ? 'exact' : 'none',
+          note: div === 'jsd' ? 'The generalized JSD’s β, the same convention (β = 0 forward KL, β = 1 reverse KL).' : 'Only used by the JSD divergence.',
+        },
+        {
+          setting: 'offPolicyData',
+          value: show(hyper.offPolicyData),
+          field: 'seq_kd',
+          fit: 'exact',
+          note: 'seq_kd = true: off-policy batches are fresh teacher samples instead of dataset answers.',
+        },
         samplingRow(hyper, 'temperature', 'the student’s and teacher’s samples (GKD’s temperature is the sampling temperature)'),
         maxNewRow(ctx, args),
       ]);
@@ -186,28 +301,72 @@ export function mapStudent(method: string, hyper: ParamValues, ctx: MappingConte
     }
     case 'distillm':
       choice = ours('distillm', 'DistiLLM');
-      Object.assign(args, { divergence: hyper.divergence, alpha: hyper.alpha, epsilon: hyper.epsilon, buffer_capacity: hyper.bufferCapacity, sample_temperature: sampleTau, eval_strategy: 'steps', eval_steps: ctx.settings.evalEvery });
+      Object.assign(args, {
+        divergence: hyper.divergence,
+        alpha: hyper.alpha,
+        epsilon: hyper.epsilon,
+        buffer_capacity: hyper.bufferCapacity,
+        sample_temperature: sampleTau,
+        eval_strategy: 'steps',
+        eval_steps: ctx.settings.evalEvery,
+      });
       own([
         { setting: 'divergence', value: show(hyper.divergence), field: 'divergence', fit: 'exact', note: 'Skew KL or skew reverse KL (TRL has neither).' },
         { setting: 'alpha', value: show(hyper.alpha), field: 'alpha', fit: 'exact', note: 'The skew α.' },
-        { setting: 'epsilon', value: show(hyper.epsilon), field: 'epsilon', fit: 'exact', note: 'Validation NLL rise that raises φ by 0.1; the NLL is measured on the eval set at every eval_steps.' },
-        { setting: 'bufferCapacity', value: show(hyper.bufferCapacity), field: 'buffer_capacity', fit: 'exact', note: 'First-in-first-out replay buffer of student samples.' },
+        {
+          setting: 'epsilon',
+          value: show(hyper.epsilon),
+          field: 'epsilon',
+          fit: 'exact',
+          note: 'Validation NLL rise that raises φ by 0.1; the NLL is measured on the eval set at every eval_steps.',
+        },
+        {
+          setting: 'bufferCapacity',
+          value: show(hyper.bufferCapacity),
+          field: 'buffer_capacity',
+          fit: 'exact',
+          note: 'First-in-first-out replay buffer of student samples.',
+        },
         { setting: 'evalEvery', value: show(ctx.settings.evalEvery), field: 'eval_steps', fit: 'exact', note: 'When φ can move: at each evaluation.' },
         samplingRow(hyper, 'sample_temperature', 'the student’s samples'),
         maxNewRow(ctx, args),
-        { setting: '—', value: 'no pre-training loss', field: '—', fit: 'exact', note: 'As in the playground, the paper’s language-modelling term is left out.' },
+        {
+          setting: '—',
+          value: 'no pre-training loss',
+          field: '—',
+          fit: 'exact',
+          note: 'As in the playground, the paper’s language-modelling term is left out.',
+        },
       ]);
       break;
     case 'minillm':
       choice = ours('minillm', 'MiniLLM');
       Object.assign(args, { mix_alpha: hyper.mixAlpha, gamma: hyper.gamma, length_norm: hyper.lengthNorm, clip: hyper.clip });
       own([
-        { setting: 'mixAlpha', value: show(hyper.mixAlpha), field: 'mix_alpha', fit: 'exact', note: 'Samples from αp + (1−α)q, reweighted by q / (αp + (1−α)q).' },
+        {
+          setting: 'mixAlpha',
+          value: show(hyper.mixAlpha),
+          field: 'mix_alpha',
+          fit: 'exact',
+          note: 'Samples from αp + (1−α)q, reweighted by q / (αp + (1−α)q).',
+        },
         { setting: 'gamma', value: show(hyper.gamma), field: 'gamma', fit: 'exact', note: 'Discount of the long-term return.' },
-        { setting: 'lengthNorm', value: show(hyper.lengthNorm), field: 'length_norm', fit: 'exact', note: 'Returns divided by the number of rewards they sum.' },
+        {
+          setting: 'lengthNorm',
+          value: show(hyper.lengthNorm),
+          field: 'length_norm',
+          fit: 'exact',
+          note: 'Returns divided by the number of rewards they sum.',
+        },
         { setting: 'clip', value: show(hyper.clip), field: 'clip', fit: 'exact', note: 'PPO clip of the importance weight, 0 off (one update per sample).' },
         maxNewRow(ctx, args),
-        { setting: '—', value: 'TRL’s MiniLLMTrainer', field: '—', fit: 'none', note: 'TRL’s experimental MiniLLMTrainer is GRPO-based (groups of generations, no teacher-mixed sampling); the recipe uses alembic_trl’s MiniLLMTrainer, whose loss equals the playground’s.' },
+        {
+          setting: '—',
+          value: 'TRL’s MiniLLMTrainer',
+          field: '—',
+          fit: 'none',
+          note: 'TRL’s experimental MiniLLMTrainer is GRPO-based (groups of generations, no teacher-mixed sampling); the recipe uses alembic_trl’s MiniLLMTrainer, whose loss equals the playground’s.',
+        },
       ]);
       break;
     case 'ammd': {
@@ -224,12 +383,30 @@ export function mapStudent(method: string, hyper: ParamValues, ctx: MappingConte
         critic: critic === undefined ? 'trunk' : pythonCritic(critic),
       });
       own([
-        { setting: 'beta', value: show(hyper.beta), field: 'beta', fit: 'exact', note: 'Weight of the on-policy distance (student samples) against the off-policy one (teacher samples).' },
+        {
+          setting: 'beta',
+          value: show(hyper.beta),
+          field: 'beta',
+          fit: 'exact',
+          note: 'Weight of the on-policy distance (student samples) against the off-policy one (teacher samples).',
+        },
         { setting: 'bound', value: show(hyper.bound), field: 'bound', fit: 'exact', note: 'f = R·tanh(h), zero-initialised value heads.' },
         { setting: 'criticSteps', value: show(hyper.criticSteps), field: 'critic_steps', fit: 'exact', note: 'Critic Adam steps before each student step.' },
         { setting: 'penalty', value: show(hyper.penalty), field: 'penalty', fit: 'exact', note: 'L2 penalty c on the critics’ outputs at the visited states.' },
-        { setting: 'criticLrScale', value: show(hyper.criticLrScale), field: 'critic_lr_scale', fit: 'exact', note: 'The critics’ Adam learning rate is this multiple of the student’s.' },
-        { setting: 'policyGradient', value: show(hyper.policyGradient), field: 'policy_gradient', fit: 'exact', note: 'Score-function term of the on-policy prefixes with a per-position batch-mean baseline.' },
+        {
+          setting: 'criticLrScale',
+          value: show(hyper.criticLrScale),
+          field: 'critic_lr_scale',
+          fit: 'exact',
+          note: 'The critics’ Adam learning rate is this multiple of the student’s.',
+        },
+        {
+          setting: 'policyGradient',
+          value: show(hyper.policyGradient),
+          field: 'policy_gradient',
+          fit: 'exact',
+          note: 'Score-function term of the on-policy prefixes with a per-position batch-mean baseline.',
+        },
         criticRow(critic),
         samplingRow(hyper, 'sample_temperature', 'the student’s and the teacher’s samples'),
         maxNewRow(ctx, args),
@@ -243,10 +420,22 @@ export function mapStudent(method: string, hyper: ParamValues, ctx: MappingConte
         { setting: 'lambda', value: show(hyper.lambda), field: 'lmbda', fit: 'exact', note: 'Weight of the TD likelihood.' },
         { setting: 'gamma', value: show(hyper.gamma), field: 'gamma', fit: 'exact', note: 'Discount in the TD difference.' },
         { setting: 'base', value: show(hyper.base), field: 'base', fit: 'exact', note: 'SeqKD NLL or a divergence on teacher prefixes.' },
-        { setting: 'divergence', value: show(hyper.divergence), field: 'divergence', fit: hyper.base === 'divergence' ? 'exact' : 'none', note: 'Only for the divergence-based variant.' },
+        {
+          setting: 'divergence',
+          value: show(hyper.divergence),
+          field: 'divergence',
+          fit: hyper.base === 'divergence' ? 'exact' : 'none',
+          note: 'Only for the divergence-based variant.',
+        },
         samplingRow(hyper, 'sample_temperature', 'the teacher’s samples'),
         maxNewRow(ctx, args),
-        { setting: '—', value: 'reward head', field: '—', fit: 'exact', note: 'A linear Gaussian head on the student’s detached final hidden states, trained by the student’s optimiser; it is saved with the student (key xkd_reward_head), drop it before serving.' },
+        {
+          setting: '—',
+          value: 'reward head',
+          field: '—',
+          fit: 'exact',
+          note: 'A linear Gaussian head on the student’s detached final hidden states, trained by the student’s optimiser; it is saved with the student (key xkd_reward_head), drop it before serving.',
+        },
       ]);
       break;
     default:
@@ -267,7 +456,14 @@ function pythonCritic(value: string): string {
 }
 
 function criticRow(value: string | undefined): MappingRow {
-  if (value === undefined) return { setting: '—', value: 'own trunk', field: 'critic = trunk', fit: 'exact', note: 'The critic trunk is a freshly initialised transformer of the student’s architecture.' };
+  if (value === undefined)
+    return {
+      setting: '—',
+      value: 'own trunk',
+      field: 'critic = trunk',
+      fit: 'exact',
+      note: 'The critic trunk is a freshly initialised transformer of the student’s architecture.',
+    };
   const py = pythonCritic(value);
   const exact = value === 'oracle' || value === 'trunk' || (py === 'teacher' && /^teacher(Hidden)?$/i.test(value));
   return {

@@ -13,6 +13,7 @@ export const TESTED_WITH = Object.entries(PINS)
   .map(([name, version]) => `${name} ${version}`)
   .join(', ');
 
-export const REQUIREMENTS = Object.entries(PINS)
-  .map(([name, version]) => `${name}==${version}`)
-  .join('\n') + '\n';
+export const REQUIREMENTS =
+  Object.entries(PINS)
+    .map(([name, version]) => `${name}==${version}`)
+    .join('\n') + '\n';

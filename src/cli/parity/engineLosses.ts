@@ -182,7 +182,15 @@ export async function engineLosses(): Promise<Record<string, unknown>> {
     { base: 'seq' as const, lambda: 1, gamma: 1 },
     { base: 'divergence' as const, divergence: 'fkl' as const, lambda: 0.5, gamma: 0.9 },
   ]) {
-    const r = xkdLoss({ ...c, studentLogits: tOff.studentLogits, teacherLogits: tOff.teacherLogits, mu: muT, logSigma: lsT, targets: tOff.targets, mask: tOff.mask });
+    const r = xkdLoss({
+      ...c,
+      studentLogits: tOff.studentLogits,
+      teacherLogits: tOff.teacherLogits,
+      mu: muT,
+      logSigma: lsT,
+      targets: tOff.targets,
+      mask: tOff.mask,
+    });
     xkd.push({ ...c, loss: await read(r.loss), reward_loss: await read(r.rewardLoss) });
   }
   out.xkd = xkd;
