@@ -2,8 +2,26 @@
 import { describe, expect, test } from 'vitest';
 import { checkTarget, gaps, gzipSize, isFlat, mean, percentile, perTokenGrowth, staticImports } from '../src/cli/bench/stats';
 import { digitsFor } from '../src/cli/bench/synthetic';
+import { matMulFlops } from '../src/cli/bench/counters';
+import { renderPeer } from '../src/cli/bench/peer';
 
 describe('bench helpers', () => {
+  test('matMulFlops counts 2·m·k·n per product, transposes and broadcast batches included', () => {
+    const call = (a: number[], b: number[], transposeA = false, transposeB = false, kernelName = 'BatchMatMul') => ({ kernelName, inputs: { a: { shape: a }, b: { shape: b } }, attrs: { transposeA, transposeB } });
+    expect(matMulFlops(call([3, 4], [4, 5]))).toBe(2 * 3 * 4 * 5);
+    expect(matMulFlops(call([2, 3, 4], [2, 4, 5]))).toBe(2 * 2 * 3 * 4 * 5);
+    expect(matMulFlops(call([4, 3], [4, 5], true))).toBe(2 * 3 * 4 * 5); // aᵀ: m = 3, k = 4
+    expect(matMulFlops(call([3, 4], [5, 4], false, true))).toBe(2 * 3 * 4 * 5); // bᵀ: n = 5
+    expect(matMulFlops(call([1, 3, 4], [6, 4, 5]))).toBe(6 * 2 * 3 * 4 * 5); // batch broadcast
+    expect(matMulFlops(call([3, 4], [4, 5], false, false, '_FusedMatMul'))).toBe(120);
+    expect(matMulFlops({ kernelName: 'Add', inputs: { a: { shape: [3, 4] }, b: { shape: [3, 4] } } })).toBe(0);
+  });
+
+  test('the peer section says plainly when PyTorch is absent', () => {
+    const text = renderPeer({ available: false, reason: 'PyTorch not found', peers: [], pairs: 3, steps: 4, warmup: 2, rows: [], load: 0 }).join('\n');
+    expect(text).toMatch(/Not measured.*PyTorch not found/);
+  });
+
   test('percentile interpolates between order statistics', () => {
     // sorted [10, 20, 30, 40]: rank 0.95·3 = 2.85 → 30 + 0.85·10 = 38.5
     expect(percentile([40, 10, 30, 20], 95)).toBeCloseTo(38.5, 12);

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --sections page,methods,scaling,sampling,memory] [-- --out docs/bench] [-- --render]
+// npm run bench [-- --quick] [-- --sections page,methods,scaling,sampling,memory,peer] [-- --out docs/bench] [-- --render]
 // The performance report of issue 5, every figure measured in this run: per-method step cost by
 // phase on cpu, wasm and webgpu (Node + Dawn on SwiftShader), scaling with context and width,
 // sampling cost per token, reads and kernels per step, memory over many steps, and the page in
@@ -14,10 +14,11 @@ import { benchScaling } from './bench/scaling';
 import { benchSampling } from './bench/sampling';
 import { benchMemory } from './bench/memory';
 import { benchPage } from './bench/page';
+import { benchPeer } from './bench/peer';
 import { renderMarkdown, type BenchResult } from './bench/report';
 import { REPO_ROOT } from './nodeModel';
 
-const SECTIONS = ['page', 'methods', 'scaling', 'sampling', 'memory'] as const;
+const SECTIONS = ['page', 'methods', 'scaling', 'sampling', 'memory', 'peer'] as const;
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -49,6 +50,7 @@ const PLAN = quick
       scaling: { backend: 'wasm' as const, warmup: 1, steps: 1, methods: ['gkd' as const] },
       sampling: [{ backend: 'wasm' as const, repeats: 1 }],
       memory: [{ backend: 'wasm' as const, first: 20, last: 200, evalEvery: 20 }],
+      peer: { pairs: 1, steps: 2, warmup: 1 },
     }
   : {
       pageWindowMs: 30_000,
@@ -67,6 +69,7 @@ const PLAN = quick
         { backend: 'wasm' as const, first: 100, last: 1000, evalEvery: 50 },
         { backend: 'webgpu' as const, first: 4, last: 16, evalEvery: 4 },
       ],
+      peer: { pairs: 3, steps: 4, warmup: 2 },
     };
 
 const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)} load ${load()}] ${s}`);
@@ -119,6 +122,11 @@ try {
   if (wanted.has('memory')) {
     result.memory = [];
     for (const m of PLAN.memory) result.memory.push(await benchMemory(m.backend, m.first, m.last, m.evalEvery, log));
+    save();
+  }
+  if (wanted.has('peer')) {
+    log('peer');
+    result.peer = await benchPeer(PLAN.peer.pairs, PLAN.peer.steps, PLAN.peer.warmup, log);
     save();
   }
 } finally {

@@ -5,6 +5,7 @@ import type { ScalingSection } from './scaling';
 import type { SamplingSection } from './sampling';
 import type { MemorySection } from './memory';
 import type { PageSection } from './page';
+import { renderPeer, type PeerSection } from './peer';
 import { checkTarget, round } from './stats';
 import { DEFAULT_EVAL_EVERY } from './methods';
 
@@ -15,6 +16,7 @@ export interface BenchResult {
   scaling?: ScalingSection[];
   sampling?: SamplingSection[];
   memory?: MemorySection[];
+  peer?: PeerSection;
 }
 
 const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '–' : round(x, d));
@@ -166,6 +168,8 @@ export function renderMarkdown(r: BenchResult): string {
       for (const x of s.snapshots) p(`| ${s.backend} | ${s.config} | ${x.step} | ${x.numTensors} | ${x.numBytes} | ${x.numBytesInGPU ?? '–'} | ${x.numBytesInGPUAllocated ?? '–'} | ${s.flat ? 'yes' : '**no**'} | ${f(s.msPerStep, 1)} | ${s.load} |`);
     }
   }
+
+  if (r.peer) out.push(...renderPeer(r.peer));
 
   if (r.page) {
     const pg = r.page;

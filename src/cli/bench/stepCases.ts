@@ -25,6 +25,8 @@ export interface CaseTiming {
   /** This process's CPU time (user + system) per step: far less sensitive than wall time to other load on a shared machine. */
   cpuMsPerStep: number;
   kernelsPerStep: number;
+  /** Floating-point operations of the step's matrix products (2·m·k·n each). */
+  matMulFlopsPerStep: number;
   steps: number;
 }
 
@@ -49,7 +51,7 @@ export async function timeCases(cases: readonly StepCase[], backend: BenchBacken
         const ms = performance.now() - t0;
         const cpu = process.cpuUsage(cpu0);
         const after = c.snapshot();
-        out.push({ id: k.id, msPerStep: ms / steps, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps, kernelsPerStep: (after.kernels - before.kernels) / steps, steps });
+        out.push({ id: k.id, msPerStep: ms / steps, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps, kernelsPerStep: (after.kernels - before.kernels) / steps, matMulFlopsPerStep: (after.matMulFlops - before.matMulFlops) / steps, steps });
       } finally {
         trainer.dispose();
       }

@@ -1,0 +1,144 @@
+// Section "Peer": the same training steps (stepCases.ts) on wasm and in eager PyTorch on one
+// thread (peer_torch.py, run with Debian's python3-torch at /usr/bin/python3), in paired runs
+// that alternate which goes first, each in a fresh process. Ratios per method are medians of
+// the per-pair ratios, in CPU time (robust to other load on a shared machine) and wall time.
+// PyTorch runs once with the BLAS it loads by default and, when an OpenBLAS library is found,
+// once more with it preloaded. The section says so when PyTorch is absent.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../nodeModel';
+import { load } from './env';
+import { STEP_CASES, type CaseTiming } from './stepCases';
+import { round } from './stats';
+
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = join(REPO_ROOT, 'src', 'cli', 'bench', 'peer_torch.py');
+/** Where Debian's libopenblas0-pthread puts its BLAS; ALEMBIC_OPENBLAS_DIR may name another. */
+const OPENBLAS_DIRS = [process.env.ALEMBIC_OPENBLAS_DIR, '/usr/lib/x86_64-linux-gnu/openblas-pthread'].filter((d): d is string => !!d);
+
+interface TorchRun {
+  torch: string;
+  threads: number;
+  buildBlas: string;
+  blas: string;
+  blasLibraries: string[];
+  rows: Array<{ id: string; msPerStep: number; cpuMsPerStep: number }>;
+}
+
+export interface PeerRow {
+  id: string;
+  wasmMs: number;
+  wasmCpuMs: number;
+  kernelsPerStep: number;
+  matMulFlopsPerStep: number;
+  /** Per peer (default BLAS, OpenBLAS): medians over the pairs. */
+  peers: Array<{ blas: string; ms: number; cpuMs: number; cpuRatio: number; wallRatio: number; cpuRatios: number[] }>;
+}
+
+export interface PeerSection {
+  available: boolean;
+  reason?: string;
+  torch?: string;
+  buildBlas?: string;
+  peers: Array<{ blas: string; libraries: string[]; env: string }>;
+  pairs: number;
+  steps: number;
+  warmup: number;
+  rows: PeerRow[];
+  load: number;
+}
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}): string {
+  const r = spawnSync(cmd, args, { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' / ')}`);
+  return r.stdout.trim().split('\n').pop() ?? '';
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : NaN;
+};
+
+export async function benchPeer(pairs: number, steps: number, warmup: number, log: (s: string) => void = () => {}): Promise<PeerSection> {
+  const section: PeerSection = { available: false, peers: [], pairs, steps, warmup, rows: [], load: load() };
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    section.reason = `PyTorch not found: ${PYTHON} cannot import torch (apt-get install -y python3-torch). No peer comparison in this run.`;
+    log(`peer: ${section.reason}`);
+    return section;
+  }
+  section.available = true;
+  const openblas = OPENBLAS_DIRS.find((d) => existsSync(join(d, 'libblas.so.3')));
+  const peerEnvs: Array<Record<string, string>> = [{}];
+  if (openblas) peerEnvs.push({ LD_LIBRARY_PATH: openblas, OPENBLAS_NUM_THREADS: '1' });
+  const ids = STEP_CASES.map((c) => c.id).join(',');
+  const common = ['--cases', ids, '--steps', String(steps), '--warmup', String(warmup)];
+  const wasmRuns: CaseTiming[][] = [];
+  const torchRuns: TorchRun[][] = peerEnvs.map(() => []);
+  for (let i = 0; i < pairs; i++) {
+    const wasm = () => wasmRuns.push(JSON.parse(run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'benchStep.ts'), ...common])));
+    const torch = () => peerEnvs.forEach((env, k) => torchRuns[k].push(JSON.parse(run(PYTHON, [SCRIPT, ...common, '--threads', '1'], env))));
+    // Alternate which side goes first, so a drift in the machine's load favours neither.
+    if (i % 2 === 0) {
+      wasm();
+      torch();
+    } else {
+      torch();
+      wasm();
+    }
+    log(`peer: pair ${i + 1}/${pairs} done, load ${load()}`);
+  }
+  const first = torchRuns[0][0];
+  section.torch = first.torch;
+  section.buildBlas = first.buildBlas;
+  section.peers = torchRuns.map((runs, k) => ({ blas: runs[0].blas, libraries: runs[0].blasLibraries, env: Object.entries(peerEnvs[k]).map(([a, b]) => `${a}=${b}`).join(' ') }));
+  for (const c of STEP_CASES) {
+    const w = wasmRuns.map((r) => r.find((x) => x.id === c.id)!);
+    section.rows.push({
+      id: c.id,
+      wasmMs: median(w.map((x) => x.msPerStep)),
+      wasmCpuMs: median(w.map((x) => x.cpuMsPerStep)),
+      kernelsPerStep: w[0].kernelsPerStep,
+      matMulFlopsPerStep: w[0].matMulFlopsPerStep,
+      peers: torchRuns.map((runs) => {
+        const t = runs.map((r) => r.rows.find((x) => x.id === c.id)!);
+        const cpuRatios = w.map((x, i) => x.cpuMsPerStep / t[i].cpuMsPerStep);
+        return {
+          blas: runs[0].blas,
+          ms: median(t.map((x) => x.msPerStep)),
+          cpuMs: median(t.map((x) => x.cpuMsPerStep)),
+          cpuRatio: median(cpuRatios),
+          wallRatio: median(w.map((x, i) => x.msPerStep / t[i].msPerStep)),
+          cpuRatios,
+        };
+      }),
+    });
+  }
+  section.load = load();
+  return section;
+}
+
+export function renderPeer(s: PeerSection): string[] {
+  const out: string[] = ['', '## Peer: the same step in eager PyTorch, one thread', ''];
+  if (!s.available) {
+    out.push(`**Not measured.** ${s.reason}`);
+    return out;
+  }
+  const f = (x: number, d = 2) => round(x, d);
+  out.push(
+    `PyTorch ${s.torch} (built with BLAS_INFO=${s.buildBlas}), one thread, against wasm in Node (one thread). The steps: batch 32, context 16, the shipped addition teacher (d64×3×4), a d32×1×2 student; GKD (β = 0.5, JSD) on the student's samples (λ = 1) and on the dataset (λ = 0), AMMD at its defaults (K = 2). ${s.pairs} pair(s) of fresh processes alternating which goes first, each ${s.warmup} warm-up and ${s.steps} timed steps per case; ratios are medians of the per-pair ratios. CPU time is the process's user + system time, far less sensitive than wall time to other jobs on the machine. GFLOP/s counts the matrix products only (2·m·k·n, as counted on wasm) over CPU time. Load average ${s.load} at the end.`,
+  );
+  for (const p of s.peers) out.push(`- peer "${p.blas}": ${p.libraries.join(', ') || 'no BLAS library seen'}${p.env ? ` (run with ${p.env})` : ''}`);
+  out.push('');
+  const heads = s.peers.map((p) => p.blas);
+  out.push(`| step | kernels/step (wasm) | MFLOP/step | wasm CPU ms | ${heads.map((h) => `${h} CPU ms`).join(' | ')} | ${heads.map((h) => `wasm / ${h} (CPU; wall)`).join(' | ')} | GFLOP/s wasm | ${heads.map((h) => `GFLOP/s ${h}`).join(' | ')} |`);
+  out.push(`| --- | --- | --- | --- | ${heads.map(() => '---').join(' | ')} | ${heads.map(() => '---').join(' | ')} | --- | ${heads.map(() => '---').join(' | ')} |`);
+  for (const r of s.rows) {
+    const gf = (ms: number) => f(r.matMulFlopsPerStep / (ms * 1e6));
+    out.push(
+      `| ${r.id} | ${f(r.kernelsPerStep, 0)} | ${f(r.matMulFlopsPerStep / 1e6, 1)} | ${f(r.wasmCpuMs, 1)} | ${r.peers.map((p) => f(p.cpuMs, 1)).join(' | ')} | ${r.peers.map((p) => `${f(p.cpuRatio)}× (pairs ${p.cpuRatios.map((x) => f(x)).join(', ')}); ${f(p.wallRatio)}×`).join(' | ')} | ${gf(r.wasmCpuMs)} | ${r.peers.map((p) => gf(p.cpuMs)).join(' | ')} |`,
+    );
+  }
+  return out;
+}
