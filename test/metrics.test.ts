@@ -105,14 +105,27 @@ describe('evaluateStudent', () => {
           const q = tf.softmax(x.studentLogits);
           return p.sub(q).mul(f(p, q)).sum(-1).mul(x.mask).sum(-1).mean() as tf.Scalar;
         };
-        return { on: value(on), off: value(off) };
+        // The penalised optimum at c = 0.25, written out here (not the engine's penalisedOptimum).
+        const penalised = (x: typeof on) => {
+          const d = tf.softmax(x.teacherLogits).sub(tf.softmax(x.studentLogits));
+          return d.mul(d.div(0.5).clipByValue(-R, R)).sum(-1).mul(x.mask).sum(-1).mean() as tf.Scalar;
+        };
+        return { on: value(on), off: value(off), onPenalised: penalised(on), offPenalised: penalised(off) };
       });
     const best = await evaluateStudent(teacher, student, addition, set, { bound: R, critic: gap((p, q) => p.sub(q).sign().mul(R)) });
     close(best.mmOnCritic, best.mmOnExact, 1e-5);
     close(best.mmOffCritic, best.mmOffExact, 1e-5);
+    // Efficiency is the critic's value over the penalised optimum's; the oracle maximises the gap
+    // itself, so it finds at least as much as the penalised optimum (efficiency ≥ 1).
+    close(best.criticEffOn, best.mmOnCritic! / best.mmOnPenalised!, 1e-6);
+    close(best.criticEffOff, best.mmOffCritic! / best.mmOffPenalised!, 1e-6);
+    expect(best.mmOnPenalised!).toBeGreaterThan(0);
+    expect(best.criticEffOn!).toBeGreaterThanOrEqual(1 - 1e-6);
+    expect(best.criticEffOff!).toBeGreaterThanOrEqual(1 - 1e-6);
     const zero = await evaluateStudent(teacher, student, addition, set, { bound: R, critic: gap((p) => tf.zerosLike(p)) });
     expect(zero.mmOnCritic).toBe(0);
     expect(zero.mmOffCritic).toBe(0);
+    expect(zero.criticEffOn).toBe(0);
   });
 
   it('a student equal to its teacher is at distance 0 everywhere', async () => {

@@ -93,7 +93,7 @@ export class Trainer {
     this.streams = forkStreams(num(config.settings, 'seed'));
     const sConfig = studentConfig(this.config);
     this.studentModel = Transformer.init(sConfig, this.streams.init);
-    this.method = createMethod(config.method, { hyper: this.config.hyper, settings: this.config.settings, studentConfig: sConfig, initRng: this.streams.methodInit });
+    this.method = createMethod(config.method, { hyper: this.config.hyper, settings: this.config.settings, studentConfig: sConfig, initRng: this.streams.methodInit, models: { teacher, student: this.studentModel } });
     this.optimizer = tf.train.adam(num(config.settings, 'lr'), 0.9, 0.98);
     this.evalSet = acquireEvalSet(teacher, this.task, this.streams.evaluation, opts.evalPrompts ?? EVAL_PROMPTS);
   }
@@ -230,6 +230,10 @@ export class Trainer {
       mmOffCritic: m.mmOffCritic,
       mmOnExact: m.mmOnExact,
       mmOffExact: m.mmOffExact,
+      mmOnPenalised: m.mmOnPenalised,
+      mmOffPenalised: m.mmOffPenalised,
+      criticEffOn: m.criticEffOn,
+      criticEffOff: m.criticEffOff,
       fklTeacher: m.fklTeacher,
       rklStudent: m.rklStudent,
       tvdStudent: m.tvdStudent,

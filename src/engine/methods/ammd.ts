@@ -4,9 +4,10 @@
 // student's loss against the fixed critics (objectives/ammd.ts, objectives/critic.ts).
 import * as tf from '@tensorflow/tfjs';
 import { globalNorm } from '../optim';
-import { Critic } from '../objectives/critic';
-import { criticLoss, studentLoss, type AmmdBatch } from '../objectives/ammd';
-import { bool, num } from '../runConfig';
+import { Critic, type ActionValues, type CriticFeatures } from '../objectives/critic';
+import { ExactCritic } from '../objectives/exactCritic';
+import { criticLoss, penalisedDistance, studentLoss, type AmmdBatch } from '../objectives/ammd';
+import { bool, num, str } from '../runConfig';
 import type { ParamValue } from '../params';
 import type { Transformer } from '../model/transformer';
 import { disposeBatch, sampledBatch, type DeviceBatch, type MethodRuntime, type StepContext, type StepPlan } from './runtime';
@@ -17,7 +18,16 @@ import { timed } from '../profile';
 const CRITIC_MAX_NORM = 1;
 
 export function ammd(setup: MethodSetup): MethodRuntime {
-  const critic = Critic.init(setup.studentConfig, setup.initRng, num(setup.hyper, 'bound'));
+  const R = num(setup.hyper, 'bound');
+  const kind = str(setup.hyper, 'critic');
+  const features = str(setup.hyper, 'criticFeatures') as CriticFeatures;
+  const learned = kind === 'learned' ? Critic.init(setup.studentConfig, setup.initRng, R, features, setup.models ?? null) : null;
+  const exact = learned ? null : new ExactCritic(R, kind === 'oracle' ? 0 : num(setup.hyper, 'penalty'));
+  const critic: ActionValues = learned ?? exact!;
+  // Frozen-feature critics read the models' last hidden states: computed once per step (the
+  // logits are the head applied to them), not once per critic step.
+  const teacherHidden = learned?.features === 'teacher' || learned?.features === 'both';
+  const studentHidden = learned?.features === 'both';
   const optimizer = tf.train.adam(criticLr(setup.settings, setup.hyper), 0.9, 0.98);
 
   return {
@@ -29,32 +39,52 @@ export function ammd(setup: MethodSetup): MethodRuntime {
       // the teacher's on its samples need no second forward pass.
       const on = sampledBatch(ctx, ctx.student, tau, undefined, true);
       const off = sampledBatch(ctx, ctx.teacher, tau, undefined, true);
-      const teacherOn = timed('teacherForward', () => ctx.teacher.forward(on.tokens));
+      const owned: tf.Tensor[] = [on.logits!, off.logits!];
+      const own = <X extends tf.Tensor | undefined>(t: X): X => {
+        if (t) owned.push(t);
+        return t;
+      };
+      const [teacherHiddenOn, teacherHiddenOff] = teacherHidden ? [own(ctx.teacher.hidden(on.tokens)), own(ctx.teacher.hidden(off.tokens))] : [undefined, undefined];
+      const teacherOn = own(timed('teacherForward', () => (teacherHiddenOn ? ctx.teacher.head(teacherHiddenOn) : ctx.teacher.forward(on.tokens))));
       const teacherOff = off.logits!;
       const studentOnSamples = on.logits!;
-      const probe = (b: DeviceBatch, teacherLogits: tf.Tensor3D, student: Transformer | tf.Tensor3D): AmmdBatch => ({
+      // The student as it is now, detached, for a critic that reads it.
+      const [studentHiddenOn, studentHiddenOff] = studentHidden ? [own(ctx.student.hidden(on.tokens)), own(ctx.student.hidden(off.tokens))] : [undefined, undefined];
+      const probe = (b: DeviceBatch, teacher: [tf.Tensor3D, tf.Tensor3D | undefined], student: Transformer | tf.Tensor3D, sHidden?: tf.Tensor3D): AmmdBatch => ({
         tokens: b.tokens,
         mask: b.mask,
         targets: b.targets,
-        teacherLogits,
+        teacherLogits: teacher[0],
+        teacherHidden: teacher[1],
+        studentHidden: sHidden,
         studentLogits: student instanceof tf.Tensor ? student : student.forward(b.tokens),
       });
+      const tOn: [tf.Tensor3D, tf.Tensor3D | undefined] = [teacherOn, teacherHiddenOn];
+      const tOff: [tf.Tensor3D, tf.Tensor3D | undefined] = [teacherOff, teacherHiddenOff];
 
-      // Critic steps against the student as it is now (its logits are constants here).
+      // Critic steps against the student as it is now (its logits are constants here); a
+      // warm-up adds steps before the first student step. Exact critics take none.
       (optimizer as unknown as { learningRate: number }).learningRate = criticLr(ctx.settings, ctx.hyper);
+      exact?.setPenalty(kind === 'oracle' ? 0 : penalty);
       const last = timed('critic', () => {
-        const studentOff = ctx.student.forward(off.tokens);
-        const args = () => ({ critic, on: probe(on, teacherOn, studentOnSamples), off: probe(off, teacherOff, studentOff), beta, penalty });
+        const studentOff = studentHiddenOff ? ctx.student.head(studentHiddenOff) : ctx.student.forward(off.tokens);
+        const args = () => ({
+          critic,
+          on: probe(on, tOn, studentOnSamples, studentHiddenOn),
+          off: probe(off, tOff, studentOff, studentHiddenOff),
+          beta,
+          penalty,
+        });
         let value: tf.Scalar | null = null;
-        const K = num(ctx.hyper, 'criticSteps');
+        const K = learned ? num(ctx.hyper, 'criticSteps') + (ctx.step === 0 ? num(ctx.hyper, 'criticWarmup') : 0) : 0;
         for (let k = 0; k < K; k++) {
-          const step = tf.variableGrads(() => criticLoss(args()).loss, critic.variables());
+          const step = tf.variableGrads(() => criticLoss(args()).loss, learned!.variables());
           applyGuarded(optimizer, step.grads);
           tf.dispose(step.grads);
           value?.dispose();
           value = step.value;
         }
-        // With K = 0 the critics do not move; report their loss all the same.
+        // With K = 0 (or an exact critic) the critics do not move; report their loss all the same.
         if (!value) value = tf.tidy(() => criticLoss(args()).loss);
         studentOff.dispose();
         return value;
@@ -62,14 +92,21 @@ export function ammd(setup: MethodSetup): MethodRuntime {
 
       const policyGradient = bool(ctx.hyper, 'policyGradient');
       const plan: StepPlan = {
-        loss: () => studentLoss({ critic, on: probe(on, teacherOn, ctx.student), off: probe(off, teacherOff, ctx.student), beta, policyGradient }),
+        loss: () =>
+          studentLoss({
+            critic,
+            on: probe(on, tOn, ctx.student, studentHiddenOn),
+            off: probe(off, tOff, ctx.student, studentHiddenOff),
+            beta,
+            policyGradient,
+          }),
         side: last,
         source: 'mixed',
         batch: on,
         dispose() {
           disposeBatch(on);
           disposeBatch(off);
-          tf.dispose([teacherOn, teacherOff, studentOnSamples]);
+          tf.dispose(owned);
           plan.side?.dispose();
         },
       };
@@ -79,17 +116,24 @@ export function ammd(setup: MethodSetup): MethodRuntime {
     criticEstimates(on, off) {
       return tf.tidy(() => {
         const r = criticLoss({ critic, on, off, beta: 0.5, penalty: 0 });
-        return { on: r.lOn, off: r.lOff };
+        const c = num(setup.hyper, 'penalty');
+        const R = critic.R;
+        return {
+          on: r.lOn,
+          off: r.lOff,
+          onPenalised: penalisedDistance(on.teacherLogits, on.studentLogits, on.mask, c, R),
+          offPenalised: penalisedDistance(off.teacherLogits, off.studentLogits, off.mask, c, R),
+        };
       });
     },
     bound: () => critic.R,
     setLive(id: string, value: ParamValue) {
-      if (id === 'bound') critic.setBound(value as number);
+      if (id === 'bound') (learned ?? exact!).setBound(value as number);
     },
     extraVariables: () => [],
     extras: () => ({}),
     dispose() {
-      critic.dispose();
+      learned?.dispose();
       optimizer.dispose();
     },
   };

@@ -2,7 +2,7 @@
 // this is the half that builds tensors. One file per method family beside it.
 import type { Rng } from '../rng';
 import type { ParamValues } from '../params';
-import type { ModelConfig } from '../model/transformer';
+import type { ModelConfig, Transformer } from '../model/transformer';
 import type { MethodId } from './types';
 import type { MethodRuntime } from './runtime';
 import { kd, rkl, seqkd, sft, tvd } from './basic';
@@ -19,6 +19,8 @@ export interface MethodSetup {
   studentConfig: ModelConfig;
   /** The method's own stream for initialising critics or heads. */
   initRng: Rng;
+  /** The run's teacher and student, for methods that read their hidden states (AMMD's critics). */
+  models?: { teacher: Transformer; student: Transformer };
 }
 
 type Factory = (setup: MethodSetup) => MethodRuntime;

@@ -32,8 +32,11 @@ export interface Probe {
   studentLogits: tf.Tensor3D;
 }
 
-/** The critics' distances L_on (student continuations) and L_off (teacher continuations). */
-export type CriticEstimates = (on: Probe, off: Probe) => { on: tf.Scalar; off: tf.Scalar };
+/**
+ * The critics' distances L_on (student continuations) and L_off (teacher continuations), and
+ * what the best critic of their penalised objective would find at the same states.
+ */
+export type CriticEstimates = (on: Probe, off: Probe) => { on: tf.Scalar; off: tf.Scalar; onPenalised: tf.Scalar; offPenalised: tf.Scalar };
 
 /** The fixed evaluation material: prompts, references, teacher samples and the student's noise. */
 export class EvalSet {
@@ -78,6 +81,17 @@ export class EvalSet {
   }
 }
 
+/** How many scalars precede the decoded tokens in the one read. */
+const SCALARS = 11;
+
+/**
+ * A critic's value over the best penalised critic's at the same states; null when that optimum
+ * is (numerically) zero, i.e. the student already matches the teacher there.
+ */
+export function efficiency(found: number, possible: number): number | null {
+  return possible > 1e-9 ? found / possible : null;
+}
+
 export interface Evaluation {
   fklTeacher: number;
   tvdTeacher: number;
@@ -87,6 +101,12 @@ export interface Evaluation {
   mmOnExact: number;
   mmOnCritic: number | null;
   mmOffCritic: number | null;
+  /** The best penalised critic's distances at the same states (AMMD). */
+  mmOnPenalised: number | null;
+  mmOffPenalised: number | null;
+  /** Critic efficiency: the learned critic's distance over the best penalised critic's (AMMD). */
+  criticEffOn: number | null;
+  criticEffOff: number | null;
   score: number;
   valNll: number;
   /** Task extras (ROUGE-L for reverse). */
@@ -134,6 +154,8 @@ export async function evaluateStudent(
       refNll,
       critic ? critic.on : tf.scalar(0),
       critic ? critic.off : tf.scalar(0),
+      critic ? critic.onPenalised : tf.scalar(0),
+      critic ? critic.offPenalised : tf.scalar(0),
     ]);
     const decoded = (greedy ?? sampled).tokens.reshape([-1]).toFloat();
     return tf.concat([scalars, decoded]);
@@ -144,7 +166,7 @@ export async function evaluateStudent(
   packed.dispose();
 
   const T = teacher.config.seqLen;
-  const ids = Int32Array.from(values.subarray(9), (x) => Math.round(x));
+  const ids = Int32Array.from(values.subarray(SCALARS), (x) => Math.round(x));
   const outputs = fromTokens(ids, set.prompts.promptLens, T);
   let total = 0;
   const extras: Record<string, number> = {};
@@ -166,6 +188,10 @@ export async function evaluateStudent(
     valNll: values[6],
     mmOnCritic: has ? values[7] : null,
     mmOffCritic: has ? values[8] : null,
+    mmOnPenalised: has ? values[9] : null,
+    mmOffPenalised: has ? values[10] : null,
+    criticEffOn: has ? efficiency(values[7], values[9]) : null,
+    criticEffOff: has ? efficiency(values[8], values[10]) : null,
     score: total / set.size,
     extras,
   };

@@ -7,23 +7,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { PAD } from '../tasks/vocab';
 import { momentGap, tokenDivergence } from './divergences';
-import type { Critic } from './critic';
+import type { ActionValues, CriticInput } from './critic';
+import { penalisedOptimum } from './exactCritic';
 import { stopGradient } from './stopGradient';
 
-/** Continuations with both models' logits on them. */
-export interface AmmdBatch {
-  /** [B, T] int32. */
-  tokens: tf.Tensor2D;
+/** Continuations with both models' logits (and optionally hidden states) on them. */
+export interface AmmdBatch extends CriticInput {
   /** [B, T]: 1 where position t's target tokens[t + 1] is a continuation token. */
   mask: tf.Tensor2D;
-  teacherLogits: tf.Tensor3D;
-  studentLogits: tf.Tensor3D;
   /** [B, T] int32 next tokens; derived from `tokens` (shifted left) when absent. */
   targets?: tf.Tensor2D;
 }
 
 export interface CriticLossArgs {
-  critic: Critic;
+  critic: ActionValues;
   /** Student-sampled continuations (on-policy). */
   on: AmmdBatch;
   /** Teacher-sampled continuations (off-policy). */
@@ -50,7 +47,7 @@ export function criticLoss(args: CriticLossArgs): CriticLossResult {
   if (!(penalty >= 0)) throw new Error(`criticLoss: penalty must be ≥ 0, got ${penalty}`);
   const opts = { temperature: args.temperature ?? 1 };
   return tf.tidy(() => {
-    const f = critic.valuesOnOff(on.tokens, off.tokens);
+    const f = critic.valuesFor(on, off);
     const term = (batch: AmmdBatch, head: 'on' | 'off') => {
       const mask = batch.mask.toFloat();
       const gap = momentGap(stopGradient(batch.teacherLogits), stopGradient(batch.studentLogits), f[head], opts);
@@ -67,7 +64,7 @@ export function criticLoss(args: CriticLossArgs): CriticLossResult {
 }
 
 export interface StudentLossArgs {
-  critic: Critic;
+  critic: ActionValues;
   on: AmmdBatch;
   off: AmmdBatch;
   beta: number;
@@ -95,10 +92,10 @@ export function studentLoss(args: StudentLossArgs): tf.Scalar {
     // The critics are constants for the student; one trunk pass when both terms are needed.
     const f =
       beta > 0 && beta < 1
-        ? critic.valuesOnOff(on.tokens, off.tokens)
+        ? critic.valuesFor(on, off)
         : beta === 1
-          ? { on: critic.value(on.tokens, 'on'), off: null }
-          : { on: null, off: critic.value(off.tokens, 'off') };
+          ? { on: critic.valueFor(on, 'on'), off: null }
+          : { on: null, off: critic.valueFor(off, 'off') };
     let loss = tf.scalar(0);
     if (beta < 1 && f.off) {
       const gap = momentGap(stopGradient(off.teacherLogits), off.studentLogits, stopGradient(f.off), { temperature: tau });
@@ -128,6 +125,15 @@ export function studentLoss(args: StudentLossArgs): tf.Scalar {
  */
 export function exactDistance(teacherLogits: tf.Tensor3D, studentLogits: tf.Tensor3D, mask: tf.Tensor2D, R: number): tf.Scalar {
   return tf.tidy(() => sequenceMean(tokenDivergence('tvd', teacherLogits, studentLogits), mask.toFloat()).mul(2 * R) as tf.Scalar);
+}
+
+/**
+ * The moment gap of the best penalised critic f_c = clip((p − q)/(2c), −R, R) (penalisedOptimum),
+ * Σ_t Σ_a (p − q)·f_c per sequence, averaged over sequences: what a critic trained on the
+ * penalised objective can find at these states (the oracle's 2R·Σ_t tvd when c = 0).
+ */
+export function penalisedDistance(teacherLogits: tf.Tensor3D, studentLogits: tf.Tensor3D, mask: tf.Tensor2D, c: number, R: number): tf.Scalar {
+  return tf.tidy(() => sequenceMean(momentGap(teacherLogits, studentLogits, penalisedOptimum(teacherLogits, studentLogits, c, R)), mask.toFloat()));
 }
 
 /**
