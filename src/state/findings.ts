@@ -23,7 +23,7 @@ export const METHOD_STUDIES: Readonly<Record<string, readonly string[]>> = {
   kd: ['mode-seeking'],
   rkl: ['mode-seeking'],
   tvd: ['mode-seeking'],
-  ammd: ['moment-matching'],
+  ammd: ['moment-matching', 'ammd-critic'],
   seqkd: ['moment-matching', 'minillm-xkd'],
   distillm: ['skew'],
   minillm: ['minillm-xkd'],

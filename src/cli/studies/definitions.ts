@@ -3,6 +3,7 @@
 // size, steps and learning rate (the playground defaults unless `common` says otherwise).
 import { clearlyBelow, formatSummary, type Summary } from './stats';
 import type { Verdict } from '../../state/findings';
+import { ammdCritic } from './ammdCritic';
 
 export interface Arm {
   /** File-safe id, unique in the study. */
@@ -36,6 +37,8 @@ export interface Results {
   /** Every record value of a metric over all runs of the arms (for invariants). */
   all(arms: string[], metric: string): Array<number | null>;
   has(arm: string): boolean;
+  /** One value per run (seed) of `arm` at the last record (or at `step`), for per-seed rules. */
+  seeds(arm: string, metric: string, step?: 'first' | 'last'): Array<number | null>;
   expectedSeeds: number;
 }
 
@@ -361,7 +364,7 @@ const minillmXkd: Study = {
   },
 };
 
-export const STUDIES: readonly Study[] = [exposureBias, modeSeeking, momentMatching, skew, minillmXkd];
+export const STUDIES: readonly Study[] = [exposureBias, modeSeeking, momentMatching, skew, minillmXkd, ammdCritic];
 
 export function getStudy(name: string): Study {
   const st = STUDIES.find((x) => x.name === name);

@@ -43,6 +43,7 @@ export function makeResults(runs: RunResult[], info: RenderInfo): Results {
     expectedSeeds: info.seeds,
     has: (arm) => armRuns(runs, arm, info).length > 0,
     at: (arm, metric, step = 'last') => summarize(armRuns(runs, arm, info).map((r) => valueAt(r, metric, step))),
+    seeds: (arm, metric, step = 'last') => armRuns(runs, arm, info).map((r) => valueAt(r, metric, step)),
     all: (arms, metric) => arms.flatMap((a) => armRuns(runs, a, info).flatMap((r) => r.records.map((x) => (typeof x[metric] === 'number' ? (x[metric] as number) : null)))),
   };
 }
