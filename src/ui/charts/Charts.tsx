@@ -25,9 +25,16 @@ const MM_KEYS: KeyStyle[] = [
   { key: 'mmOffCritic', label: 'off-policy, critic', dash: '10 3 2 3' },
   { key: 'mmOnExact', label: 'on-policy, exact', dash: '6 4' },
   { key: 'mmOffExact', label: 'off-policy, exact', dash: '2 3' },
+  { key: 'mmOnPenalised', label: 'on-policy, best penalised critic', dash: '1 2' },
+  { key: 'mmOffPenalised', label: 'off-policy, best penalised critic', dash: '4 2 1 2' },
 ];
 
 const MM_EXACT_KEYS = MM_KEYS.filter((k) => k.key.endsWith('Exact'));
+
+const EFF_KEYS: KeyStyle[] = [
+  { key: 'criticEffOn', label: 'on-policy critic' },
+  { key: 'criticEffOff', label: 'off-policy critic', dash: '6 4' },
+];
 
 const DIV_KEYS: Array<KeyStyle & { help: string }> = [
   { key: 'fklTeacher', label: 'forward KL, teacher samples', help: 'KL(p‖q) on the teacher’s continuations' },
@@ -71,7 +78,7 @@ interface ChartsProps {
 }
 
 export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore, expected = null }: ChartsProps) {
-  const [log, setLog] = useState<Record<string, boolean>>({ mm: false, critic: false, divergence: true, score: false });
+  const [log, setLog] = useState<Record<string, boolean>>({ mm: false, critic: false, divergence: true, score: false, efficiency: false });
   const [divKeys, setDivKeys] = useState<MetricKey[]>(['fklTeacher', 'rklStudent']);
   const setLogFor = (id: string) => (v: boolean) => setLog((l) => ({ ...l, [id]: v }));
 
@@ -96,6 +103,12 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
     return { mm: on('chart-mm', log.mm), critic: on('chart-critic', log.critic), divergence: on('chart-divergence', log.divergence), score: on('chart-score', log.score) };
   }, [expected, log.mm, log.critic, log.divergence, log.score]);
   const score = useMemo(() => build(spec, records, ghosts, [{ key: 'score', label: 'score' }], log.score), [spec, records, ghosts, log.score]);
+  const estimateLanes = spec.lanes.map((l) => hasEstimates(l.method));
+  const estimateKey = estimateLanes.join();
+  const efficiency = useMemo(
+    () => build(spec, records, ghosts, EFF_KEYS, log.efficiency, (lane) => estimateKey.split(',')[lane] === 'true'),
+    [spec, records, ghosts, log.efficiency, estimateKey],
+  );
 
   const noCritic = criticLanes.some(Boolean)
     ? null
@@ -110,7 +123,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
         testId="chart-mm"
         bands={bands.mm}
         title="Moment-matching distance"
-        description="How far the student’s moments are from the teacher’s: the critics’ estimates (AMMD) against the exact best-critic value, on the student’s (on-policy) and the teacher’s (off-policy) continuations."
+        description="How far the student’s moments are from the teacher’s, on the student’s (on-policy) and the teacher’s (off-policy) continuations, at three levels for AMMD: what its critics found, what the best critic of their penalised objective could find, and the exact best-critic value that any critic bounded by R could find."
         series={mm}
         log={log.mm}
         onLogChange={setLogFor('mm')}
@@ -162,6 +175,17 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
         onLogChange={setLogFor('score')}
         yDomain={UNIT_DOMAIN}
       />
+      {estimateLanes.some(Boolean) && (
+        <MetricChart
+          testId="chart-critic-efficiency"
+          title="Critic efficiency (AMMD)"
+          description="What AMMD’s critics found divided by what the best critic of their own penalised objective, clip((p − q)/2c, −R, R), finds at the same held-out states: 1 means the critic keeps up with the student. It can exceed 1, since that optimum trades gap for a smaller penalty."
+          series={efficiency}
+          stagger={4}
+          log={log.efficiency}
+          onLogChange={setLogFor('efficiency')}
+        />
+      )}
     </section>
   );
 });
