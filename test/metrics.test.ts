@@ -64,19 +64,19 @@ describe('evaluateStudent', () => {
     const m = await evaluateStudent(teacher, student, addition, set, { bound: R });
 
     const off = await continuationsOn(set.teacherSamples.tokens, set.teacherSamples.mask);
-    close(m.fklTeacher, reduce(off, kl64).perPosition);
-    close(m.tvdTeacher, reduce(off, tvd64).perPosition);
-    close(m.mmOffExact, 2 * R * reduce(off, tvd64).perSequence);
+    close(m.metrics.fklTeacher, reduce(off, kl64).perPosition);
+    close(m.metrics.tvdTeacher, reduce(off, tvd64).perPosition);
+    close(m.metrics.mmOffExact, 2 * R * reduce(off, tvd64).perSequence);
 
     const sampled = sampleTensors(student, set.prompts, { temperature: 1, rng: set.studentNoise() });
     const on = await continuationsOn(sampled.tokens, sampled.mask);
     tf.dispose([sampled.tokens, sampled.mask]);
-    close(m.rklStudent, reduce(on, (lp, lq) => kl64(lq, lp)).perPosition);
-    close(m.tvdStudent, reduce(on, tvd64).perPosition);
-    close(m.mmOnExact, 2 * R * reduce(on, tvd64).perSequence);
-    expect(m.rklStudent).toBeGreaterThan(0.01); // the models really differ
-    expect(m.mmOnCritic).toBeNull();
-    expect(m.mmOffCritic).toBeNull();
+    close(m.metrics.rklStudent, reduce(on, (lp, lq) => kl64(lq, lp)).perPosition);
+    close(m.metrics.tvdStudent, reduce(on, tvd64).perPosition);
+    close(m.metrics.mmOnExact, 2 * R * reduce(on, tvd64).perSequence);
+    expect(m.metrics.rklStudent).toBeGreaterThan(0.01); // the models really differ
+    expect(m.metrics.mmOnCritic).toBeNull();
+    expect(m.metrics.mmOffCritic).toBeNull();
 
     // Validation NLL of the reference answers.
     const ref = encodeExamples(set.examples, 16);
@@ -113,24 +113,24 @@ describe('evaluateStudent', () => {
         return { on: value(on), off: value(off), onPenalised: penalised(on), offPenalised: penalised(off) };
       });
     const best = await evaluateStudent(teacher, student, addition, set, { bound: R, critic: gap((p, q) => p.sub(q).sign().mul(R)) });
-    close(best.mmOnCritic, best.mmOnExact, 1e-5);
-    close(best.mmOffCritic, best.mmOffExact, 1e-5);
+    close(best.metrics.mmOnCritic, best.metrics.mmOnExact!, 1e-5);
+    close(best.metrics.mmOffCritic, best.metrics.mmOffExact!, 1e-5);
     // Efficiency is the critic's value over the penalised optimum's; the oracle maximises the gap
     // itself, so it finds at least as much as the penalised optimum (efficiency ≥ 1).
-    close(best.criticEffOn, best.mmOnCritic! / best.mmOnPenalised!, 1e-6);
-    close(best.criticEffOff, best.mmOffCritic! / best.mmOffPenalised!, 1e-6);
-    expect(best.mmOnPenalised!).toBeGreaterThan(0);
-    expect(best.criticEffOn!).toBeGreaterThanOrEqual(1 - 1e-6);
-    expect(best.criticEffOff!).toBeGreaterThanOrEqual(1 - 1e-6);
+    close(best.metrics.criticEffOn, best.metrics.mmOnCritic! / best.metrics.mmOnPenalised!, 1e-6);
+    close(best.metrics.criticEffOff, best.metrics.mmOffCritic! / best.metrics.mmOffPenalised!, 1e-6);
+    expect(best.metrics.mmOnPenalised!).toBeGreaterThan(0);
+    expect(best.metrics.criticEffOn!).toBeGreaterThanOrEqual(1 - 1e-6);
+    expect(best.metrics.criticEffOff!).toBeGreaterThanOrEqual(1 - 1e-6);
     const zero = await evaluateStudent(teacher, student, addition, set, { bound: R, critic: gap((p) => tf.zerosLike(p)) });
-    expect(zero.mmOnCritic).toBe(0);
-    expect(zero.mmOffCritic).toBe(0);
-    expect(zero.criticEffOn).toBe(0);
+    expect(zero.metrics.mmOnCritic).toBe(0);
+    expect(zero.metrics.mmOffCritic).toBe(0);
+    expect(zero.metrics.criticEffOn).toBe(0);
   });
 
   it('a student equal to its teacher is at distance 0 everywhere', async () => {
     const m = await evaluateStudent(teacher, teacher, addition, set, { bound: R });
-    for (const k of ['fklTeacher', 'tvdTeacher', 'mmOffExact', 'rklStudent', 'tvdStudent', 'mmOnExact'] as const) expect(m[k], k).toBeLessThan(1e-6);
+    for (const k of ['fklTeacher', 'tvdTeacher', 'mmOffExact', 'rklStudent', 'tvdStudent', 'mmOnExact'] as const) expect(m.metrics[k], k).toBeLessThan(1e-6);
   });
 
   it('scores greedy decodes for exact-match tasks and τ = 1 samples for grammar', async () => {
@@ -143,10 +143,10 @@ describe('evaluateStudent', () => {
       return outputs.reduce((s, o, i) => s + evenLength(set.examples[i].prompt, o), 0) / N;
     };
     const g = await evaluateStudent(teacher, student, greedyTask, set, { bound: 1 });
-    expect(g.score).toBe(await expected(student, 0, new Rng(0)));
+    expect(g.metrics.score).toBe(await expected(student, 0, new Rng(0)));
     const s = await evaluateStudent(teacher, student, sampledTask, set, { bound: 1 });
-    expect(s.score).toBe(await expected(student, 1, set.studentNoise()));
-    expect(g.score).not.toBe(s.score); // greedy and sampled decodes differ here
+    expect(s.metrics.score).toBe(await expected(student, 1, set.studentNoise()));
+    expect(g.metrics.score).not.toBe(s.metrics.score); // greedy and sampled decodes differ here
   });
 
   it('reports the mean ROUGE-L of the greedy decodes for reverse', async () => {

@@ -12,6 +12,7 @@ import { modelConfig } from './model/sizes';
 import { fromArtifacts, toArtifacts, CheckpointError } from './model/checkpoint';
 import { coerce, type ParamValue } from './params';
 import { METRIC_KEYS, type MetricRecord } from './metrics/record';
+import { METRICS, type TrainingKey } from './metrics/catalog';
 import { EvalSet, evaluateStudent, EVAL_PROMPTS } from './metrics/evaluate';
 import { getMethod } from './methods/declarations';
 import { createMethod } from './methods/registry';
@@ -222,26 +223,15 @@ export class Trainer {
     const m = await evaluateStudent(this.teacherModel, this.studentModel, this.task, this.evalSet, { bound, critic: this.method.criticEstimates });
     this.method.observeEvaluation?.(m.valNll);
     const { ms, steps } = this.sinceRecord;
-    const record: MetricRecord = {
+    const training: Record<TrainingKey, number | null> = {
       step: this.stepCount,
       loss: this.lastLoss,
       criticLoss: declaration.has.criticLoss ? this.lastSide : null,
-      mmOnCritic: m.mmOnCritic,
-      mmOffCritic: m.mmOffCritic,
-      mmOnExact: m.mmOnExact,
-      mmOffExact: m.mmOffExact,
-      mmOnPenalised: m.mmOnPenalised,
-      mmOffPenalised: m.mmOffPenalised,
-      criticEffOn: m.criticEffOn,
-      criticEffOff: m.criticEffOff,
-      fklTeacher: m.fklTeacher,
-      rklStudent: m.rklStudent,
-      tvdStudent: m.tvdStudent,
-      tvdTeacher: m.tvdTeacher,
-      score: m.score,
       stepsPerSec: steps > 0 && ms > 0 ? (steps * 1000) / ms : null,
-      extras: { valNll: m.valNll, ...m.extras, ...this.method.extras() },
     };
+    // In catalog order, so records, JSON lines and exports list the metrics the same way.
+    const record = Object.fromEntries(METRICS.map((d) => [d.key, d.source === 'training' ? training[d.key] : m.metrics[d.key]])) as unknown as MetricRecord;
+    record.extras = { valNll: m.valNll, ...m.extras, ...this.method.extras() };
     this.sinceRecord = { ms: 0, steps: 0 };
     if (profiling()) {
       await syncDevice();

@@ -5,7 +5,7 @@
 // Adding a metric: one entry here and its computation (see CONTRIBUTING.md).
 
 /** Which live chart draws a metric (null: records and exports only). */
-export type ChartGroup = 'mm' | 'critic' | 'divergence' | 'score';
+export type ChartGroup = 'mm' | 'critic' | 'divergence' | 'score' | 'efficiency';
 
 export interface MetricDecl {
   key: string;
@@ -70,6 +70,41 @@ export const METRICS = [
     chart: 'mm',
     dash: '2 3',
     help: "The best bounded critic's moment gap, 2R·Σ_t TVD, on the teacher's continuations.",
+  },
+  {
+    key: 'mmOnPenalised',
+    label: 'on-policy, best penalised critic',
+    unit: 'per sequence',
+    source: 'evaluation',
+    chart: 'mm',
+    dash: '1 2',
+    help: "What the best critic of AMMD's penalised objective, clip((p − q)/2c, −R, R), finds on the student's continuations (AMMD only).",
+  },
+  {
+    key: 'mmOffPenalised',
+    label: 'off-policy, best penalised critic',
+    unit: 'per sequence',
+    source: 'evaluation',
+    chart: 'mm',
+    dash: '4 2 1 2',
+    help: "What the best critic of AMMD's penalised objective finds on the teacher's continuations (AMMD only).",
+  },
+  {
+    key: 'criticEffOn',
+    label: 'on-policy critic',
+    unit: 'ratio',
+    source: 'evaluation',
+    chart: 'efficiency',
+    help: "Critic efficiency: mmOnCritic over mmOnPenalised, 1 when the critic keeps up (AMMD only; null when the optimum is 0).",
+  },
+  {
+    key: 'criticEffOff',
+    label: 'off-policy critic',
+    unit: 'ratio',
+    source: 'evaluation',
+    chart: 'efficiency',
+    dash: '6 4',
+    help: "Critic efficiency: mmOffCritic over mmOffPenalised (AMMD only; null when the optimum is 0).",
   },
   {
     key: 'fklTeacher',

@@ -1,4 +1,4 @@
-// The metrics of one evaluation (spec/objectives.md, "Metrics"), on a fixed subset of the task's
+// The metrics of one evaluation (docs/methods.md, "Metrics"), on a fixed subset of the task's
 // held-out prompts with fixed sampling noise, so that two evaluations (and two methods with the
 // same seed) differ only through the student:
 //   teacher continuations (sampled once, at τ = 1): fklTeacher, tvdTeacher, mmOffExact
@@ -15,7 +15,9 @@ import { decode } from '../tasks/vocab';
 import { sampleTensors } from '../model/sampling';
 import type { Transformer } from '../model/transformer';
 import { tokenDivergence } from '../objectives/divergences';
-import { maskedMean, maskedSequenceMean, tokenNll } from '../objectives/likelihood';
+import { maskedMean, tokenNll } from '../objectives/likelihood';
+import { exactFromTokenTvd } from '../objectives/ammd';
+import type { EvaluationKey } from './catalog';
 import { disposeBatch, shiftTargets, uploadBatch, type DeviceBatch } from '../methods/runtime';
 
 /**
@@ -81,33 +83,60 @@ export class EvalSet {
   }
 }
 
-/** How many scalars precede the decoded tokens in the one read. */
-const SCALARS = 11;
+/** What an evaluation has on the device for the metrics to read (all inside one tf.tidy). */
+export interface EvalMaterial {
+  /** Teacher continuations with both models' logits; `tvd` per token [B, T]. */
+  off: Probe & { tvd: tf.Tensor2D };
+  /** The student's own continuations (τ = 1, fixed noise) with both models' logits. */
+  on: Probe & { tvd: tf.Tensor2D };
+  /** R of the exact best-critic distance 2R·Σ_t tvd (1 for every method but AMMD). */
+  bound: number;
+  /** The critics' distances and their penalised optimum's, for methods that train critics. */
+  critic: ReturnType<CriticEstimates> | null;
+}
 
 /**
  * A critic's value over the best penalised critic's at the same states; null when that optimum
  * is (numerically) zero, i.e. the student already matches the teacher there.
  */
-export function efficiency(found: number, possible: number): number | null {
+export function efficiency(found: number | null, possible: number | null): number | null {
+  if (found === null || possible === null) return null;
   return possible > 1e-9 ? found / possible : null;
 }
 
+/**
+ * How each evaluation metric of the catalog is computed, by key (TypeScript checks that every
+ * one has exactly one computation):
+ *   device:     a scalar from the material above; null when the method has no such quantity
+ *   perExample: a number per held-out prompt from the student's decoded output, averaged
+ *   derived:    from the other metrics' values, once they are read back
+ */
+type Computation =
+  | { device: (m: EvalMaterial) => tf.Scalar | null }
+  | { perExample: (task: Task, prompt: string, output: string) => number }
+  | { derived: (v: Record<EvaluationKey, number | null>) => number | null };
+
+const COMPUTE: { [K in EvaluationKey]: Computation } = {
+  mmOnCritic: { device: (m) => m.critic?.on ?? null },
+  mmOffCritic: { device: (m) => m.critic?.off ?? null },
+  mmOnExact: { device: (m) => exactFromTokenTvd(m.on.tvd, m.on.mask, m.bound) },
+  mmOffExact: { device: (m) => exactFromTokenTvd(m.off.tvd, m.off.mask, m.bound) },
+  mmOnPenalised: { device: (m) => m.critic?.onPenalised ?? null },
+  mmOffPenalised: { device: (m) => m.critic?.offPenalised ?? null },
+  criticEffOn: { derived: (v) => efficiency(v.mmOnCritic, v.mmOnPenalised) },
+  criticEffOff: { derived: (v) => efficiency(v.mmOffCritic, v.mmOffPenalised) },
+  fklTeacher: { device: (m) => maskedMean(tokenDivergence('fkl', m.off.teacherLogits, m.off.studentLogits), m.off.mask) },
+  rklStudent: { device: (m) => maskedMean(tokenDivergence('rkl', m.on.teacherLogits, m.on.studentLogits), m.on.mask) },
+  tvdStudent: { device: (m) => maskedMean(m.on.tvd, m.on.mask) },
+  tvdTeacher: { device: (m) => maskedMean(m.off.tvd, m.off.mask) },
+  score: { perExample: (task, prompt, output) => task.score(prompt, output) },
+};
+
+const KEYS = Object.keys(COMPUTE) as EvaluationKey[];
+
 export interface Evaluation {
-  fklTeacher: number;
-  tvdTeacher: number;
-  mmOffExact: number;
-  rklStudent: number;
-  tvdStudent: number;
-  mmOnExact: number;
-  mmOnCritic: number | null;
-  mmOffCritic: number | null;
-  /** The best penalised critic's distances at the same states (AMMD). */
-  mmOnPenalised: number | null;
-  mmOffPenalised: number | null;
-  /** Critic efficiency: the learned critic's distance over the best penalised critic's (AMMD). */
-  criticEffOn: number | null;
-  criticEffOff: number | null;
-  score: number;
+  metrics: Record<EvaluationKey, number | null>;
+  /** The student's NLL of the reference answers (DistiLLM's validation signal). */
   valNll: number;
   /** Task extras (ROUGE-L for reverse). */
   extras: Record<string, number>;
@@ -115,7 +144,8 @@ export interface Evaluation {
 
 /**
  * Evaluate the student against the teacher on `set`. `bound` is R of the exact best-critic
- * distances 2R·Σ_t tvd (1 for every method but AMMD).
+ * distances 2R·Σ_t tvd (1 for every method but AMMD). Every device value is read back in one
+ * transfer.
  */
 export async function evaluateStudent(
   teacher: Transformer,
@@ -130,69 +160,60 @@ export async function evaluateStudent(
   const sampled = sampleTensors(student, set.prompts, { temperature: 1, rng: noise, keepLogits: true });
   const greedy = greedyScore ? sampleTensors(student, set.prompts, { temperature: 0, rng: noise }) : null;
 
+  // Which device metrics this method has (a null computation is skipped, not read back).
+  const onDevice: EvaluationKey[] = [];
   const packed = tf.tidy(() => {
-    const off = set.teacherSamples;
-    const offStudent = student.forward(off.tokens);
-    const tvdOff = tokenDivergence('tvd', set.teacherLogits, offStudent);
-
+    const offTokens = set.teacherSamples;
+    const offStudent = student.forward(offTokens.tokens);
     const onTeacher = teacher.forward(sampled.tokens);
     const onStudent = sampled.logits!;
-    const tvdOn = tokenDivergence('tvd', onTeacher, onStudent);
-
-    const refNll = maskedMean(tokenNll(student.forward(set.reference.tokens), set.reference.targets), set.reference.mask);
-    const critic = opts.critic?.(
-      { tokens: sampled.tokens, mask: sampled.mask, teacherLogits: onTeacher, studentLogits: onStudent },
-      { tokens: off.tokens, mask: off.mask, teacherLogits: set.teacherLogits, studentLogits: offStudent },
-    );
-    const scalars = tf.stack([
-      maskedMean(tokenDivergence('fkl', set.teacherLogits, offStudent), off.mask),
-      maskedMean(tvdOff, off.mask),
-      maskedSequenceMean(tvdOff, off.mask).mul(2 * opts.bound),
-      maskedMean(tokenDivergence('rkl', onTeacher, onStudent), sampled.mask),
-      maskedMean(tvdOn, sampled.mask),
-      maskedSequenceMean(tvdOn, sampled.mask).mul(2 * opts.bound),
-      refNll,
-      critic ? critic.on : tf.scalar(0),
-      critic ? critic.off : tf.scalar(0),
-      critic ? critic.onPenalised : tf.scalar(0),
-      critic ? critic.offPenalised : tf.scalar(0),
-    ]);
+    const off = { tokens: offTokens.tokens, mask: offTokens.mask, teacherLogits: set.teacherLogits, studentLogits: offStudent };
+    const on = { tokens: sampled.tokens, mask: sampled.mask, teacherLogits: onTeacher, studentLogits: onStudent };
+    const material: EvalMaterial = {
+      off: { ...off, tvd: tokenDivergence('tvd', off.teacherLogits, off.studentLogits) },
+      on: { ...on, tvd: tokenDivergence('tvd', on.teacherLogits, on.studentLogits) },
+      bound: opts.bound,
+      critic: opts.critic?.(on, off) ?? null,
+    };
+    const scalars: tf.Scalar[] = [maskedMean(tokenNll(student.forward(set.reference.tokens), set.reference.targets), set.reference.mask)];
+    for (const key of KEYS) {
+      const c = COMPUTE[key];
+      const value = 'device' in c ? c.device(material) : null;
+      if (value) {
+        onDevice.push(key);
+        scalars.push(value);
+      }
+    }
     const decoded = (greedy ?? sampled).tokens.reshape([-1]).toFloat();
-    return tf.concat([scalars, decoded]);
+    return tf.concat([tf.stack(scalars), decoded]);
   });
   tf.dispose([sampled.tokens, sampled.mask, sampled.logits!]);
   if (greedy) tf.dispose([greedy.tokens, greedy.mask]);
   const values = await packed.data();
   packed.dispose();
 
+  const metrics = Object.fromEntries(KEYS.map((k) => [k, null])) as Record<EvaluationKey, number | null>;
+  onDevice.forEach((key, i) => (metrics[key] = values[1 + i]));
   const T = teacher.config.seqLen;
-  const ids = Int32Array.from(values.subarray(SCALARS), (x) => Math.round(x));
+  const ids = Int32Array.from(values.subarray(1 + onDevice.length), (x) => Math.round(x));
   const outputs = fromTokens(ids, set.prompts.promptLens, T);
-  let total = 0;
+  const perExample = KEYS.flatMap((k) => {
+    const c = COMPUTE[k];
+    return 'perExample' in c ? [{ key: k, of: c.perExample }] : [];
+  });
+  for (const { key } of perExample) metrics[key] = 0;
   const extras: Record<string, number> = {};
   set.examples.forEach((ex, b) => {
     const text = decode(continuationIds(outputs, b));
     // An unfinished continuation is never right (as in scoring.ts).
     const output = finished(outputs, b) ? text : text + '…';
-    total += task.score(ex.prompt, output);
+    for (const { key, of } of perExample) metrics[key]! += of(task, ex.prompt, output);
     for (const [k, v] of Object.entries(task.extraScores?.(ex.prompt, output) ?? {})) extras[k] = (extras[k] ?? 0) + v / set.size;
   });
-  const has = opts.critic !== undefined;
-  return {
-    fklTeacher: values[0],
-    tvdTeacher: values[1],
-    mmOffExact: values[2],
-    rklStudent: values[3],
-    tvdStudent: values[4],
-    mmOnExact: values[5],
-    valNll: values[6],
-    mmOnCritic: has ? values[7] : null,
-    mmOffCritic: has ? values[8] : null,
-    mmOnPenalised: has ? values[9] : null,
-    mmOffPenalised: has ? values[10] : null,
-    criticEffOn: has ? efficiency(values[7], values[9]) : null,
-    criticEffOff: has ? efficiency(values[8], values[10]) : null,
-    score: total / set.size,
-    extras,
-  };
+  for (const { key } of perExample) metrics[key]! /= set.size;
+  for (const key of KEYS) {
+    const c = COMPUTE[key];
+    if ('derived' in c) metrics[key] = c.derived(metrics);
+  }
+  return { metrics, valNll: values[0], extras };
 }

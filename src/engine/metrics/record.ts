@@ -1,27 +1,8 @@
-// One evaluation's numbers: the keys the CLI writes, the charts draw and exports carry.
-// A key is null where the method has no such quantity. Plain data: no TensorFlow.js here.
+// One evaluation's numbers: a value (or null where the method has no such quantity) for every
+// metric of the catalog, plus extras. Plain data: no TensorFlow.js here.
+import type { MetricKey } from './catalog';
 
-export const METRIC_KEYS = [
-  'step',
-  'loss',
-  'criticLoss',
-  'mmOnCritic',
-  'mmOffCritic',
-  'mmOnExact',
-  'mmOffExact',
-  'mmOnPenalised',
-  'mmOffPenalised',
-  'criticEffOn',
-  'criticEffOff',
-  'fklTeacher',
-  'rklStudent',
-  'tvdStudent',
-  'tvdTeacher',
-  'score',
-  'stepsPerSec',
-] as const;
-
-export type MetricKey = (typeof METRIC_KEYS)[number];
+export { METRIC_KEYS, type MetricKey } from './catalog';
 
 export type MetricRecord = Record<MetricKey, number | null> & {
   step: number;

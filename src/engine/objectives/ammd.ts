@@ -1,15 +1,16 @@
 // Adversarial moment matching (AMMD; Jia, "Adversarial Moment-Matching Distillation of Large
-// Language Models", NeurIPS 2024, arXiv 2406.02959), as reconstructed in spec "AMMD":
+// Language Models", NeurIPS 2024, arXiv 2406.02959), as reconstructed in docs/methods.md, "AMMD":
 //   min_θ max_{f_on, f_off}  β·L_on(θ, f_on) + (1−β)·L_off(θ, f_off),
 //   L_on  = E_{y∼q}[Σ_t g_f(s_t)],  L_off = E_{y∼p}[Σ_t g_f(s_t)],  g_f(s) = Σ_a (p − q)(a|s)·f(s, a).
 // Expectations are sequence quantities: the sum over a sequence's valid positions, averaged
-// over the batch's sequences (spec "Notation"), estimated on sampled continuations.
+// over the batch's sequences (docs/methods.md, "Notation"), estimated on sampled continuations.
 import * as tf from '@tensorflow/tfjs';
 import { PAD } from '../tasks/vocab';
 import { momentGap, tokenDivergence } from './divergences';
 import type { ActionValues, CriticInput } from './critic';
 import { penalisedOptimum } from './exactCritic';
 import { stopGradient } from './stopGradient';
+import { maskedSequenceMean } from './likelihood';
 
 /** Continuations with both models' logits (and optionally hidden states) on them. */
 export interface AmmdBatch extends CriticInput {
@@ -51,8 +52,8 @@ export function criticLoss(args: CriticLossArgs): CriticLossResult {
     const term = (batch: AmmdBatch, head: 'on' | 'off') => {
       const mask = batch.mask.toFloat();
       const gap = momentGap(stopGradient(batch.teacherLogits), stopGradient(batch.studentLogits), f[head], opts);
-      const value = sequenceMean(gap, mask);
-      const size = sequenceMean(f[head].square().sum(-1), mask);
+      const value = maskedSequenceMean(gap, mask);
+      const size = maskedSequenceMean(f[head].square().sum(-1), mask);
       return { value, size };
     };
     const tOn = term(on, 'on');
@@ -99,19 +100,19 @@ export function studentLoss(args: StudentLossArgs): tf.Scalar {
     let loss = tf.scalar(0);
     if (beta < 1 && f.off) {
       const gap = momentGap(stopGradient(off.teacherLogits), off.studentLogits, stopGradient(f.off), { temperature: tau });
-      loss = loss.add(sequenceMean(gap, off.mask.toFloat()).mul(1 - beta));
+      loss = loss.add(maskedSequenceMean(gap, off.mask.toFloat()).mul(1 - beta));
     }
     if (beta > 0 && f.on) {
       const mask = on.mask.toFloat();
       const gap = momentGap(stopGradient(on.teacherLogits), on.studentLogits, stopGradient(f.on), { temperature: tau });
-      let onTerm = sequenceMean(gap, mask);
+      let onTerm = maskedSequenceMean(gap, mask);
       if (policyGradient) {
         const advantage = stopGradient(futureGapAdvantage(stopGradient(gap), mask));
         const V = on.studentLogits.shape[2];
         const targets = on.targets ?? nextTokens(on.tokens);
         const logq = tf.logSoftmax(on.studentLogits.div(tau));
         const logqY = tf.oneHot(targets.toInt(), V).toFloat().mul(logq).sum(-1);
-        onTerm = onTerm.add(sequenceMean(logqY.mul(advantage), mask));
+        onTerm = onTerm.add(maskedSequenceMean(logqY.mul(advantage), mask));
       }
       loss = loss.add(onTerm.mul(beta));
     }
@@ -124,7 +125,12 @@ export function studentLoss(args: StudentLossArgs): tf.Scalar {
  * sequence, averaged over sequences (mmOnExact on student samples, mmOffExact on teacher's).
  */
 export function exactDistance(teacherLogits: tf.Tensor3D, studentLogits: tf.Tensor3D, mask: tf.Tensor2D, R: number): tf.Scalar {
-  return tf.tidy(() => sequenceMean(tokenDivergence('tvd', teacherLogits, studentLogits), mask.toFloat()).mul(2 * R) as tf.Scalar);
+  return tf.tidy(() => exactFromTokenTvd(tokenDivergence('tvd', teacherLogits, studentLogits), mask, R));
+}
+
+/** exactDistance from the per-token total variation [B, T] already at hand (the evaluation's). */
+export function exactFromTokenTvd(tvd: tf.Tensor, mask: tf.Tensor, R: number): tf.Scalar {
+  return tf.tidy(() => maskedSequenceMean(tvd, mask.toFloat()).mul(2 * R) as tf.Scalar);
 }
 
 /**
@@ -133,7 +139,7 @@ export function exactDistance(teacherLogits: tf.Tensor3D, studentLogits: tf.Tens
  * penalised objective can find at these states (the oracle's 2R·Σ_t tvd when c = 0).
  */
 export function penalisedDistance(teacherLogits: tf.Tensor3D, studentLogits: tf.Tensor3D, mask: tf.Tensor2D, c: number, R: number): tf.Scalar {
-  return tf.tidy(() => sequenceMean(momentGap(teacherLogits, studentLogits, penalisedOptimum(teacherLogits, studentLogits, c, R)), mask.toFloat()));
+  return tf.tidy(() => maskedSequenceMean(momentGap(teacherLogits, studentLogits, penalisedOptimum(teacherLogits, studentLogits, c, R)), mask.toFloat()));
 }
 
 /**
@@ -156,11 +162,6 @@ export function futureGapAdvantage(gap: tf.Tensor2D | tf.Tensor, mask: tf.Tensor
 function nextTokens(tokens: tf.Tensor2D): tf.Tensor2D {
   const [B, T] = tokens.shape;
   return tf.concat([tokens.slice([0, 1], [B, T - 1]), tf.fill([B, 1], PAD, tokens.dtype)], 1) as tf.Tensor2D;
-}
-
-/** Σ over a sequence's valid positions, averaged over sequences. */
-function sequenceMean(values: tf.Tensor, mask: tf.Tensor): tf.Scalar {
-  return values.mul(mask).sum(-1).mean() as tf.Scalar;
 }
 
 function checkBeta(beta: number): void {

@@ -2,6 +2,7 @@
 // styled by metric; earlier runs are drawn as faint grey ghosts.
 import { memo, useMemo, useState } from 'react';
 import type { MetricKey, MetricRecord } from '../../engine/metrics/record';
+import { chartMetrics, type MetricDecl } from '../../engine/metrics/catalog';
 import { getMethod, isMethodId } from '../../engine/methods/declarations';
 import type { RunSpec } from '../../shared/runSpec';
 import type { Ghost } from '../../state/runs';
@@ -14,34 +15,16 @@ import type { LessonReference } from '../../state/lessons';
 const GHOST_COLOR = '#8c8f96';
 const UNIT_DOMAIN: [number, number] = [0, 1];
 
-interface KeyStyle {
-  key: MetricKey;
-  label: string;
-  dash?: string;
-}
+type KeyStyle = Pick<MetricDecl, 'label' | 'dash'> & { key: MetricKey };
 
-const MM_KEYS: KeyStyle[] = [
-  { key: 'mmOnCritic', label: 'on-policy, critic' },
-  { key: 'mmOffCritic', label: 'off-policy, critic', dash: '10 3 2 3' },
-  { key: 'mmOnExact', label: 'on-policy, exact', dash: '6 4' },
-  { key: 'mmOffExact', label: 'off-policy, exact', dash: '2 3' },
-  { key: 'mmOnPenalised', label: 'on-policy, best penalised critic', dash: '1 2' },
-  { key: 'mmOffPenalised', label: 'off-policy, best penalised critic', dash: '4 2 1 2' },
-];
-
+// Each chart's metrics and their labels and line styles come from the metric catalog.
+const MM_KEYS = chartMetrics('mm') as KeyStyle[];
+/** Without critics (every method but AMMD) only the exact best-critic distances exist. */
 const MM_EXACT_KEYS = MM_KEYS.filter((k) => k.key.endsWith('Exact'));
-
-const EFF_KEYS: KeyStyle[] = [
-  { key: 'criticEffOn', label: 'on-policy critic' },
-  { key: 'criticEffOff', label: 'off-policy critic', dash: '6 4' },
-];
-
-const DIV_KEYS: Array<KeyStyle & { help: string }> = [
-  { key: 'fklTeacher', label: 'forward KL, teacher samples', help: 'KL(p‖q) on the teacher’s continuations' },
-  { key: 'rklStudent', label: 'reverse KL, student samples', dash: '6 4', help: 'KL(q‖p) on the student’s own continuations' },
-  { key: 'tvdStudent', label: 'TVD, student samples', dash: '2 3', help: 'Total variation on the student’s continuations' },
-  { key: 'tvdTeacher', label: 'TVD, teacher samples', dash: '10 3 2 3', help: 'Total variation on the teacher’s continuations' },
-];
+const CRITIC_KEYS = chartMetrics('critic') as KeyStyle[];
+const EFF_KEYS = chartMetrics('efficiency') as KeyStyle[];
+const DIV_KEYS = chartMetrics('divergence') as Array<KeyStyle & { help: string }>;
+const SCORE_KEYS = chartMetrics('score') as KeyStyle[];
 
 function build(spec: RunSpec, records: MetricRecord[][], ghosts: Ghost[], keys: KeyStyle[], log: boolean, lanes?: (lane: number) => boolean): SeriesDef[] {
   const out: SeriesDef[] = [];
@@ -89,7 +72,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
   // Keyed on which lanes have a critic (a string), not on the array rebuilt every render.
   const criticKey = criticLanes.join();
   const critic = useMemo(
-    () => build(spec, records, ghosts, [{ key: 'criticLoss', label: 'critic loss' }], log.critic, (lane) => criticKey.split(',')[lane] === 'true'),
+    () => build(spec, records, ghosts, CRITIC_KEYS, log.critic, (lane) => criticKey.split(',')[lane] === 'true'),
     [spec, records, ghosts, log.critic, criticKey],
   );
   // The lesson's divergence is drawn even if its box was unticked.
@@ -102,7 +85,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, teacherScore
     const on = (chart: string, isLog: boolean) => (expected && chartFor(expected.effect.metric) === chart ? expectedBands(expected, LANE_COLORS, isLog) : undefined);
     return { mm: on('chart-mm', log.mm), critic: on('chart-critic', log.critic), divergence: on('chart-divergence', log.divergence), score: on('chart-score', log.score) };
   }, [expected, log.mm, log.critic, log.divergence, log.score]);
-  const score = useMemo(() => build(spec, records, ghosts, [{ key: 'score', label: 'score' }], log.score), [spec, records, ghosts, log.score]);
+  const score = useMemo(() => build(spec, records, ghosts, SCORE_KEYS, log.score), [spec, records, ghosts, log.score]);
   const estimateLanes = spec.lanes.map((l) => hasEstimates(l.method));
   const estimateKey = estimateLanes.join();
   const efficiency = useMemo(

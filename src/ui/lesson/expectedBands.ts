@@ -1,5 +1,6 @@
 // A lesson's expected band on the live charts: mean ± 1 sd over the verification's seeds, per
 // student, of the metric the lesson checks, taken from public/lessons/<id>.json. Plain data.
+import { METRICS } from '../../engine/metrics/catalog';
 import type { LessonReference } from '../../state/lessons';
 
 export interface BandDef {
@@ -10,12 +11,10 @@ export interface BandDef {
   points: Array<{ x: number; lo: number; hi: number }>;
 }
 
-/** Which live chart draws a metric (the charts' data-testid). */
+/** Which live chart draws a metric (the charts' data-testid), from the metric catalog. */
 export function chartFor(metric: string): string {
-  if (metric.startsWith('mm')) return 'chart-mm';
-  if (metric === 'criticLoss') return 'chart-critic';
-  if (metric === 'score' || metric === 'partialCredit') return 'chart-score';
-  return 'chart-divergence';
+  const group = METRICS.find((m) => m.key === metric)?.chart;
+  return group ? `chart-${group}` : 'chart-divergence';
 }
 
 export const BAND_LABEL = (seeds: number) => `expected, ${seeds} seeds`;
