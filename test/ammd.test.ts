@@ -1,5 +1,5 @@
 // AMMD: the critic, its loss, the student's loss and the exact distance, against float64
-// arithmetic and against the closed-form optimum of the penalised critic (spec "AMMD").
+// arithmetic and against the closed-form optimum of the penalised critic (docs/methods.md, "AMMD").
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Critic } from '../src/engine/objectives/critic';

@@ -9,7 +9,7 @@ import { coerce, defaults } from '../src/engine/params';
 const ALL_IDS = ['sft', 'seqkd', 'kd', 'rkl', 'tvd', 'gkd', 'distillm', 'minillm', 'ammd', 'xkd'];
 
 describe('method declarations', () => {
-  it('declares exactly the ten methods of the spec, once each', () => {
+  it('declares exactly the ten methods of docs/methods.md, once each', () => {
     expect([...METHOD_IDS].sort()).toEqual([...ALL_IDS].sort());
     expect(new Set(METHOD_IDS).size).toBe(METHOD_IDS.length);
     expect(isMethodId('gkd')).toBe(true);
@@ -45,7 +45,7 @@ describe('method declarations', () => {
     }
   });
 
-  it('uses the spec defaults', () => {
+  it('uses the defaults of docs/methods.md', () => {
     expect(defaults(getMethod('gkd').params)).toMatchObject({ lambda: 0.5, beta: 0.5, divergence: 'jsd', sampleTemperature: 1 });
     expect(defaults(getMethod('distillm').params)).toMatchObject({ alpha: 0.1, epsilon: 0.1, bufferCapacity: 1000 });
     expect(defaults(getMethod('minillm').params)).toMatchObject({ mixAlpha: 0.2, gamma: 0.95, lengthNorm: true, clip: 0 });

@@ -1,5 +1,5 @@
 // tokenDivergence and momentGap against float64 arithmetic over probabilities, written here
-// from the definitions in spec/objectives.md (no code shared with the implementation).
+// from the definitions in docs/methods.md (no code shared with the implementation).
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { DIVERGENCE_KINDS, momentGap, tokenDivergence, type DivergenceKind } from '../src/engine/objectives/divergences';

@@ -1,5 +1,5 @@
 // MiniLLM's returns, importance weights, loss and gradient against float64 arithmetic written
-// here from the spec (spec/objectives.md, "MiniLLM"; Gu et al., arXiv 2306.08543).
+// here from the definition (docs/methods.md, "MiniLLM"; Gu et al., arXiv 2306.08543).
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { discountedReturns, discountedReturnsTensor, importanceWeights, minillmLoss } from '../src/engine/objectives/minillm';

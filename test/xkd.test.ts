@@ -1,4 +1,4 @@
-// X-KD's loss against float64 arithmetic written from the spec formula (spec "X-KD"), and the
+// X-KD's loss against float64 arithmetic written from the formula (docs/methods.md, "X-KD"), and the
 // reward head's starting point.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';

@@ -1,5 +1,5 @@
 // npm run bench [-- --quick] [-- --sections page,methods,scaling,sampling,memory,peer] [-- --out docs/bench] [-- --render]
-// The performance report of issue 5, every figure measured in this run: per-method step cost by
+// The performance report, every figure measured in this run: per-method step cost by
 // phase on cpu, wasm and webgpu (Node + Dawn on SwiftShader), scaling with context and width,
 // sampling cost per token, reads and kernels per step, memory over many steps, and the page in
 // headless Chromium. Prints markdown; writes <out>/bench.json and <out>/bench.md.

@@ -1,6 +1,6 @@
 // npm run study -- --study NAME [--seeds N] [--steps N] [--eval-every K] [--backend wasm|cpu]
 //                  [--shard i/n] [--reverse] [--arms a,b] [--cache DIR] [--render-only]
-// Runs a named study of issue 6 in-process through the engine's Trainer: every arm with seeds
+// Runs a named findings study in-process through the engine's Trainer: every arm with seeds
 // 1..N, then writes docs/findings/NAME.md (mean ± sd per arm at fixed checkpoints, settings,
 // compute time, verdict), docs/findings/NAME.svg and the study's lines in docs/findings/README.md.
 // Runs are ordered seed-major (every arm's seed 1 before any seed 2) so a cut-short session still

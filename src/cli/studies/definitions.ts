@@ -1,4 +1,4 @@
-// The studies of issue 6: which arms run, what each page tabulates, and the rule that turns the
+// The findings studies: which arms run, what each page tabulates, and the rule that turns the
 // seeds' numbers into a verdict on the paper's claim. Every arm of a study shares the student
 // size, steps and learning rate (the playground defaults unless `common` says otherwise).
 import { clearlyBelow, formatSummary, type Summary } from './stats';

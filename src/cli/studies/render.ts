@@ -142,7 +142,7 @@ export function renderStudy(study: Study, runs: RunResult[], info: RenderInfo, o
 const README_HEAD = `# Findings
 
 What each method actually does on Alembic's tasks, measured across seeds with \`npm run study -- --study NAME\`
-(src/cli/study.ts, issue 6). Each line is a claim from a paper, our verdict, and the numbers behind it
+(src/cli/study.ts). Each line is a claim from a paper, our verdict, and the numbers behind it
 (mean ± sd over seeds at the last checkpoint). The runs are short (1,000 steps at most) to fit a 2-core
 machine: a claim "not reproduced" here means not seen at this budget, which each page discusses.
 

@@ -1,4 +1,4 @@
-// AMMD (Jia, NeurIPS 2024, arXiv 2406.02959; our reconstruction in spec "AMMD"): each step
+// AMMD (Jia, NeurIPS 2024, arXiv 2406.02959; our reconstruction in docs/methods.md, "AMMD"): each step
 // samples student continuations (on-policy) and teacher continuations (off-policy) of the same
 // prompts, takes K Adam steps on the critics against the fixed student, then returns the
 // student's loss against the fixed critics (objectives/ammd.ts, objectives/critic.ts).

@@ -1,5 +1,5 @@
 // The single-source methods: SFT and SeqKD (likelihood of dataset answers or of teacher samples)
-// and the word-level divergences KD, RKL and TVD on dataset prefixes. Spec: "Methods".
+// and the word-level divergences KD, RKL and TVD on dataset prefixes. See docs/methods.md.
 import * as tf from '@tensorflow/tfjs';
 import { maskedMean, tokenNll } from '../objectives/likelihood';
 import { tokenDivergence, type DivergenceKind } from '../objectives/divergences';

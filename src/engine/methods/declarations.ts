@@ -1,10 +1,10 @@
 // Every distillation method's knobs and card, declared once. The UI builds its controls and
 // method cards from this list, the URL codec and the CLI's --set read it, and the registry runs
-// it. Plain data: no TensorFlow.js here. The mathematics is in spec/objectives.md.
+// it. Plain data: no TensorFlow.js here. The mathematics is in docs/methods.md.
 import type { ChoiceParam, NumberParam, ParamSpec } from '../params';
 import type { MethodDeclaration, MethodId } from './types';
 
-/** τ_s of the spec's data sources: the temperature at which teacher or student continuations are sampled. */
+/** τ_s of the data sources (docs/methods.md): the temperature at which teacher or student continuations are sampled. */
 function sampleTemperature(help: string): NumberParam {
   return {
     id: 'sampleTemperature',

@@ -1,6 +1,6 @@
 // The runtime half of a method: where its batch comes from, its critic steps, and the student
 // loss the trainer differentiates. The trainer owns the models, the optimiser, the one read per
-// step and the halting; a method only builds tensors. Data sources: spec/objectives.md.
+// step and the halting; a method only builds tensors. Data sources: docs/methods.md.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import type { Example, Task } from '../tasks';

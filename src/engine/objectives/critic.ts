@@ -1,4 +1,5 @@
-// AMMD's action-value critics f(s, a) (spec "AMMD"; Jia, NeurIPS 2024, arXiv 2406.02959).
+// AMMD's action-value critics f(s, a) (docs/methods.md, "AMMD"; Jia, NeurIPS 2024,
+// arXiv 2406.02959).
 // Our parametrisation, not the paper's: two dense heads (on-policy and off-policy) squashed to
 // f = R·tanh(h), so |f| ≤ R, read at every position of a continuation from one of three
 // feature sets:

@@ -12,7 +12,7 @@ export type BatchSource = 'fresh' | 'buffer' | 'dataset';
  * φ starts at 0. At each evaluation the trainer reports the student's validation NLL on the
  * dataset; when it has risen by at least ε since the last rise, φ ← min(φ + 0.1, 1).
  *
- * Our reading of "since the last rise" (the spec leaves it open): the rise is measured from
+ * Our reading of "since the last rise" (the paper leaves it open): the rise is measured from
  * the LOWEST validation NLL observed since φ last rose (before any rise: since the first
  * evaluation). The reference restarts at the NLL that triggered a rise. So a student whose
  * NLL keeps falling never raises φ, and φ rises each time the NLL climbs ε above its best

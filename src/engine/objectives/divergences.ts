@@ -1,6 +1,6 @@
 // Per-position divergences between the teacher's next-token distribution p and the student's q,
-// and the moment gap Σ_a (p − q)·f of a critic f. Definitions: spec/objectives.md, "Token
-// divergences". Everything is computed in log space (logSoftmax, log-sum-exp) so that a
+// and the moment gap Σ_a (p − q)·f of a critic f. Definitions: docs/methods.md,
+// "Token divergences". Everything is computed in log space (logSoftmax, log-sum-exp) so that a
 // probability underflowing to 0 never reaches a log.
 import * as tf from '@tensorflow/tfjs';
 
@@ -82,7 +82,7 @@ export function tokenDivergence(
 
 /**
  * The moment gap of a critic at every position: g_f(s) = Σ_a (p(a|s) − q(a|s)) · f(s, a),
- * [B, T, V] ×3 → [B, T] (AMMD, spec "AMMD"). Gradients flow to all three arguments.
+ * [B, T, V] ×3 → [B, T] (docs/methods.md, "AMMD"). Gradients flow to all three arguments.
  */
 export function momentGap(
   teacherLogits: tf.Tensor3D,

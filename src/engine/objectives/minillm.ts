@@ -1,6 +1,7 @@
 // MiniLLM: sequence-level reverse KL by policy gradient (Gu et al., "MiniLLM: Knowledge
 // Distillation of Large Language Models", ICLR 2024, arXiv 2306.08543, §2.2, Eq. 5–7), on
-// continuations sampled from the teacher-mixed policy p̃ = α p + (1−α) q. Spec: "MiniLLM".
+// continuations sampled from the teacher-mixed policy p̃ = α p + (1−α) q. See docs/methods.md,
+// "MiniLLM".
 // Everything stays on the device; the returns are a [T, T] matrix product (tfjs 4.22's cumsum
 // gradient is wrong on non-last axes, and a matrix product keeps shapes fixed).
 import * as tf from '@tensorflow/tfjs';

@@ -2,7 +2,7 @@
 // "Scalable Bayesian Inverse Reinforcement Learning", ICLR 2021): the student's logits are read
 // as action values Q(s, ·) with policy softmax(Q), and a reward head gives a Gaussian belief
 // N(μ(s, a), σ(s, a)²) over the reward of each action. On the teacher's samples (its
-// experience), per valid position t with action y_t (spec "X-KD"; the mapping onto language
+// experience), per valid position t with action y_t (docs/methods.md, "X-KD"; the mapping onto language
 // models is ours):
 //   loss_t = L_KD,t + KL(N(μ_t, σ_t²) ‖ N(0, 1)) − λ·log N(Q(s_t, y_t) − γ·Q(s_{t+1}, y_{t+1}); μ_t, σ_t),
 // with μ_t, σ_t read at (s_t, y_t), Q(s_{t+1}, ·) = 0 after EOS, averaged over the valid positions.
