@@ -37,6 +37,7 @@ function connect() {
         page.report(e);
         step = e.step;
       }
+      if (e.type === 'ready') page.built(e.lanes);
     }
   };
   return {
@@ -126,6 +127,23 @@ describe('run transport ⇄ worker session', () => {
     await c.idle();
     c.deliver();
     expect(c.page.phase).toBe('running');
+  });
+
+  test('→ right after the rebuild is taken even before the status acknowledging the reset arrives', async () => {
+    const c = (current = connect());
+    c.page.reset(SPEC);
+    await c.idle();
+    // Deliver up to the 'ready' event only: the acknowledging status is still on its way.
+    const ready = c.inbox.findIndex((e) => e.type === 'ready');
+    const held = c.inbox.splice(ready + 1);
+    c.deliver();
+    c.inbox.push(...held);
+    expect(c.page.phase).toBe('paused');
+    expect(c.page.step()).toBe(true);
+    await c.idle();
+    c.deliver();
+    expect(c.step).toBe(1);
+    expect(c.page.phase).toBe('paused');
   });
 
   test('several → presses take that many steps, one after another', async () => {

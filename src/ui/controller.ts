@@ -199,7 +199,8 @@ export class Playground {
           this.notify('info', `Restored your run from ${new Date(this.restoring.savedAt).toLocaleString()} at step ${e.restoredStep}. Reset starts it again from step 0.`);
         }
         this.restoring = null;
-        this.set({ lanesReady: e.lanes, studentParams: e.studentParams, busy: false });
+        this.run.built(e.lanes);
+        this.set({ lanesReady: e.lanes, studentParams: e.studentParams, busy: false, ...this.runFields() });
         if (e.lanes) this.requestInspect(true);
         return;
       case 'records': {

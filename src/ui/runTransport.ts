@@ -66,6 +66,15 @@ export class RunTransport {
     return true;
   }
 
+  /**
+   * The worker finished a rebuild ('ready'). The page takes it at once: Play and Step are
+   * offered from this moment, before the status that acknowledges the reset arrives (it comes a
+   * frame later). If a later reset is still queued, commands sent now run after it anyway.
+   */
+  built(students: number): void {
+    this.advance({ type: 'built', students });
+  }
+
   /** A status from the worker: its phase counts once it answers every run command sent. */
   report(status: StatusEvent): void {
     this.advance({ type: 'report', phase: status.phase, settled: status.handled >= this.sent });
