@@ -11,7 +11,7 @@ import { getTask } from '../engine/tasks';
 import { Transformer } from '../engine/model/transformer';
 import { modelConfig, TEACHER_SIZES } from '../engine/model/sizes';
 import { encodeExamples } from '../engine/data';
-import { clippedStep, warmupCosine } from '../engine/optim';
+import { clippedStep, setLearningRate, warmupCosine } from '../engine/optim';
 import { maskedMean, tokenNll } from '../engine/objectives/likelihood';
 import { scoreModel } from '../engine/scoring';
 import { loadModelDir, saveModelDir, teacherDir } from './nodeModel';
@@ -59,7 +59,7 @@ let best = resumed ? Number(resumed.meta.heldOutScore256 ?? -1) : -1;
 let hits = 0;
 let runningLoss = 0;
 for (let step = 0; step < steps; step++) {
-  (optimizer as unknown as { learningRate: number }).learningRate = warmupCosine(step, steps, peakLr, Number(values.warmup));
+  setLearningRate(optimizer, warmupCosine(step, steps, peakLr, Number(values.warmup)));
   const batch = encodeExamples(Array.from({ length: B }, () => task.sampleTrain(dataRng)), T);
   const x = tf.tensor2d(batch.tokens, [B, T], 'int32');
   const y = tf.tensor2d(batch.targets, [B, T], 'int32');

@@ -40,3 +40,11 @@ export function warmupCosine(step: number, total: number, peak: number, warmup: 
   const progress = Math.min(1, (step - warmup) / Math.max(1, total - warmup));
   return peak * (0.1 + 0.45 * (1 + Math.cos(Math.PI * progress)));
 }
+
+/**
+ * Change an optimiser's learning rate between steps. tf.js optimisers read the field at every
+ * step but do not declare it writable, hence the one cast here.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}

@@ -3,7 +3,7 @@
 // gradient norm come back in ONE read; the update is applied only if both are finite, so a
 // diverging run halts with the last good weights. Every evalEvery steps it emits a metric record.
 import * as tf from '@tensorflow/tfjs';
-import { globalNorm } from './optim';
+import { globalNorm, setLearningRate } from './optim';
 import { Rng } from './rng';
 import { getTask, type Task, type TaskId } from './tasks';
 import { VOCAB_SIZE } from './tasks/vocab';
@@ -154,7 +154,7 @@ export class Trainer {
   private async studentStep(): Promise<{ halted: string | null; source: DataSource }> {
     const B = num(this.config.settings, 'batchSize');
     const examples = Array.from({ length: B }, () => this.task.sampleTrain(this.streams.data));
-    (this.optimizer as unknown as { learningRate: number }).learningRate = num(this.config.settings, 'lr');
+    setLearningRate(this.optimizer, num(this.config.settings, 'lr'));
     const ctx: StepContext = {
       teacher: this.teacherModel,
       student: this.studentModel,

@@ -2,20 +2,9 @@
 // which study speaks to which method and lesson, so a card or preset can show the evidence.
 // Plain data and one fetch: no TensorFlow.js here.
 
-export type Verdict = 'reproduced' | 'partly' | 'not reproduced' | 'not run';
+import type { FindingsSummary } from '../shared/findings';
 
-export interface StudySummary {
-  title: string;
-  seeds: number;
-  steps: number;
-  arms: number;
-  claims: Array<{ claim: string; verdict: Verdict; line: string }>;
-  /** Paths relative to the findings folder. */
-  page: string;
-  chart: string;
-}
-
-export type FindingsSummary = Record<string, StudySummary>;
+export type { FindingsSummary, StudySummary, Verdict } from '../shared/findings';
 
 /** The studies whose arms use each method (src/cli/studies/definitions.ts). */
 export const METHOD_STUDIES: Readonly<Record<string, readonly string[]>> = {

@@ -2,7 +2,7 @@
 // seeds' numbers into a verdict on the paper's claim. Every arm of a study shares the student
 // size, steps and learning rate (the playground defaults unless `common` says otherwise).
 import { clearlyBelow, formatSummary, type Summary } from './stats';
-import type { Verdict } from '../../state/findings';
+import type { Verdict } from '../../shared/findings';
 import { ammdCritic } from './ammdCritic';
 
 export interface Arm {

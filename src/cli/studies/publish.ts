@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { marked } from 'marked';
 import type { ClaimResult, Study } from './definitions';
-import type { FindingsSummary } from '../../state/findings';
+import type { FindingsSummary } from '../../shared/findings';
 
 export function publishStudy(study: Study, claims: ClaimResult[], run: { seeds: number; steps: number }, docsDir: string, publicDir: string): void {
   mkdirSync(publicDir, { recursive: true });

@@ -3,15 +3,15 @@
 // prompts, takes K Adam steps on the critics against the fixed student, then returns the
 // student's loss against the fixed critics (objectives/ammd.ts, objectives/critic.ts).
 import * as tf from '@tensorflow/tfjs';
-import { globalNorm } from '../optim';
+import { globalNorm, setLearningRate } from '../optim';
 import { Critic, type ActionValues, type CriticFeatures } from '../objectives/critic';
 import { ExactCritic } from '../objectives/exactCritic';
 import { criticLoss, penalisedDistance, studentLoss, type AmmdBatch } from '../objectives/ammd';
 import { bool, num, str } from '../runConfig';
 import type { ParamValue } from '../params';
 import type { Transformer } from '../model/transformer';
-import { disposeBatch, sampledBatch, type DeviceBatch, type MethodRuntime, type StepContext, type StepPlan } from './runtime';
-import type { MethodSetup } from './registry';
+import { sampledBatch, type MethodRuntime, type MethodSetup, type StepContext, type StepPlan } from './runtime';
+import { disposeBatch, type DeviceBatch } from '../deviceBatch';
 import { timed } from '../profile';
 
 /** Global-norm clip of every critic step (as the student's). */
@@ -64,7 +64,7 @@ export function ammd(setup: MethodSetup): MethodRuntime {
 
       // Critic steps against the student as it is now (its logits are constants here); a
       // warm-up adds steps before the first student step. Exact critics take none.
-      (optimizer as unknown as { learningRate: number }).learningRate = criticLr(ctx.settings, ctx.hyper);
+      setLearningRate(optimizer, criticLr(ctx.settings, ctx.hyper));
       exact?.setPenalty(kind === 'oracle' ? 0 : penalty);
       const last = timed('critic', () => {
         const studentOff = studentHiddenOff ? ctx.student.head(studentHiddenOff) : ctx.student.forward(off.tokens);

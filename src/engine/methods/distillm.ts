@@ -8,7 +8,8 @@ import { AdaptiveOffPolicy, ReplayBuffer } from '../objectives/distillm';
 import { fromTokens } from '../data';
 import { num, str } from '../runConfig';
 import type { ParamValues } from '../params';
-import { datasetBatch, planOver, sampledBatch, stepPrompts, uploadBatch, type MethodRuntime, type StepContext } from './runtime';
+import { datasetBatch, planOver, sampledBatch, stepPrompts, type MethodRuntime, type StepContext } from './runtime';
+import { uploadBatch } from '../deviceBatch';
 import { timed } from '../profile';
 
 export function distillm(hyper: ParamValues, seqLen: number): MethodRuntime {

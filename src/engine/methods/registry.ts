@@ -1,10 +1,7 @@
 // Method id → runtime. The declarations (knobs, cards) live in ./declarations.ts as plain data;
 // this is the half that builds tensors. One file per method family beside it.
-import type { Rng } from '../rng';
-import type { ParamValues } from '../params';
-import type { ModelConfig, Transformer } from '../model/transformer';
 import type { MethodId } from './types';
-import type { MethodRuntime } from './runtime';
+import type { MethodRuntime, MethodSetup } from './runtime';
 import { kd, rkl, seqkd, sft, tvd } from './basic';
 import { gkd } from './gkd';
 import { distillm } from './distillm';
@@ -12,16 +9,6 @@ import { minillm } from './minillm';
 import { ammd } from './ammd';
 import { xkd } from './xkd';
 
-/** What a method may need when it is built. */
-export interface MethodSetup {
-  hyper: ParamValues;
-  settings: ParamValues;
-  studentConfig: ModelConfig;
-  /** The method's own stream for initialising critics or heads. */
-  initRng: Rng;
-  /** The run's teacher and student, for methods that read their hidden states (AMMD's critics). */
-  models?: { teacher: Transformer; student: Transformer };
-}
 
 type Factory = (setup: MethodSetup) => MethodRuntime;
 

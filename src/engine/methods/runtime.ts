@@ -5,20 +5,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import type { Example, Task } from '../tasks';
 import type { ParamValue, ParamValues } from '../params';
-import type { Transformer } from '../model/transformer';
-import { encodeExamples, encodePrompts, type TokenBatch } from '../data';
+import type { ModelConfig, Transformer } from '../model/transformer';
+import { encodeExamples, encodePrompts } from '../data';
+import { disposeBatch, shiftTargets, uploadBatch, type DeviceBatch } from '../deviceBatch';
 import { sampleTensors } from '../model/sampling';
-import { PAD } from '../tasks/vocab';
 import { timed } from '../profile';
-import type { CriticEstimates } from '../metrics/evaluate';
+import type { CriticEstimates } from '../metrics/probe';
 
 /** A fixed-shape batch on the device. logits[:, t] predict targets[:, t] = tokens[:, t + 1]. */
-export interface DeviceBatch {
-  tokens: tf.Tensor2D; // [B, T] int32
-  targets: tf.Tensor2D; // [B, T] int32
-  mask: tf.Tensor2D; // [B, T] float, 1 at continuation positions
-}
-
 export type DataSource = 'dataset' | 'teacher' | 'student' | 'buffer' | 'mixed';
 
 /** What a method sees at one training step. */
@@ -58,6 +52,17 @@ export interface StepPlan {
   dispose(): void;
 }
 
+/** What a method may need when it is built. */
+export interface MethodSetup {
+  hyper: ParamValues;
+  settings: ParamValues;
+  studentConfig: ModelConfig;
+  /** The method's own stream for initialising critics or heads. */
+  initRng: Rng;
+  /** The run's teacher and student, for methods that read their hidden states (AMMD's critics). */
+  models?: { teacher: Transformer; student: Transformer };
+}
+
 /** A method's state across steps. */
 export interface MethodRuntime {
   /** Build the step's batch, take the critic steps, and return the student's loss. */
@@ -75,23 +80,6 @@ export interface MethodRuntime {
   /** A live hyperparameter changed. */
   setLive?(id: string, value: ParamValue): void;
   dispose(): void;
-}
-
-/** targets[:, t] = tokens[:, t + 1], PAD in the last column. */
-export function shiftTargets(tokens: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => {
-    const [B, T] = tokens.shape;
-    return tf.concat([tokens.slice([0, 1], [B, T - 1]), tf.fill([B, 1], PAD, 'int32')], 1) as tf.Tensor2D;
-  });
-}
-
-export function uploadBatch(batch: TokenBatch): DeviceBatch {
-  const shape: [number, number] = [batch.batch, batch.seqLen];
-  return {
-    tokens: tf.tensor2d(batch.tokens, shape, 'int32'),
-    targets: tf.tensor2d(batch.targets, shape, 'int32'),
-    mask: tf.tensor2d(batch.mask, shape, 'float32'),
-  };
 }
 
 /** The reference answers of this step's examples. */
@@ -130,10 +118,6 @@ export function sampledBatch(
     const s = sampleTensors(model, stepPrompts(ctx), { temperature, rng: ctx.sampleRng, mix, keepLogits });
     return { tokens: s.tokens, targets: shiftTargets(s.tokens), mask: s.mask, logits: s.logits, mixLogits: s.mixLogits };
   });
-}
-
-export function disposeBatch(b: DeviceBatch | null | undefined): void {
-  if (b) tf.dispose([b.tokens, b.targets, b.mask]);
 }
 
 /** A plan over one batch: disposes the batch (and any extra tensors) when the step is done. */

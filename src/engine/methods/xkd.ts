@@ -7,8 +7,7 @@ import { RewardHead, xkdLoss } from '../objectives/xkd';
 import { stopGradient } from '../objectives/stopGradient';
 import type { DivergenceKind } from '../objectives/divergences';
 import { num, str } from '../runConfig';
-import { sampledBatch, planOver, type MethodRuntime, type StepContext } from './runtime';
-import type { MethodSetup } from './registry';
+import { sampledBatch, planOver, type MethodRuntime, type MethodSetup, type StepContext } from './runtime';
 
 export function xkd(setup: MethodSetup): MethodRuntime {
   const head = RewardHead.init(setup.studentConfig.dModel, setup.studentConfig.vocabSize, setup.initRng);

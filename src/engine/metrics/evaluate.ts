@@ -18,7 +18,10 @@ import { tokenDivergence } from '../objectives/divergences';
 import { maskedMean, tokenNll } from '../objectives/likelihood';
 import { exactFromTokenTvd } from '../objectives/ammd';
 import type { EvaluationKey } from './catalog';
-import { disposeBatch, shiftTargets, uploadBatch, type DeviceBatch } from '../methods/runtime';
+import { disposeBatch, shiftTargets, uploadBatch, type DeviceBatch } from '../deviceBatch';
+import type { CriticEstimates, Probe } from './probe';
+
+export type { CriticEstimates, Probe };
 
 /**
  * Held-out prompts per evaluation. At 64 an evaluation costs about as much as 2–4 student steps
@@ -26,19 +29,6 @@ import { disposeBatch, shiftTargets, uploadBatch, type DeviceBatch } from '../me
  */
 export const EVAL_PROMPTS = 64;
 
-/** Continuations and both models' logits on them, for a critic to score. */
-export interface Probe {
-  tokens: tf.Tensor2D;
-  mask: tf.Tensor2D;
-  teacherLogits: tf.Tensor3D;
-  studentLogits: tf.Tensor3D;
-}
-
-/**
- * The critics' distances L_on (student continuations) and L_off (teacher continuations), and
- * what the best critic of their penalised objective would find at the same states.
- */
-export type CriticEstimates = (on: Probe, off: Probe) => { on: tf.Scalar; off: tf.Scalar; onPenalised: tf.Scalar; offPenalised: tf.Scalar };
 
 /** The fixed evaluation material: prompts, references, teacher samples and the student's noise. */
 export class EvalSet {

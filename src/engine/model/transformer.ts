@@ -5,6 +5,7 @@
 // Token embeddings are a oneHot · matMul (not tf.gather) so the wasm backend can train them.
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
+import { uniqueVariableName } from './variableName';
 
 export interface ModelConfig {
   vocabSize: number;
@@ -104,7 +105,7 @@ export class Transformer {
       else if (s.init === 'ones') values = new Float32Array(n).fill(1);
       else values = rng.normals(n, s.init === 'residual' ? residualStd : 0.02);
       const initial = tf.tensor(values, s.shape);
-      params.set(s.name, tf.variable(initial, trainable, uniqueName(s.name)));
+      params.set(s.name, tf.variable(initial, trainable, uniqueVariableName(s.name)));
       initial.dispose(); // the variable keeps its own reference to the data
     }
     return new Transformer(config, params);
@@ -296,8 +297,3 @@ export function disposeCache(cache: KVCache): void {
   for (const t of cache.values) t.dispose();
 }
 
-let nameCounter = 0;
-/** tf.variable names must be unique per engine; teacher and student share parameter names. */
-function uniqueName(name: string): string {
-  return `${name}#${nameCounter++}`;
-}

@@ -5,7 +5,7 @@
 // Expectations are sequence quantities: the sum over a sequence's valid positions, averaged
 // over the batch's sequences (docs/methods.md, "Notation"), estimated on sampled continuations.
 import * as tf from '@tensorflow/tfjs';
-import { PAD } from '../tasks/vocab';
+import { shiftTargets } from '../deviceBatch';
 import { momentGap, tokenDivergence } from './divergences';
 import type { ActionValues, CriticInput } from './critic';
 import { penalisedOptimum } from './exactCritic';
@@ -109,7 +109,7 @@ export function studentLoss(args: StudentLossArgs): tf.Scalar {
       if (policyGradient) {
         const advantage = stopGradient(futureGapAdvantage(stopGradient(gap), mask));
         const V = on.studentLogits.shape[2];
-        const targets = on.targets ?? nextTokens(on.tokens);
+        const targets = on.targets ?? shiftTargets(on.tokens);
         const logq = tf.logSoftmax(on.studentLogits.div(tau));
         const logqY = tf.oneHot(targets.toInt(), V).toFloat().mul(logq).sum(-1);
         onTerm = onTerm.add(maskedSequenceMean(logqY.mul(advantage), mask));
@@ -158,11 +158,6 @@ export function futureGapAdvantage(gap: tf.Tensor2D | tf.Tensor, mask: tf.Tensor
   });
 }
 
-/** tokens shifted left by one, PAD in the last column: the token each position predicts. */
-function nextTokens(tokens: tf.Tensor2D): tf.Tensor2D {
-  const [B, T] = tokens.shape;
-  return tf.concat([tokens.slice([0, 1], [B, T - 1]), tf.fill([B, 1], PAD, tokens.dtype)], 1) as tf.Tensor2D;
-}
 
 function checkBeta(beta: number): void {
   if (!(beta >= 0 && beta <= 1)) throw new Error(`AMMD: beta must be in [0, 1], got ${beta}`);

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import { Transformer, dense, type ModelConfig } from '../model/transformer';
 import { stopGradient } from './stopGradient';
+import { uniqueVariableName } from '../model/variableName';
 
 export type CriticHead = 'on' | 'off';
 export type CriticFeatures = 'own' | 'teacher' | 'both';
@@ -74,7 +75,7 @@ export class Critic implements ActionValues {
     const trunk = features === 'own' ? Transformer.init(config, rng) : null;
     const zeroVariable = (shape: number[], name: string) => {
       const zeros = tf.zeros(shape);
-      const v = tf.variable(zeros, true, uniqueName(name));
+      const v = tf.variable(zeros, true, uniqueVariableName(name));
       zeros.dispose();
       return v;
     };
@@ -171,7 +172,3 @@ function checkBound(R: number): void {
   if (!(R > 0) || !Number.isFinite(R)) throw new Error(`Critic: the bound R must be a positive number, got ${R}`);
 }
 
-let nameCounter = 0;
-function uniqueName(name: string): string {
-  return `${name}#${nameCounter++}`;
-}

@@ -115,7 +115,7 @@ function kl(logA: tf.Tensor, logB: tf.Tensor): tf.Tensor {
  * log(w·p + (1−w)·q) elementwise, as a two-term log-sum-exp so that nothing underflows.
  * At w = 0 or 1 it is exactly log q or log p (no log 0 anywhere, in the value or the gradient).
  */
-function logMixture(logP: tf.Tensor, w: number, logQ: tf.Tensor): tf.Tensor {
+export function logMixture(logP: tf.Tensor, w: number, logQ: tf.Tensor): tf.Tensor {
   if (w <= 0) return logQ;
   if (w >= 1) return logP;
   const a = logP.add(Math.log(w));

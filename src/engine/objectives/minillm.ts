@@ -5,7 +5,7 @@
 // Everything stays on the device; the returns are a [T, T] matrix product (tfjs 4.22's cumsum
 // gradient is wrong on non-last axes, and a matrix product keeps shapes fixed).
 import * as tf from '@tensorflow/tfjs';
-import { tokenDivergence } from './divergences';
+import { logMixture, tokenDivergence } from './divergences';
 import { stopGradient } from './stopGradient';
 
 export interface MiniLlmArgs {
@@ -108,7 +108,7 @@ export function importanceWeights(
 
 /** q/p̃ in log space: exp(log q − log(α p + (1−α) q)). */
 function importanceWeightsFromLogs(logpY: tf.Tensor, logqY: tf.Tensor, alpha: number): tf.Tensor {
-  return tf.exp(logqY.sub(logAddExp(logpY, alpha, logqY)));
+  return tf.exp(logqY.sub(logMixture(logpY, alpha, logqY)));
 }
 
 /**
@@ -145,15 +145,6 @@ function whiten(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   return centred.mul(tf.rsqrt(variance.add(WHITEN_EPS)));
 }
 
-/** log(w·e^a + (1−w)·e^b), elementwise, exact at w = 0 and 1. */
-function logAddExp(a: tf.Tensor, w: number, b: tf.Tensor): tf.Tensor {
-  if (w <= 0) return b;
-  if (w >= 1) return a;
-  const x = a.add(Math.log(w));
-  const y = b.add(Math.log(1 - w));
-  const hi = tf.maximum(x, y);
-  return hi.add(tf.log(tf.exp(x.sub(hi)).add(tf.exp(y.sub(hi)))));
-}
 
 /**
  * Float64 reference of the returns (used by tests and handy for explaining the method):

@@ -11,6 +11,7 @@ import type { Rng } from '../rng';
 import { dense } from '../model/transformer';
 import { tokenDivergence, type DivergenceKind, type DivergenceOptions } from './divergences';
 import { stopGradient } from './stopGradient';
+import { uniqueVariableName } from '../model/variableName';
 
 /** log σ is kept in (−LOG_SIGMA_BOUND, LOG_SIGMA_BOUND) by a soft tanh bound (identity near 0). */
 export const LOG_SIGMA_BOUND = 4;
@@ -31,7 +32,7 @@ export class RewardHead {
   static init(dModel: number, vocabSize: number, rng: Rng): RewardHead {
     const w0 = tf.tensor2d(rng.normals(dModel * 2 * vocabSize, 0.02), [dModel, 2 * vocabSize]);
     const b0 = tf.zeros([2 * vocabSize]);
-    const head = new RewardHead(tf.variable(w0, true, uniqueName('reward.w')), tf.variable(b0, true, uniqueName('reward.b')), vocabSize);
+    const head = new RewardHead(tf.variable(w0, true, uniqueVariableName('reward.w')), tf.variable(b0, true, uniqueVariableName('reward.b')), vocabSize);
     tf.dispose([w0, b0]);
     return head;
   }
@@ -122,7 +123,3 @@ export function xkdLoss(args: XkdArgs): XkdLoss {
   });
 }
 
-let nameCounter = 0;
-function uniqueName(name: string): string {
-  return `${name}#${nameCounter++}`;
-}

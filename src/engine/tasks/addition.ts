@@ -1,7 +1,7 @@
 // Addition: "045+123=" → "0168". Operands are zero-padded to three digits and the sum to
 // four, so every digit has a fixed position; the sum is written most significant digit first.
 import { Rng } from '../rng';
-import { drawDistinct, type Example, type Task } from './task';
+import { drawDistinct, trainSampler, type Example, type Task } from './task';
 
 export const DIGITS = 3;
 const MAX = 10 ** DIGITS - 1;
@@ -17,7 +17,6 @@ function draw(rng: Rng): Example {
 }
 
 const heldOut = drawDistinct(512, ((r) => () => draw(r))(new Rng(1001)));
-const heldOutPrompts = new Set(heldOut.map((e) => e.prompt));
 
 export const addition: Task = {
   id: 'addition',
@@ -26,12 +25,7 @@ export const addition: Task = {
   // BOS + "ddd+ddd=" (8) + "dddd" (4) + EOS = 14
   seqLen: 16,
   scoring: 'greedy-exact-match',
-  sampleTrain(rng) {
-    for (;;) {
-      const ex = draw(rng);
-      if (!heldOutPrompts.has(ex.prompt)) return ex;
-    }
-  },
+  sampleTrain: trainSampler(heldOut, draw),
   heldOut,
   score(prompt, output) {
     const m = /^(\d+)\+(\d+)=$/.exec(prompt);

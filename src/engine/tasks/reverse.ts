@@ -1,7 +1,7 @@
 // Reverse: "abcd>" → "dcba", a translation-like transduction where each output token is
 // aligned to a different input position depending on the length.
 import { Rng } from '../rng';
-import { drawDistinct, type Example, type Task } from './task';
+import { drawDistinct, trainSampler, type Example, type Task } from './task';
 
 export const MIN_LEN = 3;
 export const MAX_LEN = 10;
@@ -39,7 +39,6 @@ export function rougeL(candidate: string, reference: string): number {
 }
 
 const heldOut = drawDistinct(512, ((r) => () => draw(r))(new Rng(2002)));
-const heldOutPrompts = new Set(heldOut.map((e) => e.prompt));
 
 const referenceOf = (prompt: string) => [...prompt.replace(/>$/, '')].reverse().join('');
 
@@ -50,12 +49,7 @@ export const reverse: Task = {
   // BOS + 10 letters + '>' + 10 letters + EOS = 23
   seqLen: 24,
   scoring: 'greedy-exact-match',
-  sampleTrain(rng) {
-    for (;;) {
-      const ex = draw(rng);
-      if (!heldOutPrompts.has(ex.prompt)) return ex;
-    }
-  },
+  sampleTrain: trainSampler(heldOut, draw),
   heldOut,
   score(prompt, output) {
     return output === referenceOf(prompt) ? 1 : 0;

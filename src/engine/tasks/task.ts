@@ -27,6 +27,17 @@ export interface Task {
   extraScores?(prompt: string, output: string): Record<string, number>;
 }
 
+/** A training sampler that redraws until the prompt is not one of the held-out set's. */
+export function trainSampler(heldOut: readonly Example[], draw: (rng: Rng) => Example): (rng: Rng) => Example {
+  const heldOutPrompts = new Set(heldOut.map((e) => e.prompt));
+  return (rng) => {
+    for (;;) {
+      const ex = draw(rng);
+      if (!heldOutPrompts.has(ex.prompt)) return ex;
+    }
+  };
+}
+
 /** Draw `n` distinct examples with a fixed seed, for a held-out set. */
 export function drawDistinct(n: number, draw: () => Example): Example[] {
   const seen = new Set<string>();
