@@ -1,6 +1,6 @@
 // AMMD's exact critics (oracle and penalised optimum), the critic efficiency they define, and
 // the critics on frozen teacher / student features, against values worked out by hand or in
-// float64 (spec "AMMD").
+// float64 (docs/methods.md, "AMMD").
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Critic } from '../src/engine/objectives/critic';

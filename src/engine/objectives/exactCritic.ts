@@ -1,5 +1,5 @@
 // The two critics AMMD's game can be measured against, computed exactly from p and q at every
-// visited state instead of learned (spec "AMMD"):
+// visited state instead of learned (docs/methods.md, "AMMD"):
 //   oracle     f* = R·sign(p − q), the best critic with |f| ≤ R: its gap is 2R·tvd, the bound on
 //              what any adversary can give the student;
 //   penalised  f_c = clip((p − q)/(2c), −R, R), the maximiser of g_f − c·Σ_a f² with |f| ≤ R:
