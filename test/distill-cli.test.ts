@@ -100,11 +100,15 @@ describe('npm run distill', () => {
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.step)).toEqual([0, 2, 3]);
+    // Step 0, the early steps 1 and 2 (2 is also a multiple of evalEvery), and the last step 3.
+    expect(lines.map((l) => l.step)).toEqual([0, 1, 2, 3]);
+    // Width 8 has no shipped warm-start student: the run says so and starts from scratch.
+    expect(r.stderr).toMatch(/No warm-start addition student ships for width 8/);
+    expect(r.stderr).toMatch(/student from scratch/);
     for (const l of lines) for (const k of METRIC_KEYS) expect(l).toHaveProperty(k);
     expect(lines[0].loss).toBeNull();
-    expect(typeof lines[2].loss).toBe('number');
-    expect(lines[2].criticLoss).toBeNull();
+    expect(typeof lines[3].loss).toBe('number');
+    expect(lines[3].criticLoss).toBeNull();
   });
 
   it('checks the teacher and the output before loading anything, one line and a code each', () => {

@@ -103,6 +103,8 @@ describe('results over runs', () => {
     wallMs: 1,
     halted: null,
     backend: 'cpu',
+    studentInit: 'sft',
+    studentStart: 'sft',
   });
   const info = { seeds: 3, steps: 10, evalEvery: 5, backend: 'cpu', command: '' };
 

@@ -35,7 +35,7 @@ describe('Trainer', () => {
         t.dispose();
         runs.push(records);
       }
-      expect(runs[0].length).toBe(3);
+      expect(runs[0].length).toBe(6); // steps 0, 1, 2, 4 (early) and 3, 6 (evalEvery 3)
       expect(runs[0].map(withoutTiming)).toEqual(runs[1].map(withoutTiming));
       // And a different seed gives a different run.
       const other = await Trainer.create(tinyConfig(method, { evalEvery: 3, seed: 6 }), teacher, { evalPrompts: 8 });
@@ -96,7 +96,8 @@ describe('Trainer', () => {
   it('keeps tf.memory().numTensors flat over 20 steps of every method, and frees everything on dispose', async () => {
     for (const method of METHOD_IDS) {
       const start = tf.memory().numTensors;
-      const t = await Trainer.create(tinyConfig(method, { evalEvery: 10 }), teacher, { evalPrompts: 8 });
+      // Two evaluations (steps 10 and 20) are enough to see a leak: no early ones, to keep it fast.
+      const t = await Trainer.create(tinyConfig(method, { evalEvery: 10 }), teacher, { evalPrompts: 8, earlyEvalSteps: [] });
       await t.evaluate();
       await t.trainStep(); // Adam creates its moment estimates on the first step
       const before = tf.memory().numTensors;
@@ -166,7 +167,7 @@ describe('Trainer', () => {
   it('setLive changes live settings and rejects restart ones with a clear error', async () => {
     const t = await Trainer.create(tinyConfig('distillm'), teacher, { evalPrompts: 8 });
     t.setLive('lr', 0.001);
-    t.setLive('evalEvery', 2);
+    t.setLive('evalEvery', 3);
     t.setLive('alpha', 0.3);
     expect(t.config.settings.lr).toBe(0.001);
     expect(t.config.hyper.alpha).toBe(0.3);
@@ -178,8 +179,9 @@ describe('Trainer', () => {
     expect(() => t.setLive('alpha', 5)).toThrow(/Skew α: 5 is above the maximum 0.9/);
     expect(t.config.hyper.alpha).toBe(0.3);
     await t.trainStep();
+    await t.trainStep();
     const { record } = await t.trainStep();
-    expect(record?.step).toBe(2); // evalEvery 2 applied
+    expect(record?.step).toBe(3); // evalEvery 3 applied (the default 10 would not record step 3)
     t.dispose();
   });
 
@@ -218,7 +220,7 @@ describe('resolveConfig', () => {
 
   it('reports unknown methods, out-of-range values and heads that do not divide the width', () => {
     const { config, problems } = resolveConfig({ method: 'magic', settings: { lr: 5, studentWidth: 24, studentHeads: 5 } });
-    expect(config.method).toBe('ammd');
+    expect(config.method).toBe('gkd'); // the default method
     expect(problems[0]).toMatch(/Unknown method 'magic'.*sft.*xkd/);
     expect(problems.some((p) => /Learning rate: 5 is above the maximum 0.05; using 0.05/.test(p))).toBe(true);
     expect(config.settings.lr).toBe(0.05);

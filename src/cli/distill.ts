@@ -169,8 +169,14 @@ try {
 } catch (e) {
   stop(EXIT.teacher, `the teacher in ${dir} does not fit task '${taskId}': ${errorText(e)}`, e);
 }
-const trainer = await Trainer.create(config, teacher, { backendName: backend.name });
-console.error(`distill ${method} on ${taskId}: ${steps} steps, seed ${config.settings.seed}, backend ${backend.name}${backend.adapter ? ` (${backend.adapter.description})` : ''}`);
+const { loadStudentStart } = await import('./nodeModel');
+const start = loadStudentStart(config);
+if (start.notice) console.error(start.notice);
+const trainer = await Trainer.create(config, teacher, { backendName: backend.name, initialStudent: start.model });
+start.model?.dispose();
+console.error(
+  `distill ${method} on ${taskId}: ${steps} steps, seed ${config.settings.seed}, backend ${backend.name}${backend.adapter ? ` (${backend.adapter.description})` : ''}, student from ${trainer.studentStart === 'sft' ? 'the shipped SFT checkpoint' : 'scratch'}`,
+);
 
 const write = (record: object) => writeSync(out, JSON.stringify(record) + '\n');
 let exitCode: number = EXIT.ok;

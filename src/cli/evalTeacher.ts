@@ -1,5 +1,7 @@
 // npm run eval-teacher -- --task T [--backend wasm|cpu|webgpu] [--seed S] [--batch B]
-// Scores the shipped teacher in public/teachers/T/ on the task's WHOLE held-out set with the
+// npm run eval-student -- --task T [--size WxLxH] [...]   (eval-teacher with --student)
+// Scores the shipped teacher in public/teachers/T/ (or, with --student, the shipped warm-start
+// student in public/students/T/<size>/) on the task's WHOLE held-out set with the
 // same scorer the playground uses (greedy exact match for addition and reverse, grammatical
 // rate of temperature-1 samples for grammar) and prints ONE JSON line on stdout. Everything
 // else (the tfjs banners, errors) goes to stderr, so the output can be piped into jq.
@@ -11,16 +13,17 @@ import { Rng } from '../engine/rng';
 import { TASK_IDS, getTask } from '../engine/tasks';
 import { VOCAB_SIZE } from '../engine/tasks/vocab';
 import { scoreModel } from '../engine/scoring';
-import { loadModelDir, teacherDir } from './nodeModel';
+import { loadModelDir, studentDir, teacherDir } from './nodeModel';
+import { parseStudentSize } from '../engine/model/shippedStudents';
 
-const USAGE = `usage: npm run eval-teacher -- --task ${TASK_IDS.join('|')} [--backend wasm|cpu|webgpu] [--seed S] [--batch B]`;
+const USAGE = `usage: npm run eval-teacher -- --task ${TASK_IDS.join('|')} [--student [--size WxLxH]] [--backend wasm|cpu|webgpu] [--seed S] [--batch B]`;
 
 function fail(message: string, code: number): never {
   console.error(message);
   process.exit(code);
 }
 
-let values: { task?: string; backend?: string; seed?: string; batch?: string };
+let values: { task?: string; backend?: string; seed?: string; batch?: string; student?: boolean; size?: string };
 try {
   values = parseArgs({
     options: {
@@ -29,6 +32,8 @@ try {
       // Fixed, so the sampled grammar score is the same number on every run.
       seed: { type: 'string', default: '1234' },
       batch: { type: 'string', default: '64' },
+      student: { type: 'boolean', default: false },
+      size: { type: 'string' },
     },
   }).values;
 } catch (e) {
@@ -44,9 +49,14 @@ if (!Number.isInteger(seed)) fail(`--seed must be an integer, got '${values.seed
 if (!Number.isInteger(batchSize) || batchSize < 1) fail(`--batch must be a positive integer, got '${values.batch}'`, 2);
 
 const task = getTask(values.task);
-const dir = teacherDir(task.id);
+if (values.size !== undefined && !values.student) fail(`--size applies to --student only\n${USAGE}`, 2);
+const size = parseStudentSize(values.size);
+if (typeof size === 'string') fail(`${size}\n${USAGE}`, 2);
+const role = values.student ? 'student' : 'teacher';
+const dir = values.student ? studentDir(task.id, size) : teacherDir(task.id);
 if (!existsSync(join(dir, 'model.json'))) {
-  fail(`No teacher for '${task.id}': ${join(dir, 'model.json')} does not exist. Train one with: npm run train-teacher -- --task ${task.id}`, 2);
+  const train = values.student ? `npm run train-student -- --task ${task.id}${values.size ? ` --size ${values.size}` : ''}` : `npm run train-teacher -- --task ${task.id}`;
+  fail(`No ${role} for '${task.id}': ${join(dir, 'model.json')} does not exist. Train one with: ${train}`, 2);
 }
 
 // WebGPU in Node needs navigator.gpu (Dawn) before the backend is imported.
@@ -56,7 +66,7 @@ let loaded: ReturnType<typeof loadModelDir>;
 try {
   loaded = loadModelDir(dir, { vocabSize: VOCAB_SIZE, seqLen: task.seqLen });
 } catch (e) {
-  fail(`Could not load the '${task.id}' teacher from ${dir}: ${(e as Error).message}`, 1);
+  fail(`Could not load the '${task.id}' ${role} from ${dir}: ${(e as Error).message}`, 1);
 }
 const { model, meta } = loaded;
 
@@ -67,7 +77,9 @@ const seconds = (performance.now() - started) / 1000;
 console.log(
   JSON.stringify({
     task: task.id,
+    role,
     score: result.score,
+    partialCredit: result.partialCredit,
     params: model.parameterCount(),
     heldOut: result.count,
     backend: backend.name,
@@ -76,7 +88,7 @@ console.log(
     seconds: Number(seconds.toFixed(2)),
     seed,
     config: model.config,
-    // How the teacher was trained (from model.json), kept apart so its own `task` and
+    // How the model was trained (from model.json), kept apart so its own `task` and
     // `backend` fields do not shadow the evaluation's.
     training: meta,
   }),

@@ -1,5 +1,6 @@
 // npm run study -- --study NAME [--seeds N] [--steps N] [--eval-every K] [--backend wasm|cpu]
 //                  [--shard i/n] [--reverse] [--arms a,b] [--cache DIR] [--render-only]
+//                  [--student-init sft|scratch]
 // Runs a named findings study in-process through the engine's Trainer: every arm with seeds
 // 1..N, then writes docs/findings/NAME.md (mean ± sd per arm at fixed checkpoints, settings,
 // compute time, verdict), docs/findings/NAME.svg and the study's lines in docs/findings/README.md.
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { STUDIES, getStudy } from './studies/definitions';
 
-const USAGE = `usage: npm run study -- --study NAME [--seeds N] [--steps N] [--eval-every K] [--backend wasm|cpu] [--shard i/n] [--cache DIR] [--render-only]
+const USAGE = `usage: npm run study -- --study NAME [--seeds N] [--steps N] [--eval-every K] [--backend wasm|cpu] [--shard i/n] [--cache DIR] [--render-only] [--student-init sft|scratch]
 studies: ${STUDIES.map((s) => s.name).join(', ')}`;
 
 function fail(message: string): never {
@@ -34,6 +35,7 @@ try {
       'render-only': { type: 'boolean', default: false },
       reverse: { type: 'boolean', default: false },
       arms: { type: 'string' },
+      'student-init': { type: 'string', default: 'sft' },
     },
     strict: true,
   }).values;
@@ -49,7 +51,7 @@ try {
 }
 const seeds = Number(args.seeds);
 const steps = args.steps === undefined ? study.defaultSteps : Number(args.steps);
-// About five records per run (plus step 0): evaluation is a small share of the compute.
+// About five records per run (plus step 0; no early ones): evaluation is a small share of the compute.
 const evalEvery = args['eval-every'] === undefined ? Math.max(1, Math.round(steps / 5)) : Number(args['eval-every']);
 if (!Number.isInteger(seeds) || seeds < 1) fail(`--seeds must be a whole number ≥ 1, got '${args.seeds}'`);
 if (!Number.isInteger(steps) || steps < 1) fail(`--steps must be a whole number ≥ 1, got '${args.steps}'`);
@@ -58,6 +60,8 @@ const shardMatch = /^(\d+)\/(\d+)$/.exec(args.shard!);
 if (!shardMatch || Number(shardMatch[1]) >= Number(shardMatch[2])) fail(`--shard expects i/n with 0 ≤ i < n, got '${args.shard}'`);
 const [shard, shards] = [Number(shardMatch[1]), Number(shardMatch[2])];
 if (!['wasm', 'cpu'].includes(args.backend!)) fail(`--backend must be wasm or cpu`);
+const studentInit = args['student-init'] as 'sft' | 'scratch';
+if (studentInit !== 'sft' && studentInit !== 'scratch') fail(`--student-init must be sft or scratch, got '${studentInit}'`);
 
 const { REPO_ROOT, loadModelDir, teacherDir } = await import('./nodeModel');
 const outDir = args.out ?? join(REPO_ROOT, 'docs', 'findings');
@@ -93,8 +97,8 @@ if (probe) {
     `Reference, the teacher itself on the same probe: grammatical rate ${ref.grammaticalRate.toFixed(3)}, distinct ${ref.distinct} of ${probe.samples}, sequence KL(p_grammar ‖ teacher) ${ref.seqKlGrammar.toFixed(3)} nats.`,
   );
 }
-const command = `npm run study -- --study ${study.name} --seeds ${seeds} --steps ${steps}${args['eval-every'] ? ` --eval-every ${evalEvery}` : ''}`;
-const info = { seeds, steps, evalEvery, backend: backend.name, command, extra };
+const command = `npm run study -- --study ${study.name} --seeds ${seeds} --steps ${steps}${args['eval-every'] ? ` --eval-every ${evalEvery}` : ''}${studentInit === 'scratch' ? ' --student-init scratch' : ''}`;
+const info = { seeds, steps, evalEvery, backend: backend.name, command, extra, studentInit };
 // The playground serves the findings from public/findings (a custom --out publishes beside it).
 const publicDir = args.out ? join(outDir, 'public') : join(REPO_ROOT, 'public', 'findings');
 const render = () => {
@@ -115,7 +119,7 @@ if (!args['render-only']) {
   console.error(`study ${study.name}: ${mine.length} of ${plan.length} runs (shard ${shard}/${shards}), ${steps} steps, eval every ${evalEvery}, backend ${backend.name}`);
   for (const [i, { arm, seed }] of mine.entries()) {
     const t0 = performance.now();
-    const r = await runArm(study, arm, seed, steps, evalEvery, teacherFor(arm.task), backend.name, probe, cacheDir);
+    const r = await runArm(study, arm, seed, steps, evalEvery, teacherFor(arm.task), backend.name, probe, cacheDir, { earlyEvalSteps: [] }, studentInit);
     const last = r.records[r.records.length - 1];
     console.error(
       `[${i + 1}/${mine.length}] ${arm.id} seed ${seed}: ${((performance.now() - t0) / 1000).toFixed(1)} s${r.halted ? ` HALTED ${r.halted}` : ''}; last ${Object.entries(last)

@@ -6,7 +6,10 @@ import { SHARED_PARAMS } from './settings';
 import { METHOD_IDS, getMethod, isMethodId } from './methods/declarations';
 import type { MethodId } from './methods/types';
 
-export const DEFAULT_METHOD: MethodId = 'ammd';
+// The first experiment a newcomer sees: GKD visibly improves the warm-start student within its
+// first evaluations, where AMMD's untrained critics first pull it away from what it knows
+// (README, "Warm-start students"). AMMD is one click away in the method list and the lessons.
+export const DEFAULT_METHOD: MethodId = 'gkd';
 
 export interface RunConfig {
   method: MethodId;

@@ -9,6 +9,8 @@ import type { Transformer } from './model/transformer';
 
 export interface ScoreResult {
   score: number;
+  /** Mean partial credit (task.partialCredit) over the same outputs. */
+  partialCredit: number;
   count: number;
   extras: Record<string, number>;
   examples: Array<{ prompt: string; output: string; correct: boolean }>;
@@ -35,12 +37,14 @@ export async function scoreModel(model: Transformer, task: Task, rng: Rng, opts:
   const temperature = task.scoring === 'greedy-exact-match' ? 0 : 1;
   const outputs = await generate(model, prompts, batchSize, temperature, rng);
   let total = 0;
+  let partial = 0;
   const extras: Record<string, number> = {};
   const rows = outputs.map((output, i) => {
     const s = task.score(prompts[i], output);
     total += s;
+    partial += task.partialCredit(prompts[i], output);
     for (const [k, v] of Object.entries(task.extraScores?.(prompts[i], output) ?? {})) extras[k] = (extras[k] ?? 0) + v / outputs.length;
     return { prompt: prompts[i], output, correct: s === 1 };
   });
-  return { score: total / outputs.length, count: outputs.length, extras, examples: rows };
+  return { score: total / outputs.length, partialCredit: partial / outputs.length, count: outputs.length, extras, examples: rows };
 }

@@ -9,6 +9,7 @@ import { getTask, type Task, type TaskId } from './tasks';
 import { VOCAB_SIZE } from './tasks/vocab';
 import { Transformer, type ModelConfig } from './model/transformer';
 import { modelConfig } from './model/sizes';
+import type { StudentStart } from './model/shippedStudents';
 import { fromArtifacts, toArtifacts, CheckpointError } from './model/checkpoint';
 import { coerce, type ParamValue } from './params';
 import { METRIC_KEYS, type MetricRecord } from './metrics/record';
@@ -26,6 +27,17 @@ export { resolveConfig, type RunConfig };
 /** Global gradient-norm clip of every student step. */
 export const MAX_GRAD_NORM = 1;
 
+/**
+ * Steps evaluated whatever evalEvery says, so the first curve points come within seconds of
+ * Play (a warm student changes fastest at the start); after them, every evalEvery steps.
+ */
+export const EARLY_EVAL_STEPS: readonly number[] = [1, 2, 4, 8, 16];
+
+/** Whether the trainer records an evaluation after step `step` (0 is the caller's first record). */
+export function isEvalStep(step: number, evalEvery: number, early: readonly number[] = EARLY_EVAL_STEPS): boolean {
+  return step % evalEvery === 0 || early.includes(step);
+}
+
 export interface StepOutcome {
   step: number;
   /** The metric record, when this step ended with an evaluation. */
@@ -41,7 +53,15 @@ export interface TrainerOptions {
   backendName?: string;
   /** Held-out prompts per evaluation (default EVAL_PROMPTS). */
   evalPrompts?: number;
+  /**
+   * A warm start: the student begins as a copy of these weights (a shipped SFT checkpoint of
+   * the same size; the caller keeps ownership). Without it the student starts from the seed.
+   */
+  initialStudent?: Transformer | null;
+  /** Steps evaluated besides every evalEvery (default EARLY_EVAL_STEPS). */
+  earlyEvalSteps?: readonly number[];
 }
+
 
 /** The independent random streams of a run, forked from the seed in a fixed order. */
 interface Streams {
@@ -66,6 +86,8 @@ export function studentConfig(config: RunConfig): ModelConfig {
 export class Trainer {
   readonly config: RunConfig;
   readonly backendName: string | null;
+  readonly studentStart: StudentStart;
+  private readonly earlyEvalSteps: readonly number[];
   private readonly task: Task;
   private readonly teacherModel: Transformer;
   private readonly studentModel: Transformer;
@@ -93,7 +115,11 @@ export class Trainer {
     this.teacherModel = teacher;
     this.streams = forkStreams(num(config.settings, 'seed'));
     const sConfig = studentConfig(this.config);
+    if (opts.initialStudent) checkFits(opts.initialStudent.config, sConfig);
     this.studentModel = Transformer.init(sConfig, this.streams.init);
+    this.studentStart = opts.initialStudent ? 'sft' : 'scratch';
+    this.earlyEvalSteps = opts.earlyEvalSteps ?? EARLY_EVAL_STEPS;
+    if (opts.initialStudent) for (const [name, v] of this.studentModel.params) v.assign(opts.initialStudent.p(name));
     this.method = createMethod(config.method, { hyper: this.config.hyper, settings: this.config.settings, studentConfig: sConfig, initRng: this.streams.methodInit, models: { teacher, student: this.studentModel } });
     this.optimizer = tf.train.adam(num(config.settings, 'lr'), 0.9, 0.98);
     this.evalSet = acquireEvalSet(teacher, this.task, this.streams.evaluation, opts.evalPrompts ?? EVAL_PROMPTS);
@@ -124,8 +150,8 @@ export class Trainer {
   }
 
   /**
-   * One training step; evaluates when the new step count is a multiple of evalEvery (unless
-   * `evaluate` is false: a warm-up step that no one will chart).
+   * One training step; evaluates when the new step count is one of EARLY_EVAL_STEPS or a
+   * multiple of evalEvery (unless `evaluate` is false: a warm-up step that no one will chart).
    */
   async trainStep(opts: { evaluate?: boolean } = {}): Promise<StepOutcome> {
     if (this.busy) throw new Error('Trainer.trainStep: the previous step has not finished');
@@ -139,7 +165,7 @@ export class Trainer {
       this.sinceRecord.ms += elapsed;
       this.sinceRecord.steps++;
       const every = num(this.config.settings, 'evalEvery');
-      const record = opts.evaluate !== false && this.stepCount % every === 0 ? await this.evaluateNow() : null;
+      const record = opts.evaluate !== false && isEvalStep(this.stepCount, every, this.earlyEvalSteps) ? await this.evaluateNow() : null;
       return { step: this.stepCount, record, halted: null, source };
     } finally {
       this.busy = false;
@@ -154,7 +180,7 @@ export class Trainer {
   private async studentStep(): Promise<{ halted: string | null; source: DataSource }> {
     const B = num(this.config.settings, 'batchSize');
     const examples = Array.from({ length: B }, () => this.task.sampleTrain(this.streams.data));
-    setLearningRate(this.optimizer, num(this.config.settings, 'lr'));
+    setLearningRate(this.optimizer, warmedUp(num(this.config.settings, 'lr'), this.stepCount, num(this.config.settings, 'lrWarmup')));
     const ctx: StepContext = {
       teacher: this.teacherModel,
       student: this.studentModel,
@@ -287,6 +313,18 @@ export class Trainer {
     this.optimizer.dispose();
     releaseEvalSet(this.teacherModel, this.evalSet);
   }
+}
+
+/** The learning rate of step `step` (0-based): linear warm-up over `warmup` steps, then `lr`. */
+export function warmedUp(lr: number, step: number, warmup: number): number {
+  return warmup > 0 && step < warmup ? (lr * (step + 1)) / warmup : lr;
+}
+
+/** Throws if a warm-start checkpoint's config is not the student's. */
+function checkFits(a: ModelConfig, b: ModelConfig): void {
+  const fields = ['vocabSize', 'seqLen', 'dModel', 'nLayers', 'nHeads'] as const;
+  const differs = fields.filter((k) => a[k] !== b[k]);
+  if (differs.length) throw new CheckpointError(`The warm-start student does not fit: ${differs.map((k) => `${k} ${a[k]}, expected ${b[k]}`).join('; ')}`);
 }
 
 function haltReason(step: number, loss: number, gradNorm: number, side: number, method: string): string | null {

@@ -2,6 +2,7 @@
 // hash), what the worker reports, ghosts, notices and persistence. React components read
 // snapshots through useSyncExternalStore; metric records arrive at most once per frame.
 import type { MetricRecord } from '../engine/metrics/record';
+import type { StudentStart } from '../engine/model/shippedStudents';
 import { getMethod } from '../engine/methods/declarations';
 import { defaults, type ParamValue } from '../engine/params';
 import { EngineClient } from '../worker/client';
@@ -37,6 +38,8 @@ export interface PlaygroundState {
   /** Students the worker built for the current spec (0 while building or without a teacher). */
   lanesReady: number;
   studentParams: number[];
+  /** How each student of the current run began (a shipped SFT checkpoint, or scratch). */
+  studentStarts: StudentStart[];
   busy: boolean;
   /** The run machine's phase on the page (see shared/runMachine). */
   phase: RunPhase;
@@ -87,6 +90,7 @@ export class Playground {
       notices: [],
       lanesReady: 0,
       studentParams: [],
+      studentStarts: [],
       busy: true,
       phase: 'idle',
       running: false,
@@ -199,8 +203,9 @@ export class Playground {
           this.notify('info', `Restored your run from ${new Date(this.restoring.savedAt).toLocaleString()} at step ${e.restoredStep}. Reset starts it again from step 0.`);
         }
         this.restoring = null;
+        for (const n of e.notices) this.notify('info', n);
         this.run.built(e.lanes);
-        this.set({ lanesReady: e.lanes, studentParams: e.studentParams, busy: false, ...this.runFields() });
+        this.set({ lanesReady: e.lanes, studentParams: e.studentParams, studentStarts: e.studentStarts, busy: false, ...this.runFields() });
         if (e.lanes) this.requestInspect(true);
         return;
       case 'records': {
@@ -414,8 +419,8 @@ export class Playground {
     return this.state.spec.lanes.map((_, i) => laneLabel(this.state.spec, i));
   }
 
-  exportCsv = () => download('alembic-metrics.csv', metricsCsv(this.state.spec, this.state.records, this.labels()), 'text/csv');
-  exportJson = () => download('alembic-metrics.json', metricsJson(this.state.spec, this.state.records, this.labels(), this.shareLink()), 'application/json');
+  exportCsv = () => download('alembic-metrics.csv', metricsCsv(this.state.spec, this.state.records, this.labels(), this.state.studentStarts), 'text/csv');
+  exportJson = () => download('alembic-metrics.json', metricsJson(this.state.spec, this.state.records, this.labels(), this.shareLink(), this.state.studentStarts), 'application/json');
 
   downloadWeights = async (lane: number) => {
     if (!this.client) return;

@@ -5,6 +5,7 @@ import type { ParamValue, ParamValues } from '../engine/params';
 import type { WeightFiles } from '../engine/model/weightFiles';
 import type { RunPhase } from '../shared/runMachine';
 import { MAX_LANES, type RunSpec } from '../shared/runSpec';
+import type { StudentStart } from '../engine/model/shippedStudents';
 
 export type { WeightFiles };
 
@@ -83,10 +84,12 @@ export type Event =
   | { type: 'teacher'; task: string; status: 'missing'; message: string }
   | { type: 'teacher'; task: string; status: 'ready'; params: number; score: number | null; samples: TeacherSample[] }
   /**
-   * The run was rebuilt; `problems` lists settings the engine had to change. `restoredStep` is
-   * set when saved weights were loaded (a failed restore reports an error and starts fresh).
+   * The run was rebuilt; `problems` lists settings the engine had to change, `notices` what the
+   * page should know (e.g. no shipped warm-start student for this size), `studentStarts` how
+   * each student began. `restoredStep` is set when saved weights were loaded (a failed restore
+   * reports an error and starts fresh).
    */
-  | { type: 'ready'; lanes: number; problems: string[]; studentParams: number[]; restoredStep?: number }
+  | { type: 'ready'; lanes: number; problems: string[]; notices: string[]; studentParams: number[]; studentStarts: StudentStart[]; restoredStep?: number }
   | { type: 'records'; records: Array<{ lane: number; record: MetricRecord }> }
   /**
    * Where the run is. `handled` counts the run commands (RUN_COMMANDS) the worker has finished:

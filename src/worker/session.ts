@@ -18,6 +18,7 @@ import type { Event, InspectSample, MemoryInfo, RestoreData, WeightFiles } from 
 import { resolveRun, type ResolvedRun, type RunSpec } from '../shared/runSpec';
 import { initialRunState, reportedPhase, runReducer, type RunEvent, type RunState } from '../shared/runMachine';
 import { loadTeacher, metaScore, showcase, SHOWCASE_PROMPTS, type TeacherLoad } from './teacher';
+import { disposeStudentCheckpoints, studentCheckpoint } from './student';
 
 type Post = (e: Event) => void;
 
@@ -102,7 +103,7 @@ export class Session {
       const loaded = await this.loadTeacher(task);
       if (!loaded.ok) {
         this.post({ type: 'teacher', task, status: 'missing', message: loaded.message });
-        this.post({ type: 'ready', lanes: 0, problems: [], studentParams: [] });
+        this.post({ type: 'ready', lanes: 0, problems: [], notices: [], studentParams: [], studentStarts: [] });
         return this.dispatch({ type: 'built', students: 0 });
       }
       this.teacher = { task, model: loaded.model };
@@ -113,12 +114,13 @@ export class Session {
       this.post({ type: 'teacher', task, status: 'ready', params: loaded.model.parameterCount(), score: metaScore(loaded.meta), samples });
     }
     const { problems } = run;
-    await this.buildLanes(run);
+    const { notices } = await this.buildLanes(run);
     const studentParams = this.lanes.map((l) => l.trainer.student.parameterCount());
+    const studentStarts = this.lanes.map((l) => l.trainer.studentStart);
     if (restore) {
       if (this.tryRestore(restore)) {
         await this.warmUp(run);
-        this.post({ type: 'ready', lanes: this.lanes.length, problems, studentParams, restoredStep: restore.step });
+        this.post({ type: 'ready', lanes: this.lanes.length, problems, notices, studentParams, studentStarts, restoredStep: restore.step });
         this.rate = { last: 0, msPerStep: 0 };
         return this.dispatch({ type: 'built', students: this.lanes.length });
       }
@@ -132,7 +134,7 @@ export class Session {
     for (const [i, lane] of this.lanes.entries()) records.push({ lane: i, record: await lane.trainer.evaluate() });
     this.post({ type: 'records', records });
     await this.warmUp(run);
-    this.post({ type: 'ready', lanes: this.lanes.length, problems, studentParams });
+    this.post({ type: 'ready', lanes: this.lanes.length, problems, notices, studentParams, studentStarts });
     this.rate = { last: 0, msPerStep: 0 };
     this.dispatch({ type: 'built', students: this.lanes.length });
   }
@@ -146,6 +148,7 @@ export class Session {
     if (this.backend?.preference === preference) return true;
     this.teacher?.model.dispose();
     this.teacher = null;
+    disposeStudentCheckpoints();
     const { order, options } = backendOrder(preference);
     try {
       const report = await chooseBackend(order, { ...options, wasmPaths: this.wasmPaths });
@@ -181,12 +184,20 @@ export class Session {
     }
   }
 
-  /** One Trainer per lane, all on the shared teacher. */
-  private async buildLanes(run: ResolvedRun): Promise<void> {
+  /**
+   * One Trainer per lane, all on the shared teacher, each student starting from the shipped
+   * checkpoint of its size (or from scratch). Returns notices such as a size with no shipped
+   * student.
+   */
+  private async buildLanes(run: ResolvedRun): Promise<{ notices: string[] }> {
+    const notices = new Set<string>();
     for (const config of run.configs) {
-      const trainer = await Trainer.create(config, this.teacher!.model, { backendName: this.backend?.name, evalPrompts: run.page.evalPrompts });
+      const start = await studentCheckpoint(config);
+      if (start && !start.model) notices.add(start.notice);
+      const trainer = await Trainer.create(config, this.teacher!.model, { backendName: this.backend?.name, evalPrompts: run.page.evalPrompts, initialStudent: start?.model });
       this.lanes.push({ trainer, halted: null });
     }
+    return { notices: [...notices] };
   }
 
   /** Play: train every student that has not halted until paused (or one halts). */
@@ -215,7 +226,8 @@ export class Session {
   async stepN(count: number): Promise<void> {
     await this.pause();
     this.dispatch({ type: 'step' });
-    for (let i = 0; i < count && this.machine.phase === 'stepping' && this.activeLanes().length; i++) await this.stepAll();
+    // The last step always ends with a record, so a manual step adds a point to every chart.
+    for (let i = 0; i < count && this.machine.phase === 'stepping' && this.activeLanes().length; i++) await this.stepAll(i === count - 1);
     this.dispatch({ type: 'stepsDone' });
   }
 
@@ -231,8 +243,11 @@ export class Session {
     }
   }
 
-  /** One step of every live lane, round-robin. A lane that halts halts the run (it stands still). */
-  private async stepAll(): Promise<void> {
+  /**
+   * One step of every live lane, round-robin; `record`: evaluate even off the schedule (a manual
+   * step). A lane that halts halts the run (it stands still).
+   */
+  private async stepAll(record = false): Promise<void> {
     const records: Array<{ lane: number; record: MetricRecord }> = [];
     const running = this.machine.phase === 'running';
     for (const i of this.activeLanes()) {
@@ -243,7 +258,8 @@ export class Session {
         this.post({ type: 'halted', lane: i, step: outcome.step, reason: outcome.halted });
         continue;
       }
-      if (outcome.record) records.push({ lane: i, record: outcome.record });
+      const r = outcome.record ?? (record ? await lane.trainer.evaluate() : null);
+      if (r) records.push({ lane: i, record: r });
     }
     const now = performance.now();
     if (running && this.rate.last > 0) {

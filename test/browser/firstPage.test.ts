@@ -72,15 +72,18 @@ describe('first page', () => {
     await page.getByTestId('teacher-output').first().waitFor({ timeout: 90_000 });
     await page.getByTestId('step').and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
     const scorePoints = () => page.getByTestId('chart-score').getAttribute('data-points').then(Number);
-    await expect.poll(scorePoints, { timeout: 240_000 }).toBe(1); // the untrained student at step 0
+    // Two series (exact match and partial credit) of the untrained student at step 0.
+    await expect.poll(scorePoints, { timeout: 240_000 }).toBe(2);
+    // Width 8 has no shipped warm-start student: the page says this one starts from scratch.
+    expect(await page.getByTestId('notice').filter({ hasText: 'No warm-start addition student ships for width 8' }).count()).toBe(1);
     await page.getByTestId('step').click();
     await expect.poll(() => page.getByTestId('step-count').textContent(), { timeout: 240_000 }).toBe('1');
-    await expect.poll(scorePoints, { timeout: 60_000 }).toBe(2);
+    await expect.poll(scorePoints, { timeout: 60_000 }).toBe(4);
     // Choosing another backend switches the engine and says so; the link records the choice.
     await page.getByTestId('param-backend').selectOption('cpu');
     await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toBe('cpu');
     expect(await page.evaluate(() => location.hash)).toContain('backend=cpu');
-    await expect.poll(scorePoints, { timeout: 240_000 }).toBe(1); // a new run from step 0
+    await expect.poll(scorePoints, { timeout: 240_000 }).toBe(2); // a new run from step 0
     expect(await page.getByTestId('no-webgpu').count()).toBe(0); // cpu was asked for: no fallback to explain
     expect(log.errors).toEqual([]);
   }, 600_000);

@@ -27,8 +27,13 @@ afterAll(async () => {
 });
 
 const SMALL = 'backend=webgpu&batchSize=4&evalEvery=2&studentWidth=8&studentHeads=1&evalPrompts=8';
-/** Records drawn after `steps` steps at evalEvery 2, counting the one at step 0. */
-const recordsAt = (steps: number) => 1 + Math.floor(steps / 2);
+/**
+ * Records after `steps` steps of play at evalEvery 2: step 0, every even step, and step 1 (the
+ * trainer always evaluates steps 1, 2, 4, 8, 16).
+ */
+const recordsAt = (steps: number) => 1 + Math.floor(steps / 2) + (steps >= 1 ? 1 : 0);
+/** The score chart draws two series per student and record: exact match and partial credit. */
+const scorePoints = (records: number) => 2 * records;
 const CHARTS = ['chart-mm', 'chart-critic', 'chart-divergence', 'chart-score'];
 const LONG = 300_000;
 
@@ -86,12 +91,12 @@ describe('playground', () => {
       expect(await page.getByTestId('software-webgpu').count()).toBe(0);
 
       phase('ready');
-      // Play: the counter and every chart grow (each starts with the step-0 record; the next comes at step 2).
-      await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(1);
+      // Play: the counter and every chart grow (each starts with the step-0 record; the next comes at step 1).
+      await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(scorePoints(1));
       const before = await Promise.all(CHARTS.map((c) => points(page, c)));
       // No critic loss before the first critic step; every other chart has its step-0 point(s).
       expect(before.map((n) => n > 0)).toEqual([true, false, true, true]);
-      expect(await points(page, 'chart-score')).toBe(1);
+      expect(await points(page, 'chart-score')).toBe(scorePoints(1));
       await page.locator('h1').click(); // focus on the page, not on a control
       await page.keyboard.press(' '); // space plays
       await page.getByTestId('pause').waitFor({ timeout: 10_000 });
@@ -101,12 +106,13 @@ describe('playground', () => {
       await page.getByTestId('pause').click();
       await page.getByTestId('play').waitFor({ timeout: LONG }); // the worker finishes the step under way first
 
-      // → takes exactly one step while paused.
+      // → takes exactly one step while paused, and a manual step always adds a record.
       const paused = await stepCount(page);
       await page.keyboard.press('ArrowRight');
       await expect.poll(() => stepCount(page), { timeout: LONG }).toBe(paused + 1);
       const steps = paused + 1;
-      await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(recordsAt(steps));
+      const records = recordsAt(paused) + 1;
+      await expect.poll(() => points(page, 'chart-score'), { timeout: LONG }).toBe(scorePoints(records));
 
       phase('keyboard step');
       // A live slider: the critic's steps K. The URL follows at once.
@@ -130,7 +136,7 @@ describe('playground', () => {
       expect(await hash(page)).toBe(savedHash);
       await expect.poll(() => notices(page, 'Restored your run'), { timeout: LONG }).toBe(1);
       expect(await stepCount(page)).toBe(steps);
-      expect(await points(page, 'chart-score')).toBe(recordsAt(steps));
+      expect(await points(page, 'chart-score')).toBe(scorePoints(records));
       await ready(page);
 
       phase('restored');
@@ -140,8 +146,11 @@ describe('playground', () => {
       await page.getByTestId('export-csv').click();
       await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(1);
       const csv = readFileSync(downloads[0].path, 'utf8').trim().split('\n');
-      expect(csv[0].split(',').slice(0, 16)).toEqual(['student', 'label', 'method', ...METRIC_KEYS]);
-      expect(csv.length).toBe(1 + recordsAt(steps));
+      expect(csv[0].split(',').slice(0, 3 + METRIC_KEYS.length)).toEqual(['student', 'label', 'method', ...METRIC_KEYS]);
+      // Width 8 has no shipped warm-start student: it started from scratch, and the export says so.
+      expect(csv[0].split(',').at(-1)).toBe('studentStart');
+      expect(csv[1].split(',').at(-1)).toBe('scratch');
+      expect(csv.length).toBe(1 + records);
       expect(csv[1].split(',').slice(0, 4)).toEqual(['1', 'AMMD', 'ammd', '0']);
       downloads.length = 0;
 
@@ -188,8 +197,8 @@ describe('playground', () => {
       await page.getByTestId('param-s2.method').selectOption('sft');
       await expect.poll(() => hash(page)).toContain('s2=sft');
       await ready(page);
-      await expect.poll(() => page.getByTestId('chart-score').getAttribute('data-series'), { timeout: LONG }).toBe('2');
-      expect(await points(page, 'chart-score')).toBe(2); // 2 students × the step-0 record
+      await expect.poll(() => page.getByTestId('chart-score').getAttribute('data-series'), { timeout: LONG }).toBe('4'); // 2 students × 2 scores
+      expect(await points(page, 'chart-score')).toBe(2 * scorePoints(1)); // 2 students × the step-0 record
       await page.getByTestId('step').click(); // one step of each student, round-robin
       await expect.poll(() => stepCount(page), { timeout: LONG }).toBe(1);
       const strokes = (id: string) =>

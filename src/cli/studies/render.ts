@@ -15,11 +15,21 @@ export interface RenderInfo {
   backend: string;
   command: string;
   extra?: string[];
+  /** Only runs whose students were asked to start this way (runs from before the setting count as scratch). */
+  studentInit?: 'sft' | 'scratch';
 }
 
 /** The runs of one arm, one per seed (the cache may hold other step counts: those are ignored). */
 function armRuns(runs: RunResult[], arm: string, info: RenderInfo): RunResult[] {
-  return runs.filter((r) => r.arm === arm && r.steps === info.steps && r.evalEvery === info.evalEvery && r.seed >= 1 && r.seed <= info.seeds);
+  return runs.filter(
+    (r) =>
+      r.arm === arm &&
+      r.steps === info.steps &&
+      r.evalEvery === info.evalEvery &&
+      r.seed >= 1 &&
+      r.seed <= info.seeds &&
+      (info.studentInit === undefined || (r.studentInit ?? 'scratch') === info.studentInit),
+  );
 }
 
 /**
@@ -82,6 +92,15 @@ export function renderStudy(study: Study, runs: RunResult[], info: RenderInfo, o
   lines.push(`- ${info.steps} training steps per run, evaluation every ${info.evalEvery} steps (records at ${steps.join(', ')}), seeds 1–${info.seeds}, backend ${info.backend}.`);
   const common = Object.entries(study.common).map(([k, v]) => `${k} = ${v}`);
   lines.push(`- Shared by every arm: playground defaults (batch 32, learning rate 0.003, student d32×1 with 2 heads)${common.length ? `, except ${common.join(', ')}` : ''}; the shipped teachers (d64×3, 4 heads).`);
+  const starts = used.map((r) => r.studentStart ?? 'scratch');
+  const warm = starts.filter((x) => x === 'sft').length;
+  lines.push(
+    warm === starts.length && warm > 0
+      ? '- Every student starts from the shipped SFT checkpoint of its task and size (public/students/, `npm run train-student`), as in the papers.'
+      : warm === 0
+        ? '- Every student starts from random weights (scratch).'
+        : `- Students start from the shipped SFT checkpoint in ${warm} of ${starts.length} runs; the others start from random weights because no checkpoint of their size ships.`,
+  );
   lines.push(`- These are short runs, far fewer steps than the papers use, chosen to fit a shared 2-core machine; they show early training, not converged students.`);
   for (const n of [...study.notes, ...(info.extra ?? [])]) lines.push(`- ${n}`);
   lines.push('', '| arm | task | method | changed from defaults | runs | mean wall time per run |', '| --- | --- | --- | --- | --- | --- |');

@@ -8,6 +8,8 @@ import type { Transformer } from '../../engine/model/transformer';
 import type { MetricRecord } from '../../engine/metrics/record';
 import type { Arm, Study } from './definitions';
 import type { GrammarProbeSet } from './grammarProbe';
+import type { StudentStart } from '../../engine/model/shippedStudents';
+import { loadStudentStart } from '../nodeModel';
 
 export type FlatRecord = Record<string, number | null>;
 
@@ -21,6 +23,9 @@ export interface RunResult {
   wallMs: number;
   halted: string | null;
   backend: string;
+  /** The start asked for (Student start setting) and the one the student got (scratch when no checkpoint of its size ships). */
+  studentInit?: 'sft' | 'scratch';
+  studentStart?: StudentStart;
 }
 
 export function flatten(r: MetricRecord): FlatRecord {
@@ -28,8 +33,8 @@ export function flatten(r: MetricRecord): FlatRecord {
   return { ...rest, ...(extras ?? {}) };
 }
 
-export function runKey(arm: string, seed: number, steps: number, evalEvery: number): string {
-  return `${arm}__s${seed}__n${steps}__e${evalEvery}`;
+export function runKey(arm: string, seed: number, steps: number, evalEvery: number, studentInit: string): string {
+  return `${arm}__s${seed}__n${steps}__e${evalEvery}__${studentInit}`;
 }
 
 export function readCache(dir: string, study: string): RunResult[] {
@@ -50,18 +55,22 @@ export async function runArm(
   backend: string,
   probe: GrammarProbeSet | null,
   cacheDir: string,
-  trainerOptions: { evalPrompts?: number } = {},
+  trainerOptions: { evalPrompts?: number; earlyEvalSteps?: readonly number[] } = {},
+  studentInit: 'sft' | 'scratch' = 'sft',
 ): Promise<RunResult> {
-  const file = join(cacheDir, `${runKey(arm.id, seed, steps, evalEvery)}.json`);
+  const file = join(cacheDir, `${runKey(arm.id, seed, steps, evalEvery, studentInit)}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as RunResult;
   const { config, problems } = resolveConfig({
     method: arm.method,
-    settings: { ...study.common, task: arm.task, seed, steps: Math.max(10, steps), evalEvery },
+    settings: { ...study.common, task: arm.task, seed, steps: Math.max(10, steps), evalEvery, studentInit },
     hyper: arm.hyper ?? {},
   });
   if (problems.length) throw new Error(`${study.name}/${arm.id}: ${problems.join('; ')}`);
   const started = performance.now();
-  const trainer = await Trainer.create(config, teacher, { ...trainerOptions, backendName: backend });
+  const start = loadStudentStart(config);
+  if (start.notice) console.error(`${study.name}/${arm.id}: ${start.notice}`);
+  const trainer = await Trainer.create(config, teacher, { ...trainerOptions, backendName: backend, initialStudent: start.model });
+  start.model?.dispose();
   const records: FlatRecord[] = [];
   let halted: string | null = null;
   const keep = async (r: MetricRecord) => {
@@ -83,7 +92,7 @@ export async function runArm(
   } finally {
     trainer.dispose();
   }
-  const result: RunResult = { study: study.name, arm: arm.id, seed, steps, evalEvery, records, wallMs: performance.now() - started, halted, backend };
+  const result: RunResult = { study: study.name, arm: arm.id, seed, steps, evalEvery, records, wallMs: performance.now() - started, halted, backend, studentInit, studentStart: trainer.studentStart };
   mkdirSync(cacheDir, { recursive: true });
   writeFileSync(file, JSON.stringify(result));
   return result;

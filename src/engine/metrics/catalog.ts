@@ -149,6 +149,15 @@ export const METRICS = [
     chart: 'score',
     help: "The task's score on held-out prompts: greedy exact match (addition, reverse) or the grammatical rate of samples (grammar).",
   },
+  {
+    key: 'partialCredit',
+    label: 'partial credit',
+    unit: 'fraction',
+    source: 'evaluation',
+    chart: 'score',
+    dash: '6 4',
+    help: "How much of each answer is right, so progress shows before whole answers are: the share of answer positions the greedy answer gets right (addition, reverse; a missing or extra character is wrong), or the share of a sample before it first leaves the grammar (grammar).",
+  },
   { key: 'stepsPerSec', label: 'steps/s', unit: 'steps/s', source: 'training', chart: null, help: 'Training steps per second since the previous record (evaluations excluded).' },
 ] as const satisfies readonly MetricDecl[];
 

@@ -120,6 +120,7 @@ const COMPUTE: { [K in EvaluationKey]: Computation } = {
   tvdStudent: { device: (m) => maskedMean(m.on.tvd, m.on.mask) },
   tvdTeacher: { device: (m) => maskedMean(m.off.tvd, m.off.mask) },
   score: { perExample: (task, prompt, output) => task.score(prompt, output) },
+  partialCredit: { perExample: (task, prompt, output) => task.partialCredit(prompt, output) },
 };
 
 const KEYS = Object.keys(COMPUTE) as EvaluationKey[];

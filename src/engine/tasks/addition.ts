@@ -1,6 +1,7 @@
 // Addition: "045+123=" → "0168". Operands are zero-padded to three digits and the sum to
 // four, so every digit has a fixed position; the sum is written most significant digit first.
 import { Rng } from '../rng';
+import { positionalAccuracy } from './partialCredit';
 import { drawDistinct, trainSampler, type Example, type Task } from './task';
 
 export const DIGITS = 3;
@@ -31,5 +32,9 @@ export const addition: Task = {
     const m = /^(\d+)\+(\d+)=$/.exec(prompt);
     if (!m) return 0;
     return output === pad(Number(m[1]) + Number(m[2]), DIGITS + 1) ? 1 : 0;
+  },
+  partialCredit(prompt, output) {
+    const m = /^(\d+)\+(\d+)=$/.exec(prompt);
+    return m ? positionalAccuracy(output, pad(Number(m[1]) + Number(m[2]), DIGITS + 1)) : 0;
   },
 };

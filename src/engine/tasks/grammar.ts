@@ -132,6 +132,19 @@ export function nextCharDistribution(prefix: string): Map<string, number> | null
   return new Map([...row].map(([c, p]) => [c, p / total]));
 }
 
+/**
+ * Partial credit of a sample: the share of its characters, counting its end as one more, that
+ * come before it first leaves the grammar. That is the longest prefix some sentence of the
+ * language starts with, plus 1 if the whole sample is a sentence, over (length + 1). A
+ * grammatical sentence scores 1; one that stops too early ("the cat saw") loses only its end.
+ */
+export function grammaticalPrefixFraction(output: string): number {
+  let valid = 0;
+  while (valid < output.length && nextCharDistribution(output.slice(0, valid + 1)) !== null) valid++;
+  const ends = valid === output.length && isGrammatical(output) ? 1 : 0;
+  return (valid + ends) / (output.length + 1);
+}
+
 function sampleSymbol(symbol: string, rng: Rng): string[] {
   if (!isNonterminal(symbol)) return [symbol];
   const alts = RULES[symbol];
@@ -172,6 +185,9 @@ export const grammar: Task = {
   heldOut,
   score(_prompt, output) {
     return isGrammatical(output) ? 1 : 0;
+  },
+  partialCredit(_prompt, output) {
+    return grammaticalPrefixFraction(output);
   },
 };
 

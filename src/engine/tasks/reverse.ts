@@ -1,6 +1,7 @@
 // Reverse: "abcd>" → "dcba", a translation-like transduction where each output token is
 // aligned to a different input position depending on the length.
 import { Rng } from '../rng';
+import { positionalAccuracy } from './partialCredit';
 import { drawDistinct, trainSampler, type Example, type Task } from './task';
 
 export const MIN_LEN = 3;
@@ -53,6 +54,9 @@ export const reverse: Task = {
   heldOut,
   score(prompt, output) {
     return output === referenceOf(prompt) ? 1 : 0;
+  },
+  partialCredit(prompt, output) {
+    return positionalAccuracy(output, referenceOf(prompt));
   },
   extraScores(prompt, output) {
     return { rougeL: rougeL(output, referenceOf(prompt)) };

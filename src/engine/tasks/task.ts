@@ -23,6 +23,12 @@ export interface Task {
   heldOut: readonly Example[];
   /** 1 if `output` (the decoded continuation of `prompt`) is right, else 0. */
   score(prompt: string, output: string): number;
+  /**
+   * 0–1 credit for a partly right output, so progress shows before whole answers are right:
+   * per-position accuracy against the reference (addition, reverse), or the share of the sample
+   * before it leaves the grammar (grammar). 1 whenever `score` is 1.
+   */
+  partialCredit(prompt: string, output: string): number;
   /** Further per-example scores, for example ROUGE-L. */
   extraScores?(prompt: string, output: string): Record<string, number>;
 }

@@ -34,10 +34,12 @@ const fmt = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 1000 || (v 
 export const MetricChart = memo(function MetricChart({ testId, title, description, series, reference, log, onLogChange, emptyMessage, yDomain, stagger = 0, bands = NO_BANDS, children }: MetricChartProps) {
   const shown = useStaggered(series, stagger);
   const measured = shown.filter((s) => !s.ghost).reduce((n, s) => n + s.raw, 0);
+  // For tests: each live series' id with its first and latest value.
+  const ends = JSON.stringify(shown.filter((s) => !s.ghost && s.points.length).map((s) => [s.id, s.points[0].y, s.points[s.points.length - 1].y]));
   const logId = useId();
   const titleId = useId();
   return (
-    <figure className="chart" data-testid={testId} data-points={measured} data-bands={bands.length} data-series={shown.filter((s) => !s.ghost && s.raw > 0).length} aria-labelledby={titleId}>
+    <figure className="chart" data-testid={testId} data-points={measured} data-ends={ends} data-bands={bands.length} data-series={shown.filter((s) => !s.ghost && s.raw > 0).length} aria-labelledby={titleId}>
       <figcaption>
         <span className="chart-title" id={titleId} title={description}>
           {title}
