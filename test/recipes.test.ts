@@ -143,4 +143,23 @@ describe('TRL recipes', () => {
     const req = readFileSync('recipes/requirements.txt', 'utf8');
     for (const [name, version] of Object.entries(PINS)) expect(req).toContain(`${name}==${version}`);
   });
+  it('maps AMMD’s critic choices and the learning-rate warm-up when a run has them', () => {
+    const base = defaultSpec();
+    const hyper = { ...base.lanes[0].hyper, critic: 'penalised', criticFeatures: 'both', criticWarmup: 5 };
+    const files = buildRecipe({ settings: { ...base.settings, lrWarmup: 20 }, lanes: [{ method: 'ammd', hyper }] });
+    const args = yamlArgs(file(files, 'student-1-ammd/config.yaml'));
+    expect(args).toMatchObject({
+      critic: '"penalised"',
+      critic_features: '"both"',
+      critic_warmup: '5',
+      warmup_steps: '20',
+      lr_scheduler_type: '"constant_with_warmup"',
+    });
+    const readme = file(files, 'student-1-ammd/README.md');
+    expect(readme).toMatch(/\| critic \| penalised \| critic \| exactly \|/);
+    expect(readme).toMatch(/\| lrWarmup \| 20 \| warmup_steps \| approximately \|/);
+    const unknown = buildRecipe({ settings: base.settings, lanes: [{ method: 'ammd', hyper: { ...hyper, criticFeatures: 'something-new' } }] });
+    expect(yamlArgs(file(unknown, 'student-1-ammd/config.yaml')).critic_features).toBe('"own"');
+    expect(file(unknown, 'student-1-ammd/README.md')).toMatch(/\| criticFeatures \| something-new \| critic_features \| approximately \|/);
+  });
 });

@@ -9,10 +9,13 @@ The critic is the playground's reconstruction (the paper's is not public): value
 f = R tanh(h) read at every position, zero-initialised so nothing pushes the student before the
 critic has seen a difference, trained by K Adam steps per student step to maximise the game
 minus an L2 penalty c sum_t sum_a f^2 at the visited states (without it the game collapses),
-then one student step with the critics fixed. ``critic`` chooses what the heads read:
-``trunk`` a transformer of the student's architecture, freshly initialised (the playground's
-default); ``teacher`` the frozen teacher's last hidden state; ``oracle`` no learned critic but
-f = R sign(p - q), the strongest bounded critic, for debugging the game.
+then one student step with the critics fixed (``critic_warmup`` extra critic steps before the
+first). ``critic``: ``learned`` (the above), or computed exactly from p and q at every state:
+``oracle`` f = R sign(p - q), the strongest bounded critic, and ``penalised`` the penalised game's
+optimum clip((p - q) / 2c, -R, R), what a critic that keeps up would give. ``critic_features``,
+what learned heads read: ``own`` a transformer of the student's architecture, freshly
+initialised; ``teacher`` the frozen teacher's last hidden state; ``both`` the teacher's and the
+detached student's last hidden states side by side.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from torch import nn
 from transformers import AutoModel
 
 from .base import AlembicDistillConfig, AlembicDistillTrainer
-from .losses import ammd_critic_loss, ammd_student_loss, exact_distance, oracle_critic
+from .losses import ammd_critic_loss, ammd_student_loss, exact_distance, oracle_critic, penalised_critic
 
-CRITICS = ("trunk", "teacher", "oracle")
+CRITICS = ("learned", "oracle", "penalised")
+FEATURES = ("own", "teacher", "both")
 
 
 @dataclass
@@ -37,7 +41,9 @@ class AMMDConfig(AlembicDistillConfig):
     penalty: float = field(default=1.0, metadata={"help": "c of the L2 penalty on the critics' outputs; 0 is the unregularised game."})
     critic_lr_scale: float = field(default=10.0, metadata={"help": "The critics' learning rate as a multiple of the student's."})
     policy_gradient: bool = field(default=False, metadata={"help": "Add the score-function term of the on-policy prefixes."})
-    critic: str = field(default="trunk", metadata={"help": f"What the critic heads read: one of {', '.join(CRITICS)}."})
+    critic: str = field(default="learned", metadata={"help": f"One of {', '.join(CRITICS)}."})
+    critic_features: str = field(default="own", metadata={"help": f"What learned heads read: one of {', '.join(FEATURES)}."})
+    critic_warmup: int = field(default=0, metadata={"help": "Extra critic steps before the first student step."})
 
     def __post_init__(self):
         super().__post_init__()
@@ -47,6 +53,8 @@ class AMMDConfig(AlembicDistillConfig):
             raise ValueError(f"bound must be > 0, got {self.bound}")
         if self.critic not in CRITICS:
             raise ValueError(f"critic must be one of {', '.join(CRITICS)}, got {self.critic!r}")
+        if self.critic_features not in FEATURES:
+            raise ValueError(f"critic_features must be one of {', '.join(FEATURES)}, got {self.critic_features!r}")
 
 
 class ValueHeads(nn.Module):
@@ -76,13 +84,15 @@ class AMMDTrainer(AlembicDistillTrainer):
         config = self.accelerator.unwrap_model(self.model).config
         vocab = config.get_text_config().vocab_size
         self.critic = None
-        if a.critic != "oracle":
-            if a.critic == "trunk":
+        if a.critic == "learned":
+            if a.critic_features == "own":
                 trunk = AutoModel.from_config(config)
                 heads = ValueHeads(trunk.config.get_text_config().hidden_size, vocab, a.bound, trunk)
             else:
-                teacher_config = self.accelerator.unwrap_model(self.teacher_model).config.get_text_config()
-                heads = ValueHeads(teacher_config.hidden_size, vocab, a.bound)
+                width = self.accelerator.unwrap_model(self.teacher_model).config.get_text_config().hidden_size
+                if a.critic_features == "both":
+                    width += config.get_text_config().hidden_size
+                heads = ValueHeads(width, vocab, a.bound)
             optimizer = torch.optim.Adam(heads.parameters(), lr=a.learning_rate * a.critic_lr_scale, betas=(a.adam_beta1, a.adam_beta2), eps=a.adam_epsilon)
             self.critic, self.critic_optimizer = self.accelerator.prepare(heads.to(self.args.device), optimizer)
         self.last_critic_loss = None
@@ -96,7 +106,8 @@ class AMMDTrainer(AlembicDistillTrainer):
         batches = {"on": on or off, "off": off or on}
         views = {k: self._fixed_view(model, b) for k, b in batches.items()}
         if self.critic is not None:
-            for _ in range(a.critic_steps):
+            steps = a.critic_steps + (a.critic_warmup if self.state.global_step == 0 else 0)
+            for _ in range(steps):
                 f = {k: self._critic_values(k, batches[k], views[k]) for k in ("on", "off")}
                 result = ammd_critic_loss(views["on"], views["off"], f["on"], f["off"], beta=a.beta, penalty=a.penalty)
                 self.critic_optimizer.zero_grad()
@@ -130,17 +141,22 @@ class AMMDTrainer(AlembicDistillTrainer):
 
     def _fixed_view(self, model, batch) -> dict:
         """Teacher and student logits of a batch, as constants (what the critics see)."""
-        hidden_wanted = self.args.critic == "teacher"
+        features = self.args.critic_features if self.args.critic == "learned" else None
         with torch.no_grad():
-            out = self.teacher_logits(batch, hidden=hidden_wanted)
-            teacher, hidden = out if hidden_wanted else (out, None)
-            student = self.student_outputs(model, batch).logits
+            out = self.teacher_logits(batch, hidden=features in ("teacher", "both"))
+            teacher, hidden = out if features in ("teacher", "both") else (out, None)
+            student_out = self.student_outputs(model, batch, hidden=features == "both")
+            student = student_out.logits
+            if features == "both":
+                hidden = torch.cat([hidden, student_out.hidden_states[-1].to(hidden.dtype)], dim=-1)
         t, s, targets, mask = self.align(teacher, student, batch["labels"])
         return {"teacher_logits": t, "student_logits": s.detach(), "targets": targets, "mask": mask, "hidden": hidden}
 
     def _critic_values(self, head: str, batch: dict, view: dict) -> torch.Tensor:
-        if self.critic is None:
+        if self.args.critic == "oracle":
             return oracle_critic(view["teacher_logits"], view["student_logits"], self.args.bound)
+        if self.args.critic == "penalised":
+            return penalised_critic(view["teacher_logits"], view["student_logits"], self.args.bound, self.args.penalty)
         hidden = view["hidden"]
         values = self.critic(batch if hidden is None else None, head, hidden)
         return values[:, :-1, :]

@@ -239,6 +239,15 @@ def oracle_critic(teacher_logits, student_logits, bound: float = 1.0):
     return bound * torch.sign(p - q)
 
 
+def penalised_critic(teacher_logits, student_logits, bound: float = 1.0, penalty: float = 1.0):
+    """The penalised game's best critic at each state, clip((p - q) / 2c, -R, R); the oracle at c = 0."""
+    if penalty <= 0:
+        return oracle_critic(teacher_logits, student_logits, bound)
+    p = F.softmax(teacher_logits, dim=-1)
+    q = F.softmax(student_logits, dim=-1)
+    return ((p - q) / (2 * penalty)).clamp(-bound, bound)
+
+
 # ---------------------------------------------------------------------------------------------
 # X-KD (adopting AVRIL, Chan & van der Schaar, ICLR 2021); the mapping onto language models is
 # the playground's.

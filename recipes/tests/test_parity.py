@@ -149,3 +149,19 @@ def teardown_module(module):
     print("\nparity: max abs difference per loss")
     for key in sorted(MAX_DIFF):
         print(f"  {key:<{width}}  {MAX_DIFF[key]:.2e}")
+
+
+def test_penalised_critic_is_the_penalised_games_optimum():
+    """clip((p - q)/2c, -R, R) beats the fixture's critic on the critics' own loss, and while the
+    clip is inactive its game value is sum ||p - q||^2 / 2c (worked out by hand)."""
+    on = batch("on")
+    c, R = 1.0, 1.0
+    f = losses.penalised_critic(on["teacher_logits"], on["student_logits"], R, c)
+    best = losses.ammd_critic_loss(on, on, f, f, beta=1.0, penalty=c)
+    other = losses.ammd_critic_loss(on, on, t(FIXTURE["f_on"]), t(FIXTURE["f_on"]), beta=1.0, penalty=c)
+    assert best["loss"] < other["loss"]
+    p, q = on["teacher_logits"].softmax(-1), on["student_logits"].softmax(-1)
+    assert float((p - q).abs().max()) <= 2 * c * R  # the clip is inactive here
+    want = losses.sequence_mean(((p - q) ** 2).sum(-1) / (2 * c), on["mask"])
+    assert abs(float(best["l_on"] - want)) < 1e-12
+    assert torch.equal(losses.penalised_critic(on["teacher_logits"], on["student_logits"], R, 0.0), losses.oracle_critic(on["teacher_logits"], on["student_logits"], R))

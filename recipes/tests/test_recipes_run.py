@@ -121,16 +121,21 @@ def check_trained(workspace: Path, result: dict, name: str):
 
 
 LINK_IDS = ["kd-temperature", "gkd-tvd", "distillm-srkl", "xkd-divergence"]
-AMMD_CRITICS = ["oracle", "teacher"]
+AMMD_CRITICS = {
+    "oracle": {"critic": "oracle"},
+    "penalised": {"critic": "penalised"},
+    "teacher-features": {"critic_features": "teacher", "critic_warmup": 2},
+    "both-features": {"critic_features": "both"},
+}
 
 
 def ammd_variant(recipe: Path, critic: str) -> str:
-    """config.yaml with the oracle critic (f = R sign(p - q)) or heads on the teacher's hidden
-    state, and the policy-gradient term on."""
+    """config.yaml with another critic (the oracle f = R sign(p - q), the penalised optimum, heads
+    on the teacher's or both models' hidden states) and the policy-gradient term on."""
     import yaml
 
     cfg = yaml.safe_load((recipe / "config.yaml").read_text())
-    cfg["args"].update(critic=critic, policy_gradient=True)
+    cfg["args"].update(policy_gradient=True, **AMMD_CRITICS[critic])
     name = f"config-{critic}.yaml"
     (recipe / name).write_text(yaml.safe_dump(cfg))
     return name
@@ -176,6 +181,6 @@ def test_link_recipes_train(workspace, results, variant):
     check_trained(workspace, outcome(results, f"link:{variant}"), variant)
 
 
-@pytest.mark.parametrize("critic", AMMD_CRITICS)
+@pytest.mark.parametrize("critic", list(AMMD_CRITICS))
 def test_ammd_critic_variants_train(workspace, results, critic):
     check_trained(workspace, outcome(results, f"ammd:{critic}"), f"ammd critic={critic}")

@@ -72,8 +72,8 @@ function commonRows(ctx: MappingContext, args: Record<string, ParamValue | null>
     per_device_train_batch_size: s.batchSize,
     max_steps: s.steps,
     seed: s.seed,
-    lr_scheduler_type: 'constant',
-    warmup_steps: 0,
+    lr_scheduler_type: Number(s.lrWarmup ?? 0) > 0 ? 'constant_with_warmup' : 'constant',
+    warmup_steps: s.lrWarmup ?? 0,
     weight_decay: 0,
     adam_beta1: 0.9,
     adam_beta2: 0.98,
@@ -89,8 +89,19 @@ function commonRows(ctx: MappingContext, args: Record<string, ParamValue | null>
       value: show(s.lr),
       field: 'learning_rate',
       fit: 'exact',
-      note: 'Adam at a constant rate in both (lr_scheduler_type constant, no warm-up, no weight decay).',
+      note: 'Adam at a constant rate after any warm-up, no weight decay.',
     },
+    ...('lrWarmup' in s
+      ? [
+          {
+            setting: 'lrWarmup',
+            value: show(s.lrWarmup),
+            field: 'warmup_steps',
+            fit: 'approximate' as Fit,
+            note: 'Linear warm-up then constant (constant_with_warmup); the playground’s step t uses (t + 1)/warmup of the rate, TRL’s t/warmup: one step apart.',
+          },
+        ]
+      : []),
     {
       setting: 'batchSize',
       value: show(s.batchSize),
@@ -371,7 +382,6 @@ export function mapStudent(method: string, hyper: ParamValues, ctx: MappingConte
       break;
     case 'ammd': {
       choice = ours('ammd', 'AMMD');
-      const critic = hyper.critic as string | undefined;
       Object.assign(args, {
         beta: hyper.beta,
         bound: hyper.bound,
@@ -380,7 +390,6 @@ export function mapStudent(method: string, hyper: ParamValues, ctx: MappingConte
         critic_lr_scale: hyper.criticLrScale,
         policy_gradient: hyper.policyGradient,
         sample_temperature: sampleTau,
-        critic: critic === undefined ? 'trunk' : pythonCritic(critic),
       });
       own([
         {
@@ -407,7 +416,7 @@ export function mapStudent(method: string, hyper: ParamValues, ctx: MappingConte
           fit: 'exact',
           note: 'Score-function term of the on-policy prefixes with a per-position batch-mean baseline.',
         },
-        criticRow(critic),
+        ...criticRows(hyper, args),
         samplingRow(hyper, 'sample_temperature', 'the student’s and the teacher’s samples'),
         maxNewRow(ctx, args),
       ]);
@@ -448,29 +457,44 @@ export function mapStudent(method: string, hyper: ParamValues, ctx: MappingConte
   return { choice, args, rows };
 }
 
-/** The Python trainer's critic for a value of the playground's critic setting (if it has one). */
-function pythonCritic(value: string): string {
-  if (value === 'oracle') return 'oracle';
-  if (/teacher/i.test(value)) return 'teacher';
-  return 'trunk';
-}
+const CRITICS: Record<string, string> = {
+  learned: 'Trained by K Adam steps on the penalised game.',
+  oracle: 'f = R·sign(p − q) computed exactly at every state: the strongest bounded critic (for debugging).',
+  penalised: 'f = clip((p − q)/2c, −R, R) computed exactly: the penalised game’s optimum.',
+};
+const FEATURES: Record<string, string> = {
+  own: 'Value heads on a freshly initialised transformer of the student’s architecture.',
+  teacher: 'Value heads on the frozen teacher’s last hidden state.',
+  both: 'Value heads on the teacher’s and the detached student’s last hidden states side by side.',
+};
 
-function criticRow(value: string | undefined): MappingRow {
-  if (value === undefined)
-    return {
-      setting: '—',
-      value: 'own trunk',
-      field: 'critic = trunk',
-      fit: 'exact',
-      note: 'The critic trunk is a freshly initialised transformer of the student’s architecture.',
-    };
-  const py = pythonCritic(value);
-  const exact = value === 'oracle' || value === 'trunk' || (py === 'teacher' && /^teacher(Hidden)?$/i.test(value));
-  return {
-    setting: 'critic',
-    value,
-    field: `critic = ${py}`,
-    fit: exact ? 'exact' : 'approximate',
-    note: exact ? 'Same critic features as the playground.' : `No identical critic in alembic_trl; the nearest is '${py}'.`,
+/** AMMD's critic settings (the playground's defaults when a run predates them). */
+function criticRows(hyper: ParamValues, args: Record<string, ParamValue | null>): MappingRow[] {
+  const critic = (hyper.critic as string | undefined) ?? 'learned';
+  const features = (hyper.criticFeatures as string | undefined) ?? 'own';
+  const rows: MappingRow[] = [];
+  const choice = (setting: string, value: string, field: string, known: Record<string, string>, fallback: string) => {
+    const ok = value in known;
+    args[field] = ok ? value : fallback;
+    rows.push({
+      setting: setting in hyper ? setting : '—',
+      value,
+      field,
+      fit: ok ? 'exact' : 'approximate',
+      note: ok ? known[value] : `alembic_trl has no '${value}'; the recipe uses '${fallback}'.`,
+    });
   };
+  choice('critic', critic, 'critic', CRITICS, 'learned');
+  choice('criticFeatures', features, 'critic_features', FEATURES, 'own');
+  if ('criticWarmup' in hyper) {
+    args.critic_warmup = hyper.criticWarmup;
+    rows.push({
+      setting: 'criticWarmup',
+      value: show(hyper.criticWarmup),
+      field: 'critic_warmup',
+      fit: 'exact',
+      note: 'Extra critic steps before the first student step.',
+    });
+  }
+  return rows;
 }
