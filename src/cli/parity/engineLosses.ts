@@ -8,7 +8,7 @@ import { tokenDivergence, type DivergenceKind, type DivergenceOptions } from '..
 import { maskedMean, tokenNll } from '../../engine/objectives/likelihood';
 import { minillmLoss } from '../../engine/objectives/minillm';
 import { criticLoss, exactDistance, studentLoss, type AmmdBatch } from '../../engine/objectives/ammd';
-import type { Critic } from '../../engine/objectives/critic';
+import type { ActionValues } from '../../engine/objectives/critic';
 import { xkdLoss } from '../../engine/objectives/xkd';
 
 const B = 3;
@@ -47,15 +47,14 @@ async function read(t: tf.Tensor): Promise<number | number[] | number[][]> {
 }
 
 /** A critic whose outputs are fixed tensors: the losses see exactly the fixture's f. */
-function fixedCritic(fOn: Cube, fOff: Cube): Critic {
+function fixedCritic(fOn: Cube, fOff: Cube): ActionValues {
   const on = () => tf.tensor3d(fOn);
   const off = () => tf.tensor3d(fOff);
-  const fake = {
-    valuesOnOff: () => ({ on: on(), off: off() }),
-    values: () => ({ on: on(), off: off() }),
-    value: (_tokens: tf.Tensor2D, head: 'on' | 'off') => (head === 'on' ? on() : off()),
+  return {
+    R: 1,
+    valuesFor: () => ({ on: on(), off: off() }),
+    valueFor: (_batch, head) => (head === 'on' ? on() : off()),
   };
-  return fake as unknown as Critic;
 }
 
 function tensors(b: Batch): AmmdBatch & { targets: tf.Tensor2D } {
