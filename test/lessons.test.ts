@@ -63,8 +63,14 @@ describe('lesson declarations', () => {
   });
 
   it('flags a checkpoint past 400, a missing student and a budget below the checkpoint', () => {
-    expect(effectProblems({ metric: 'm', lower: 0, higher: 2, checkpoint: 500, steps: 500 }, 2)).toEqual(['checkpoint 500 is past 400 steps', 'student 3 does not exist (2 students)']);
-    expect(effectProblems({ metric: 'm', lower: 1, higher: 1, checkpoint: 100, steps: 50 }, 2)).toEqual(['budget 50 is below the checkpoint 100', 'compares a student with itself']);
+    expect(effectProblems({ metric: 'm', lower: 0, higher: 2, checkpoint: 500, steps: 500 }, 2)).toEqual([
+      'checkpoint 500 is past 400 steps',
+      'student 3 does not exist (2 students)',
+    ]);
+    expect(effectProblems({ metric: 'm', lower: 1, higher: 1, checkpoint: 100, steps: 50 }, 2)).toEqual([
+      'budget 50 is below the checkpoint 100',
+      'compares a student with itself',
+    ]);
   });
 });
 

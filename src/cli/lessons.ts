@@ -75,7 +75,9 @@ for (const preset of lessons) {
       onRun: (lane, seed, run, ms) => {
         const at = run.records.find((r) => r.step === preset.effect.checkpoint)?.[preset.effect.metric];
         const shown = typeof at === 'number' ? at.toFixed(4) : 'none';
-        console.error(`${preset.id}: student ${lane + 1} seed ${seed}: ${preset.effect.metric}@${preset.effect.checkpoint} ${shown}, ${(ms / 1000).toFixed(1)} s${ms < 50 ? ' (cached)' : ''}${run.halted ? ` HALTED ${run.halted}` : ''}`);
+        console.error(
+          `${preset.id}: student ${lane + 1} seed ${seed}: ${preset.effect.metric}@${preset.effect.checkpoint} ${shown}, ${(ms / 1000).toFixed(1)} s${ms < 50 ? ' (cached)' : ''}${run.halted ? ` HALTED ${run.halted}` : ''}`,
+        );
       },
     });
     const ref = { ...reference, commit, command: `npm run lessons -- --lesson ${preset.id} --seeds ${seeds}` };

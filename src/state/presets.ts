@@ -104,7 +104,8 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'ammd-vs-gkd',
     title: 'AMMD against GKD',
-    question: 'AMMD (adversarial moment matching) or GKD (generalized JSD, half on-policy), head to head on addition: which reaches the smaller exact moment-matching distance on its own samples?',
+    question:
+      'AMMD (adversarial moment matching) or GKD (generalized JSD, half on-policy), head to head on addition: which reaches the smaller exact moment-matching distance on its own samples?',
     lesson:
       'AMMD against GKD at their defaults, on the same teacher, data and seed. The check: the exact on-policy moment-matching distance (mmOnExact, the best possible critic’s value on the student’s samples) at the checkpoint, lower for GKD.',
     effect: { metric: 'mmOnExact', lower: 1, higher: 0, checkpoint: 150, steps: 150 },

@@ -84,9 +84,12 @@ describe('lesson panel', () => {
     expect(await page.getByTestId('lesson-band-note').textContent()).toContain('expected, 3 seeds');
 
     // Play waits for a prediction.
-    await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 300_000 }).catch(async (e) => {
-      throw new Error(`never ready: ${await eventTrail(page)}\n${(e as Error).message}`);
-    });
+    await page
+      .locator('[data-testid="play"]:not([disabled])')
+      .waitFor({ timeout: 300_000 })
+      .catch(async (e) => {
+        throw new Error(`never ready: ${await eventTrail(page)}\n${(e as Error).message}`);
+      });
     expect(await page.getByTestId('lesson-play').isDisabled()).toBe(true);
     await page.getByTestId('lesson-predict-1').check();
     expect(await page.getByTestId('lesson-play').isDisabled()).toBe(false);

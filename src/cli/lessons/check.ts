@@ -25,11 +25,22 @@ export function checkEffect(effect: LessonEffect, lower: ArmValues, higher: ArmV
   const direction = complete && lo.mean < hi.mean;
   const bandsApart = complete && clearlyBelow({ ...lo }, { ...hi });
   let reason = '';
-  if (!complete) reason = `missing values at step ${effect.checkpoint}: ${lo.label} ${lo.n}/${lower.values.length}, ${hi.label} ${hi.n}/${higher.values.length} seeds`;
+  if (!complete)
+    reason = `missing values at step ${effect.checkpoint}: ${lo.label} ${lo.n}/${lower.values.length}, ${hi.label} ${hi.n}/${higher.values.length} seeds`;
   else if (!direction) reason = `wrong direction: ${lo.label} ${fmt(lo.mean)} is not below ${hi.label} ${fmt(hi.mean)}`;
-  else if (!enough) reason = 'one seed has no spread: the check needs at least two'
-  else if (!bandsApart) reason = `bands overlap: ${fmt(lo.mean)} + ${fmt(lo.sd)} = ${fmt(lo.mean + lo.sd)} is not below ${fmt(hi.mean)} − ${fmt(hi.sd)} = ${fmt(hi.mean - hi.sd)}`;
-  return { metric: effect.metric, checkpoint: effect.checkpoint, lower: lo, higher: hi, direction, bandsApart, holds: direction && bandsApart && enough, reason };
+  else if (!enough) reason = 'one seed has no spread: the check needs at least two';
+  else if (!bandsApart)
+    reason = `bands overlap: ${fmt(lo.mean)} + ${fmt(lo.sd)} = ${fmt(lo.mean + lo.sd)} is not below ${fmt(hi.mean)} − ${fmt(hi.sd)} = ${fmt(hi.mean - hi.sd)}`;
+  return {
+    metric: effect.metric,
+    checkpoint: effect.checkpoint,
+    lower: lo,
+    higher: hi,
+    direction,
+    bandsApart,
+    holds: direction && bandsApart && enough,
+    reason,
+  };
 }
 
 /** Problems with a lesson's declaration itself (before anything runs). */
@@ -37,7 +48,8 @@ export function effectProblems(effect: LessonEffect, lanes: number): string[] {
   const out: string[] = [];
   if (effect.checkpoint > 400) out.push(`checkpoint ${effect.checkpoint} is past 400 steps`);
   if (effect.steps < effect.checkpoint) out.push(`budget ${effect.steps} is below the checkpoint ${effect.checkpoint}`);
-  for (const lane of [effect.lower, effect.higher]) if (!Number.isInteger(lane) || lane < 0 || lane >= lanes) out.push(`student ${lane + 1} does not exist (${lanes} students)`);
+  for (const lane of [effect.lower, effect.higher])
+    if (!Number.isInteger(lane) || lane < 0 || lane >= lanes) out.push(`student ${lane + 1} does not exist (${lanes} students)`);
   if (effect.lower === effect.higher) out.push('compares a student with itself');
   return out;
 }

@@ -34,7 +34,10 @@ export function writeLesson(preset: Preset, ref: LessonReference, docsDir: strin
   const { effect, check } = ref;
   const metrics = [effect.metric, ...['score', 'partialCredit'].filter((m) => m !== effect.metric && ref.trajectories.some((t) => t.metrics[m]))];
   const panels = metrics.map((m) => panel(ref.trajectories, m, m === effect.metric ? `${m} (checked at step ${effect.checkpoint})` : m));
-  writeFileSync(join(docsDir, `${ref.id}.svg`), lineChart(panels, { title: `${ref.title} (mean ± sd over ${ref.seeds.length} seeds)`, columns: metrics.length }));
+  writeFileSync(
+    join(docsDir, `${ref.id}.svg`),
+    lineChart(panels, { title: `${ref.title} (mean ± sd over ${ref.seeds.length} seeds)`, columns: metrics.length }),
+  );
 
   const { spec } = resolveSpec(preset.spec);
   const settings = Object.entries(spec.settings)
@@ -58,7 +61,14 @@ export function writeLesson(preset: Preset, ref: LessonReference, docsDir: strin
     '## Settings',
     '',
     `- Shared: ${settings}; ${effect.steps} steps per run, records every ${ref.evalEvery} steps, the shipped teacher.`,
-    ...spec.lanes.map((l, i) => `- Student ${i + 1} (${ref.trajectories[i].label}): ${l.method}, ${Object.entries(l.hyper).map(([k, v]) => `${k} = ${v}`).join(', ') || 'no hyperparameters'}.`),
+    ...spec.lanes.map(
+      (l, i) =>
+        `- Student ${i + 1} (${ref.trajectories[i].label}): ${l.method}, ${
+          Object.entries(l.hyper)
+            .map(([k, v]) => `${k} = ${v}`)
+            .join(', ') || 'no hyperparameters'
+        }.`,
+    ),
     `- Run time: ${(ref.runMs / 60000).toFixed(1)} min summed over ${ref.seeds.length * spec.lanes.length} runs.`,
     '',
     `![mean curves](${ref.id}.svg)`,

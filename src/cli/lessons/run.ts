@@ -50,17 +50,28 @@ export function lessonArms(preset: Preset): LessonArms {
       .slice(0, 10);
     return { id: `${preset.id}-s${i + 1}-${lane.method}-${hash}`, label: laneLabel(spec, i), task, method: lane.method, hyper: lane.hyper };
   });
-  return { study: { name: `lesson-${preset.id}`, common }, arms, labels: arms.map((a) => a.label), evalEvery: Number(spec.settings.evalEvery), evalPrompts: page.evalPrompts };
+  return {
+    study: { name: `lesson-${preset.id}`, common },
+    arms,
+    labels: arms.map((a) => a.label),
+    evalEvery: Number(spec.settings.evalEvery),
+    evalPrompts: page.evalPrompts,
+  };
 }
 
 /** Run (or read from the cache) every student × seed, seed-major, and summarise. */
-export async function verifyLesson(preset: Preset, opts: LessonRunOptions): Promise<{ runs: RunResult[][]; reference: Omit<LessonReference, 'commit' | 'command'> }> {
+export async function verifyLesson(
+  preset: Preset,
+  opts: LessonRunOptions,
+): Promise<{ runs: RunResult[][]; reference: Omit<LessonReference, 'commit' | 'command'> }> {
   const { study, arms, labels, evalEvery, evalPrompts } = lessonArms(preset);
   const runs: RunResult[][] = arms.map(() => []);
   for (let seed = 1; seed <= opts.seeds; seed++) {
     for (const [lane, arm] of arms.entries()) {
       const t0 = performance.now();
-      const run = await runArm(study, arm, seed, preset.effect.steps, evalEvery, opts.teacher, opts.backend, null, opts.cacheDir, { evalPrompts: opts.evalPrompts ?? evalPrompts });
+      const run = await runArm(study, arm, seed, preset.effect.steps, evalEvery, opts.teacher, opts.backend, null, opts.cacheDir, {
+        evalPrompts: opts.evalPrompts ?? evalPrompts,
+      });
       runs[lane].push(run);
       opts.onRun?.(lane, seed, run, performance.now() - t0);
     }

@@ -26,7 +26,8 @@ export interface LessonPanelProps {
   onClose: () => void;
 }
 
-const num = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(3)) : '–');
+const num = (v: number | null | undefined) =>
+  typeof v === 'number' && Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(3)) : '–';
 
 export const LessonPanel = memo(function LessonPanel({ preset, reference, labels, records, step, running, ready, changed, onPlay, onClose }: LessonPanelProps) {
   const [prediction, setPrediction] = useState<number | null>(null);
@@ -85,7 +86,11 @@ export const LessonPanel = memo(function LessonPanel({ preset, reference, labels
       {passed && (
         <div className="lesson-result" data-testid="lesson-result">
           <p>
-            {prediction === null ? 'You made no prediction. ' : prediction === answer ? 'Your prediction matches the verified effect. ' : 'Your prediction differs from the verified effect. '}
+            {prediction === null
+              ? 'You made no prediction. '
+              : prediction === answer
+                ? 'Your prediction matches the verified effect. '
+                : 'Your prediction differs from the verified effect. '}
             {preset.lesson}
           </p>
           <table className="lesson-table">

@@ -34,7 +34,9 @@ export function expectedBands(ref: LessonReference, colors: readonly string[], l
       if (log && lo <= 0) return;
       points.push({ x, lo, hi: mean + sd });
     });
-    return points.length ? [{ id: `band_${t.lane}`, label: `${BAND_LABEL(ref.seeds.length)}: ${t.label}`, color: colors[t.lane] ?? '#888', lane: t.lane, points }] : [];
+    return points.length
+      ? [{ id: `band_${t.lane}`, label: `${BAND_LABEL(ref.seeds.length)}: ${t.label}`, color: colors[t.lane] ?? '#888', lane: t.lane, points }]
+      : [];
   });
 }
 
