@@ -61,9 +61,9 @@ export const PRESETS: readonly Preset[] = [
     ask: 'higher',
     lesson:
       'AMMD with no critic steps (K = 0) against five critic steps per student step (K = 5). The critic is the adversary that finds where student and teacher differ; untrained, it finds nothing. The check: the on-policy critic estimate (mmOnCritic) at the checkpoint, higher with K = 5.',
-    effect: { metric: 'mmOnCritic', lower: 0, higher: 1, checkpoint: 100, steps: 100 },
+    effect: { metric: 'mmOnCritic', lower: 0, higher: 1, checkpoint: 50, steps: 50 },
     spec: {
-      settings: { ...quick(100), task: 'addition' },
+      settings: { ...quick(50), task: 'addition' },
       lanes: [
         { method: 'ammd', hyper: { criticSteps: 0 } },
         { method: 'ammd', hyper: { criticSteps: 5 } },
@@ -76,9 +76,9 @@ export const PRESETS: readonly Preset[] = [
     question: 'DistiLLM’s skew KL with α = 0, 0.1 and 0.5: is the student with α = 0.1 or with α = 0.5 closer to the teacher in forward KL?',
     lesson:
       'DistiLLM’s skew KL with α = 0 (plain forward KL), 0.1 (the paper’s choice) and 0.5. Mixing some of the teacher into the student’s distribution bounds the loss where the student gives a token almost no mass, and also weakens the signal. The check: forward KL on the teacher’s samples (fklTeacher) at the checkpoint, lower with α = 0.1 than with α = 0.5.',
-    effect: { metric: 'fklTeacher', lower: 1, higher: 2, checkpoint: 200, steps: 200 },
+    effect: { metric: 'fklTeacher', lower: 1, higher: 2, checkpoint: 150, steps: 150 },
     spec: {
-      settings: { ...quick(200), task: 'reverse' },
+      settings: { ...quick(150), task: 'reverse' },
       lanes: [
         { method: 'distillm', hyper: { divergence: 'skl', alpha: 0 } },
         { method: 'distillm', hyper: { divergence: 'skl', alpha: 0.1 } },
@@ -92,9 +92,9 @@ export const PRESETS: readonly Preset[] = [
     question: 'AMMD with its default critic penalty or without it (c = 0): which student has the lower forward KL on the teacher’s samples?',
     lesson:
       'AMMD with its critic penalty switched off (c = 0) against the default penalty. Without the L2 penalty the critics race to the bound R and the student chases their errors. The check: forward KL on the teacher’s samples (fklTeacher) at the checkpoint, lower with the default penalty.',
-    effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 150, steps: 150 },
+    effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 100, steps: 100 },
     spec: {
-      settings: { ...quick(150), task: 'addition' },
+      settings: { ...quick(100), task: 'addition' },
       lanes: [
         { method: 'ammd', hyper: {} },
         { method: 'ammd', hyper: { penalty: 0 } },
@@ -108,9 +108,9 @@ export const PRESETS: readonly Preset[] = [
       'AMMD (adversarial moment matching) or GKD (generalized JSD, half on-policy), head to head on addition: which reaches the smaller exact moment-matching distance on its own samples?',
     lesson:
       'AMMD against GKD at their defaults, on the same teacher, data and seed. The check: the exact on-policy moment-matching distance (mmOnExact, the best possible critic’s value on the student’s samples) at the checkpoint, lower for GKD.',
-    effect: { metric: 'mmOnExact', lower: 1, higher: 0, checkpoint: 150, steps: 150 },
+    effect: { metric: 'mmOnExact', lower: 1, higher: 0, checkpoint: 100, steps: 100 },
     spec: {
-      settings: { ...quick(150), task: 'addition' },
+      settings: { ...quick(100), task: 'addition' },
       lanes: [
         { method: 'ammd', hyper: {} },
         { method: 'gkd', hyper: {} },
