@@ -27,12 +27,12 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'mode-covering-vs-seeking',
     title: 'Mode covering vs mode seeking',
-    question: 'Forward KL (word-level KD) or reverse KL on the grammar: which student ends up with the lower forward KL on the teacher’s own sentences?',
+    question: 'Forward KL (word-level KD) or reverse KL on the grammar: which student has the lower forward KL on the teacher’s own sentences after 50 steps?',
     lesson:
-      'Forward KL (word-level KD) against reverse KL on the grammar, whose sentences have many valid continuations. Forward KL charges the student for every continuation the teacher uses and it misses; reverse KL does not. The check: forward KL on the teacher’s samples (fklTeacher) at the checkpoint, lower for the forward-KL student.',
-    effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 200, steps: 200 },
+      'Forward KL (word-level KD) against reverse KL on the grammar, whose sentences have many valid continuations; forward KL is the divergence that is large where the student gives little mass to a continuation the teacher uses. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 50, lower for the forward-KL student, over 3 seeds with the ±1 sd bands apart.',
+    effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 50, steps: 50 },
     spec: {
-      settings: { ...quick(200), task: 'grammar' },
+      settings: { ...quick(50), task: 'grammar' },
       lanes: [
         { method: 'kd', hyper: { temperature: 1 } },
         { method: 'rkl', hyper: {} },
@@ -42,12 +42,13 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'exposure-bias',
     title: 'Exposure bias',
-    question: 'GKD on dataset prefixes only (λ = 0) or on the student’s own samples only (λ = 1): which student has the lower reverse KL on its own samples?',
+    question:
+      'GKD on dataset prefixes only (λ = 0) or on the student’s own samples only (λ = 1): which student has the lower reverse KL on its own samples after 50 steps?',
     lesson:
-      'GKD with forward KL trained only on dataset prefixes (λ = 0) against only on the student’s own samples (λ = 1, ImitKD). Off-policy training never shows the student its own mistakes. The check: reverse KL on the student’s own samples (rklStudent) at the checkpoint, lower for λ = 1.',
-    effect: { metric: 'rklStudent', lower: 1, higher: 0, checkpoint: 200, steps: 200 },
+      'GKD with forward KL trained only on dataset prefixes (λ = 0, off-policy) against only on the student’s own samples (λ = 1, on-policy, ImitKD). Off-policy training never trains on the prefixes the student itself produces. What was checked: reverse KL on the student’s own samples (rklStudent) at step 50, lower for λ = 1, over 3 seeds with the ±1 sd bands apart.',
+    effect: { metric: 'rklStudent', lower: 1, higher: 0, checkpoint: 50, steps: 50 },
     spec: {
-      settings: { ...quick(200), task: 'addition' },
+      settings: { ...quick(50), task: 'addition' },
       lanes: [
         { method: 'gkd', hyper: { lambda: 0, divergence: 'fkl' } },
         { method: 'gkd', hyper: { lambda: 1, divergence: 'fkl' } },
@@ -57,10 +58,10 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'critic-adversary',
     title: 'The critic as adversary',
-    question: 'AMMD with no critic steps (K = 0) or five per student step (K = 5): whose critic estimates a larger moment-matching distance?',
+    question: 'AMMD with no critic steps (K = 0) or five per student step (K = 5): whose critic estimates the larger moment-matching distance after 50 steps?',
     ask: 'higher',
     lesson:
-      'AMMD with no critic steps (K = 0) against five critic steps per student step (K = 5). The critic is the adversary that finds where student and teacher differ; untrained, it finds nothing. The check: the on-policy critic estimate (mmOnCritic) at the checkpoint, higher with K = 5.',
+      'AMMD with no critic steps (K = 0) against five critic steps per student step (K = 5). The critic is the adversary whose estimate of the moment-matching distance the student reduces; its heads start at zero, so without steps it estimates 0. What was checked: the on-policy critic estimate (mmOnCritic) at step 50, higher with K = 5, over 3 seeds with the ±1 sd bands apart.',
     effect: { metric: 'mmOnCritic', lower: 0, higher: 1, checkpoint: 50, steps: 50 },
     spec: {
       settings: { ...quick(50), task: 'addition' },
@@ -73,14 +74,14 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'skew-kl',
     title: 'Skew KL (DistiLLM α)',
-    question: 'DistiLLM’s skew KL with α = 0, 0.1 and 0.5: is the student with α = 0.1 or with α = 0.5 closer to the teacher in forward KL?',
+    question:
+      'DistiLLM’s skew KL with α = 0.1 (the paper’s choice) or α = 0.5: which student has the lower forward KL on the teacher’s samples after 50 steps?',
     lesson:
-      'DistiLLM’s skew KL with α = 0 (plain forward KL), 0.1 (the paper’s choice) and 0.5. Mixing some of the teacher into the student’s distribution bounds the loss where the student gives a token almost no mass, and also weakens the signal. The check: forward KL on the teacher’s samples (fklTeacher) at the checkpoint, lower with α = 0.1 than with α = 0.5.',
-    effect: { metric: 'fklTeacher', lower: 1, higher: 2, checkpoint: 150, steps: 150 },
+      'DistiLLM’s skew KL compares the teacher with a mixture α·teacher + (1 − α)·student, here with α = 0.1 (the paper’s choice) and α = 0.5. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 50, lower with α = 0.1 than with α = 0.5, over 3 seeds with the ±1 sd bands apart.',
+    effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 50, steps: 50 },
     spec: {
-      settings: { ...quick(150), task: 'reverse' },
+      settings: { ...quick(50), task: 'reverse' },
       lanes: [
-        { method: 'distillm', hyper: { divergence: 'skl', alpha: 0 } },
         { method: 'distillm', hyper: { divergence: 'skl', alpha: 0.1 } },
         { method: 'distillm', hyper: { divergence: 'skl', alpha: 0.5 } },
       ],
@@ -89,12 +90,12 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'unpenalised-critic',
     title: 'The unpenalised critic',
-    question: 'AMMD with its default critic penalty or without it (c = 0): which student has the lower forward KL on the teacher’s samples?',
+    question: 'AMMD with its default critic penalty or without it (c = 0): which student has the lower forward KL on the teacher’s samples after 60 steps?',
     lesson:
-      'AMMD with its critic penalty switched off (c = 0) against the default penalty. Without the L2 penalty the critics race to the bound R and the student chases their errors. The check: forward KL on the teacher’s samples (fklTeacher) at the checkpoint, lower with the default penalty.',
-    effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 100, steps: 100 },
+      'AMMD with its critic penalty switched off (c = 0) against the default penalty. The penalty is an L2 cost on the critics’ outputs; without it nothing holds them below the bound R. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 60, lower with the default penalty, over 3 seeds with the ±1 sd bands apart.',
+    effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 60, steps: 60 },
     spec: {
-      settings: { ...quick(100), task: 'addition' },
+      settings: { ...quick(60), task: 'addition' },
       lanes: [
         { method: 'ammd', hyper: {} },
         { method: 'ammd', hyper: { penalty: 0 } },
@@ -105,12 +106,12 @@ export const PRESETS: readonly Preset[] = [
     id: 'ammd-vs-gkd',
     title: 'AMMD against GKD',
     question:
-      'AMMD (adversarial moment matching) or GKD (generalized JSD, half on-policy), head to head on addition: which reaches the smaller exact moment-matching distance on its own samples?',
+      'AMMD (adversarial moment matching) or GKD (generalized JSD, half on-policy), head to head on addition: which has the smaller exact moment-matching distance on its own samples after 60 steps?',
     lesson:
-      'AMMD against GKD at their defaults, on the same teacher, data and seed. The check: the exact on-policy moment-matching distance (mmOnExact, the best possible critic’s value on the student’s samples) at the checkpoint, lower for GKD.',
-    effect: { metric: 'mmOnExact', lower: 1, higher: 0, checkpoint: 100, steps: 100 },
+      'AMMD against GKD at their defaults, on the same teacher, data and seed. What was checked: the exact on-policy moment-matching distance (mmOnExact, the best possible critic’s value on the student’s samples) at step 60, lower for GKD, over 3 seeds with the ±1 sd bands apart.',
+    effect: { metric: 'mmOnExact', lower: 1, higher: 0, checkpoint: 60, steps: 60 },
     spec: {
-      settings: { ...quick(100), task: 'addition' },
+      settings: { ...quick(60), task: 'addition' },
       lanes: [
         { method: 'ammd', hyper: {} },
         { method: 'gkd', hyper: {} },
