@@ -28,6 +28,7 @@ function setupFor(method: MethodId, hyper: ParamValues = {}) {
     settings: ctx.settings,
     studentConfig: student.config,
     initRng: new Rng(21),
+    models: { teacher, student },
   });
   return { ctx, runtime };
 }
@@ -270,7 +271,7 @@ describe('AMMD in the trainer', () => {
 
   it('the critics’ estimates never exceed the exact best-critic distances', async () => {
     const tt = tinyTeacher();
-    const t = await Trainer.create(tinyConfig('ammd', { evalEvery: 4 }, { bound: 2, penalty: 0.05, criticLrScale: 30 }), tt, { evalPrompts: 8 });
+    const t = await Trainer.create(tinyConfig('ammd', { evalEvery: 4 }, { bound: 2, penalty: 0.05, criticLrScale: 30, criticFeatures: 'own' }), tt, { evalPrompts: 8 });
     for (let i = 0; i < 8; i++) {
       const { record } = await t.trainStep();
       if (!record) continue;

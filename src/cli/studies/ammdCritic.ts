@@ -20,13 +20,16 @@ const PARAMETRISATIONS: Array<{ id: string; label: string; hyper: Record<string,
   { id: 'own-warm', label: 'own trunk, 100 warm-up steps', hyper: { criticFeatures: 'own', penalty: 1, criticWarmup: 100 } },
   { id: 'teacher', label: 'heads on the teacher’s hidden state', hyper: { criticFeatures: 'teacher', penalty: 1 } },
   { id: 'both', label: 'heads on teacher’s + student’s hidden states', hyper: { criticFeatures: 'both', penalty: 1 } },
+  { id: 'both-lr3', label: 'teacher’s + student’s hidden states, critic lr ×3', hyper: { criticFeatures: 'both', penalty: 1, criticLrScale: 3 } },
 ];
 export const PENALTIES = [0.03, 0.1, 0.3, 1];
+/** The arm of penalty c with the chosen critic (c = 1 is the `both` parametrisation arm). */
+const penaltyArm = (t: Task, c: number) => (c === 1 ? `${t}-both` : `${t}-c${c}`);
 
 function arms(task: Task): Arm[] {
   return [
     ...PARAMETRISATIONS.map((p) => ({ id: `${task}-${p.id}`, label: `${task} ${p.label}`, task, method: 'ammd', hyper: p.hyper })),
-    ...PENALTIES.map((c) => ({ id: `${task}-c${c}`, label: `${task} c = ${c}`, task, method: 'ammd', hyper: { ...CHOSEN_CRITIC, penalty: c } })),
+    ...PENALTIES.filter((c) => c !== 1).map((c) => ({ id: `${task}-c${c}`, label: `${task} c = ${c}`, task, method: 'ammd', hyper: { ...CHOSEN_CRITIC, penalty: c } })),
     { id: `${task}-pg`, label: `${task} c = 0.1 + policy gradient`, task, method: 'ammd', hyper: { ...CHOSEN_CRITIC, penalty: 0.1, policyGradient: true } },
     { id: `${task}-oracle`, label: `${task} oracle critic`, task, method: 'ammd', hyper: { critic: 'oracle' } },
   ];
@@ -91,13 +94,18 @@ export const ammdCritic: Study = {
       const parts: string[] = [];
       const checks: boolean[] = [];
       for (const t of TASKS) {
-        const cols = PENALTIES.filter((c) => r.has(`${t}-c${c}`));
+        const cols = PENALTIES.filter((c) => r.has(penaltyArm(t, c)));
         if (cols.length < 2) continue;
         const [lo, hi] = [cols[0], cols[cols.length - 1]];
-        checks.push(r.at(`${t}-c${lo}`, 'mmOffExact').mean < r.at(`${t}-c${hi}`, 'mmOffExact').mean);
+        checks.push(r.at(penaltyArm(t, lo), 'mmOffExact').mean < r.at(penaltyArm(t, hi), 'mmOffExact').mean);
         parts.push(
           `${t}: ` +
-            cols.map((c) => `c = ${c}: mmOffExact ${s(r.at(`${t}-c${c}`, 'mmOffExact'))}, mmOnExact ${s(r.at(`${t}-c${c}`, 'mmOnExact'))}, score ${s(r.at(`${t}-c${c}`, 'score'))}, eff on ${s(r.at(`${t}-c${c}`, 'criticEffOn'))}`).join('; ') +
+            cols
+              .map((c) => {
+                const a = penaltyArm(t, c);
+                return `c = ${c}: mmOffExact ${s(r.at(a, 'mmOffExact'))}, mmOnExact ${s(r.at(a, 'mmOnExact'))}, fklTeacher ${s(r.at(a, 'fklTeacher'))}, score ${s(r.at(a, 'score'))}, eff on ${s(r.at(a, 'criticEffOn'))}`;
+              })
+              .join('; ') +
             `; oracle: mmOffExact ${s(r.at(`${t}-oracle`, 'mmOffExact'))}, score ${s(r.at(`${t}-oracle`, 'score'))}`,
         );
       }

@@ -149,17 +149,28 @@ const modeSeeking: Study = {
 
 function ammdArms(task: 'addition' | 'reverse', full: boolean): Arm[] {
   const arm = (id: string, label: string, method: string, hyper: Record<string, unknown> = {}): Arm => ({ id: `${task}-${id}`, label: `${task} ${label}`, task, method, hyper });
-  const core = [arm('ammd', 'AMMD (β=0.5, c=1, K=2)', 'ammd'), arm('ammd-c0', 'AMMD c=0', 'ammd', { penalty: 0 })];
+  // The page's first arms ran with the critic on its own trunk (the default until the
+  // ammd-critic study): pinned here so that re-running them repeats the page.
+  const own = (hyper: Record<string, unknown> = {}) => ({ criticFeatures: 'own', ...hyper });
+  const core = [arm('ammd', 'AMMD (β=0.5, c=1, K=2, own-trunk critic)', 'ammd', own()), arm('ammd-c0', 'AMMD c=0', 'ammd', own({ penalty: 0 }))];
   const ablations = full
     ? [
-        arm('ammd-b0', 'AMMD β=0', 'ammd', { beta: 0 }),
-        arm('ammd-b1', 'AMMD β=1', 'ammd', { beta: 1 }),
-        arm('ammd-pg', 'AMMD +PG', 'ammd', { policyGradient: true }),
-        arm('ammd-k1', 'AMMD K=1', 'ammd', { criticSteps: 1 }),
-        arm('ammd-k5', 'AMMD K=5', 'ammd', { criticSteps: 5 }),
+        arm('ammd-b0', 'AMMD β=0', 'ammd', own({ beta: 0 })),
+        arm('ammd-b1', 'AMMD β=1', 'ammd', own({ beta: 1 })),
+        arm('ammd-pg', 'AMMD +PG', 'ammd', own({ policyGradient: true })),
+        arm('ammd-k1', 'AMMD K=1', 'ammd', own({ criticSteps: 1 })),
+        arm('ammd-k5', 'AMMD K=5', 'ammd', own({ criticSteps: 5 })),
       ]
     : [];
-  return [...core, ...ablations, arm('gkd', 'GKD', 'gkd'), arm('seqkd', 'SeqKD', 'seqkd')];
+  // The head to head at the current defaults (critic on the teacher's and student's hidden
+  // states), with the exact oracle critic as the bound, against every other distiller.
+  const headToHead = [
+    arm('ammd-default', 'AMMD (defaults)', 'ammd'),
+    arm('ammd-oracle', 'AMMD, oracle critic', 'ammd', { critic: 'oracle' }),
+    arm('distillm', 'DistiLLM', 'distillm'),
+    arm('minillm', 'MiniLLM', 'minillm'),
+  ];
+  return [...core, ...ablations, arm('gkd', 'GKD', 'gkd'), arm('seqkd', 'SeqKD', 'seqkd'), ...headToHead];
 }
 
 const momentMatching: Study = {
@@ -179,6 +190,9 @@ const momentMatching: Study = {
     { key: 'mmOffExact', label: 'mmOffExact (2R·Σ_t tvd, teacher samples)', chart: true },
     { key: 'mmOnCritic', label: 'mmOnCritic (learned critic, student samples)' },
     { key: 'mmOffCritic', label: 'mmOffCritic (learned critic, teacher samples)' },
+    { key: 'mmOnPenalised', label: 'mmOnPenalised (best penalised critic, student samples)' },
+    { key: 'criticEffOn', label: 'criticEffOn (mmOnCritic ÷ mmOnPenalised)' },
+    { key: 'criticEffOff', label: 'criticEffOff (mmOffCritic ÷ mmOffPenalised)' },
     { key: 'score', label: 'score (greedy exact match)', chart: true },
     { key: 'fklTeacher', label: 'fklTeacher (per token, teacher samples)' },
     { key: 'rklStudent', label: 'rklStudent (per token, student samples)' },

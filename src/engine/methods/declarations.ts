@@ -433,7 +433,7 @@ export const METHODS: readonly MethodDeclaration[] = [
         id: 'criticFeatures',
         label: 'Critic features',
         kind: 'choice',
-        default: 'own',
+        default: 'both',
         choices: [
           { value: 'own', label: 'Its own small transformer trunk' },
           { value: 'teacher', label: 'The frozen teacher’s last hidden state' },
