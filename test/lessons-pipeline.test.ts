@@ -69,8 +69,9 @@ describe('npm run lessons machinery', () => {
     expect(index.tiny).toEqual({ title: 'Tiny', holds: ref.check.holds, seeds: 2, checkpoint: 4 });
     const md = readFileSync(join(dir, 'docs', 'tiny.md'), 'utf8');
     expect(md).toContain(`**The check ${ref.check.holds ? 'holds' : 'does not hold'}.**`);
-    // Two panels (fklTeacher, score), one mean line per student in each.
-    expect(readFileSync(join(dir, 'docs', 'tiny.svg'), 'utf8').match(/<polyline /g)?.length).toBe(4);
+    // One panel for the checked metric plus score (and partial credit where recorded), one mean line per student in each.
+    const panels = 1 + ['score', 'partialCredit'].filter((m) => reference.trajectories[0].metrics[m]).length;
+    expect(readFileSync(join(dir, 'docs', 'tiny.svg'), 'utf8').match(/<polyline /g)?.length).toBe(2 * panels);
 
     // A second verification reads the cached runs instead of training again.
     const again = await verifyLesson(tiny, { seeds: 2, teacher: tinyTeacher('addition', 3, 8), backend: 'cpu', cacheDir: join(dir, 'cache'), evalPrompts: 8 });
