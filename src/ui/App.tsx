@@ -10,6 +10,7 @@ import { MethodCard } from './MethodCard';
 import { TeacherPanel } from './TeacherPanel';
 import { KeepPanel } from './KeepPanel';
 import { Notices } from './Notices';
+import { RunAlerts } from './RunAlerts';
 import { StatusStrip } from './StatusStrip';
 import { LANE_COLORS, laneLabel } from '../state/config';
 import { getPreset } from '../state/presets';
@@ -61,6 +62,7 @@ export function App() {
             </div>
           ),
       )}
+      <RunAlerts alerts={s.alerts} onDismiss={pg.dismissAlert} />
       <Notices notices={s.notices} onDismiss={pg.dismiss} />
       <div className="layout">
         <aside className="sidebar" aria-label="Controls">

@@ -13,7 +13,9 @@ import type { RunPhase } from '../shared/runMachine';
 import { RunTransport } from './runTransport';
 import { decodeHash, encodeHash } from '../state/url';
 import { getPreset } from '../state/presets';
-import { CURRENT, loadRun, saveRun, type Ghost, type SavedRun } from '../state/runs';
+import type { Ghost, RunSummary, SavedRun } from '../state/runs';
+import { RunKeeper } from './runKeeper';
+import type { RunAlert } from './RunAlerts';
 import { metricsCsv, metricsJson } from '../state/exportMetrics';
 
 export interface Notice {
@@ -24,6 +26,8 @@ export interface Notice {
   details?: string[];
   /** Studies whose findings go with this notice (a lesson's evidence). */
   studies?: readonly string[];
+  /** Set for errors the engine reported: they leave on reset, with the run they were about. */
+  fromEngine?: boolean;
 }
 
 export type TeacherInfo = Extract<Event, { type: 'teacher' }>;
@@ -56,6 +60,8 @@ export interface PlaygroundState {
   lastSaved: number | null;
   /** The open lesson (a preset id): its panel replaces the notice a preset used to add. */
   lesson: string | null;
+  /** Alerts tied to a cause (engine lost, saving failing, a newer run elsewhere): see RunAlerts. */
+  alerts: RunAlert[];
 }
 
 const MAX_GHOSTS = 3;
@@ -78,6 +84,9 @@ export class Playground {
   private generation = 0;
   /** The run machine's page end; replaced with the client. */
   private run = new RunTransport(() => {});
+  private readonly keeper = new RunKeeper();
+  /** What to say once a restored run is rebuilt. */
+  private restoreNote: string | null = null;
 
   constructor() {
     const decoded = decodeHash(typeof location === 'undefined' ? '' : location.hash);
@@ -104,6 +113,7 @@ export class Playground {
       ghosts: [],
       lastSaved: null,
       lesson: null,
+      alerts: [],
     };
     if (decoded.problems.length) this.notify('warn', 'This link had settings that could not be used as given; they were adjusted:', decoded.problems);
     this.hashDecoded = decoded;
@@ -133,27 +143,31 @@ export class Playground {
   async start(): Promise<void> {
     const generation = ++this.generation;
     this.disposed = false;
-    const client = new EngineClient();
-    this.client = client;
-    this.run = new RunTransport((cmd) => client.send(cmd));
-    this.client.subscribe((e) => this.onEvent(e));
+    this.client = this.newClient();
     addEventListener('hashchange', this.onHashChange);
     addEventListener('pagehide', this.onPageHide);
     (globalThis as { __alembicEvents?: unknown[] }).__alembicEvents?.push([Math.round(performance.now()), 'page-start']);
-    const saved = await loadRun(CURRENT);
-    (globalThis as { __alembicEvents?: unknown[] }).__alembicEvents?.push([Math.round(performance.now()), saved ? 'saved-run' : 'no-saved-run']);
-    if (this.disposed || generation !== this.generation) return;
-    const decoded = this.hashDecoded;
     // A saved run whose configuration no longer resolves cleanly (the declarations changed
     // since) is not restored: its weights may not fit.
-    const savedClean = saved ? resolveSpec(saved.spec).problems.length === 0 : false;
-    if (saved && savedClean && saved.records.some((r) => r.length > 1) && (decoded.empty || specsEqual(saved.spec, decoded.spec))) {
-      this.restore(saved);
-    } else {
+    const choice = await this.keeper.startup(this.hashDecoded, (spec) => resolveSpec(spec).problems.length === 0);
+    (globalThis as { __alembicEvents?: unknown[] }).__alembicEvents?.push([Math.round(performance.now()), choice.run ? 'saved-run' : 'no-saved-run']);
+    if (this.disposed || generation !== this.generation) return;
+    if (choice.problem) this.notify('warn', choice.problem);
+    if (choice.run) this.restore(choice.run, choice.message);
+    else {
       this.writeHash();
       this.run.reset(this.state.spec);
       this.set(this.runFields());
     }
+    if (choice.newer) this.offerNewer(choice.newer, choice.run?.step ?? 0);
+  }
+
+  /** A new engine worker, with a fresh run machine for it. */
+  private newClient(): EngineClient {
+    const client = new EngineClient((why) => this.onEngineLost(why));
+    this.run = new RunTransport((cmd) => client.send(cmd));
+    client.subscribe((e) => this.onEvent(e));
+    return client;
   }
 
   dispose(): void {
@@ -166,12 +180,14 @@ export class Playground {
     this.client?.terminate();
     this.client = null;
     this.run = new RunTransport(() => {});
+    this.keeper.close();
   }
 
   /** Rebuild a saved run: its history is drawn at once, the worker loads the students' weights. */
-  private restore(saved: SavedRun): void {
+  private restore(saved: SavedRun, note: string | null): void {
     this.ghostId = Math.max(0, ...(saved.ghosts ?? []).map((g) => g.id)) + 1;
     this.restoring = saved;
+    this.restoreNote = note;
     this.set({
       spec: saved.spec,
       ghosts: saved.ghosts ?? [],
@@ -181,6 +197,7 @@ export class Playground {
       lastSaved: saved.savedAt,
     });
     this.writeHash();
+    this.client!.watch.setBuilding(true);
     this.run.reset(saved.spec, { restore: { step: saved.step, weights: saved.weights } });
     this.set(this.runFields());
   }
@@ -199,11 +216,11 @@ export class Playground {
         return this.set({ teacher: e });
       case 'ready':
         if (e.problems.length) this.notify('warn', 'The engine adjusted some settings:', e.problems);
-        if (this.restoring && e.restoredStep !== undefined) {
-          this.notify('info', `Restored your run from ${new Date(this.restoring.savedAt).toLocaleString()} at step ${e.restoredStep}. Reset starts it again from step 0.`);
-        }
+        if (this.restoring && e.restoredStep !== undefined && this.restoreNote) this.notify('info', this.restoreNote);
         this.restoring = null;
         for (const n of e.notices) this.notify('info', n);
+        this.restoreNote = null;
+        this.client?.watch.setBuilding(false);
         this.run.built(e.lanes);
         this.set({ lanesReady: e.lanes, studentParams: e.studentParams, studentStarts: e.studentStarts, busy: false, ...this.runFields() });
         if (e.lanes) this.requestInspect(true);
@@ -227,6 +244,7 @@ export class Playground {
         // A status sent before the worker saw the last play, pause or step still carries the old
         // phase: the machine keeps the page's (starting, pausing, …) until one answers them all.
         // While a saved run is being rebuilt the worker still counts from 0: keep the saved step.
+        if (!this.restoring) this.keeper.noteProgress(e.step);
         return this.set({
           ...this.runFields(),
           step: this.restoring ? this.state.step : e.step,
@@ -243,7 +261,7 @@ export class Playground {
       case 'inspection':
         return this.set({ inspection: { lane: e.lane, step: e.step, samples: e.samples } });
       case 'error':
-        this.notify('error', `${e.context}: ${e.message}`);
+        this.notify('error', `${e.context}: ${e.message}`, undefined, undefined, true);
         return;
       default:
         return;
@@ -276,6 +294,7 @@ export class Playground {
     const wasRunning = this.run.active;
     const ghosts = keepGhost ? this.withGhost() : this.state.ghosts;
     this.set({
+      notices: this.state.notices.filter((n) => !n.fromEngine),
       ghosts,
       records: this.state.spec.lanes.map(() => []),
       halts: this.state.spec.lanes.map(() => null),
@@ -285,9 +304,78 @@ export class Playground {
       busy: true,
       step: 0,
     });
-    this.run.reset(this.state.spec, { resume: wasRunning });
+    const lost = !this.client || this.client.watch.isLost;
+    if (lost) this.replaceClient(); // a lost engine cannot reset: start a new one
+    else this.client!.watch.setBuilding(true);
+    this.run.reset(this.state.spec, { resume: wasRunning && !lost });
     this.set(this.runFields());
     this.scheduleSave(0);
+  }
+
+  // ---- a lost engine ----
+  private onEngineLost(why: string) {
+    const saved = this.state.lastSaved;
+    const keep = saved ? ` Restart keeps your last saved run (saved ${new Date(saved).toLocaleTimeString()}).` : '';
+    this.setAlert({
+      key: 'engine',
+      kind: 'error',
+      testId: 'engine-lost',
+      text: `The engine stopped: ${why}. Training cannot continue in it.${keep}`,
+      actions: [{ label: 'Restart the engine', testId: 'restart-engine', act: () => void this.restartEngine() }],
+    });
+    this.run.fail();
+    this.set({ ...this.runFields(), busy: false, lanesReady: 0, stepsPerSec: 0 });
+  }
+
+  private replaceClient() {
+    this.client?.terminate();
+    this.client = this.newClient();
+    this.clearAlert('engine');
+  }
+
+  /** A new engine worker, continuing this tab's last saved run (or a fresh one without). */
+  restartEngine = async () => {
+    this.replaceClient();
+    this.set({ busy: true, lanesReady: 0, notices: this.state.notices.filter((n) => !n.fromEngine) });
+    const run = await this.keeper.load(this.keeper.tab).catch(() => undefined);
+    if (run && run.step > 0 && specsEqual(run.spec, this.state.spec)) {
+      this.restore(run, `The engine restarted with your run at step ${run.step} (saved ${new Date(run.savedAt).toLocaleTimeString()}).`);
+    } else {
+      this.set({ records: this.state.spec.lanes.map(() => []), halts: this.state.spec.lanes.map(() => null), step: 0 });
+      this.run.reset(this.state.spec);
+      this.set(this.runFields());
+    }
+  };
+
+  // ---- alerts ----
+  private setAlert(alert: RunAlert) {
+    this.set({ alerts: [...this.state.alerts.filter((a) => a.key !== alert.key), alert] });
+  }
+  private clearAlert(key: string) {
+    if (this.state.alerts.some((a) => a.key === key)) this.set({ alerts: this.state.alerts.filter((a) => a.key !== key) });
+  }
+  dismissAlert = (key: string) => this.clearAlert(key);
+
+  /** Another tab saved this experiment more recently: offer its run, never take it silently. */
+  private offerNewer(newer: RunSummary, ownStep: number) {
+    this.setAlert({
+      key: 'newer-run',
+      kind: 'info',
+      testId: 'newer-run',
+      dismissable: true,
+      text: `Another tab saved a newer run of this experiment (step ${newer.step}, ${new Date(newer.savedAt).toLocaleTimeString()}). This tab continued its own${ownStep ? ` (step ${ownStep})` : ''}.`,
+      actions: [{ label: `Continue the other tab's run here`, testId: 'take-newer-run', act: () => void this.takeRun(newer.id) }],
+    });
+  }
+
+  private async takeRun(id: string) {
+    this.clearAlert('newer-run');
+    const run = await this.keeper.load(id).catch(() => undefined);
+    if (!run) {
+      this.notify('warn', 'That run is no longer saved; this tab keeps its own.');
+      return;
+    }
+    this.restore(run, `Continued the other tab's run at step ${run.step} (saved ${new Date(run.savedAt).toLocaleTimeString()}).`);
   }
 
   private withGhost(): Ghost[] {
@@ -394,8 +482,8 @@ export class Playground {
   };
 
   // ---- notices ----
-  notify(kind: Notice['kind'], text: string, details?: string[], studies?: readonly string[]) {
-    const notice: Notice = { id: this.noticeId++, kind, text, details, studies };
+  notify(kind: Notice['kind'], text: string, details?: string[], studies?: readonly string[], fromEngine?: boolean) {
+    const notice: Notice = { id: this.noticeId++, kind, text, details, studies, fromEngine };
     this.set({ notices: [...this.state.notices.slice(-4), notice] });
   }
   dismiss = (id: number) => this.set({ notices: this.state.notices.filter((n) => n.id !== id) });
@@ -445,6 +533,10 @@ export class Playground {
     try {
       const weights: WeightFiles = { modelJson: await json.text(), weights: await bin.arrayBuffer() };
       await this.client!.loadWeights(lane, weights);
+      // The halt was about the old weights: it leaves with them.
+      const halts = this.state.halts.slice();
+      halts[lane] = null;
+      this.set({ halts });
       this.notify('info', `Loaded ${json.name} + ${bin.name} into student ${lane + 1}.`);
       this.requestInspect(true);
       this.scheduleSave(0);
@@ -453,7 +545,10 @@ export class Playground {
     }
   };
 
-  private onPageHide = () => this.scheduleSave(0);
+  private onPageHide = () => {
+    this.keeper.noteProgress(this.state.step, true);
+    this.scheduleSave(0);
+  };
 
   /** Save within `delay` ms (an earlier pending save stands; a later one is brought forward). */
   private scheduleSave(delay: number) {
@@ -469,24 +564,34 @@ export class Playground {
   private saveDue = 0;
 
   private async save() {
-    if (!this.client) return;
+    if (!this.client || this.client.watch.isLost) return; // keep the last good save for a restart
     if (this.saving) {
       this.scheduleSave(1000); // one is running: save again after it
       return;
     }
     this.saving = true;
     try {
-      const { spec, records, ghosts, step, lanesReady } = this.state;
-      const takenAt = Date.now();
-      const weights = lanesReady ? await Promise.all(spec.lanes.map((_, i) => this.client!.saveWeights(i).catch(() => null))) : spec.lanes.map(() => null);
-      if (!specsEqual(spec, this.state.spec)) {
+      const { spec, lanesReady } = this.state;
+      // Weights and the step they were read at come together; records past it are left out.
+      const snap = lanesReady ? await this.client.snapshot() : { step: 0, weights: spec.lanes.map(() => null) };
+      if (!specsEqual(spec, this.state.spec) || (lanesReady && !this.state.lanesReady)) {
         this.scheduleSave(1000); // changed meanwhile: save the new configuration instead
         return;
       }
-      await saveRun({ id: CURRENT, savedAt: takenAt, spec, step, records, ghosts, weights });
-      this.set({ lastSaved: takenAt });
+      const { records, ghosts } = this.state;
+      const savedAt = await this.keeper.save({ spec, step: snap.step, weights: snap.weights, records: lanesReady ? records : spec.lanes.map(() => []), ghosts });
+      this.clearAlert('storage');
+      this.set({ lastSaved: savedAt });
     } catch (e) {
-      this.notify('warn', `Could not save the run in this browser: ${(e as Error).message}`);
+      if (this.client?.watch.isLost) return;
+      this.setAlert({
+        key: 'storage',
+        kind: 'warn',
+        testId: 'storage-failed',
+        dismissable: true,
+        text: `${(e as Error).message}. Training goes on; saving is tried again every few seconds.`,
+      });
+      this.scheduleSave(SAVE_EVERY_MS);
     } finally {
       this.saving = false;
     }

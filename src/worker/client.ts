@@ -1,6 +1,7 @@
 // The page's side of the worker: typed send, and events delivered to listeners. Metric
 // records and status updates are coalesced so React sees them at most once per animation frame.
 import { transferables, type Command, type Event, type WeightFiles } from './protocol';
+import { EngineWatch } from './engineWatch';
 
 type Listener = (e: Event) => void;
 
@@ -11,10 +12,28 @@ export class EngineClient {
   private pendingStatus: Extract<Event, { type: 'status' }> | null = null;
   private frame: number | null = null;
 
-  constructor() {
+  /** Watches for a worker that died or hangs; `onLost` is told once. */
+  readonly watch: EngineWatch;
+  private readonly ticker: ReturnType<typeof setInterval>;
+
+  constructor(onLost: (why: string) => void = () => {}) {
+    this.watch = new EngineWatch((why) => {
+      for (const p of this.pending.values()) p.reject(new Error(`The engine stopped: ${why}`));
+      this.pending.clear();
+      onLost(why);
+    });
     this.worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'alembic-engine' });
-    this.worker.onmessage = (ev: MessageEvent<Event>) => this.receive(ev.data);
-    this.worker.onerror = (ev) => this.emit({ type: 'fatal', message: `The engine worker failed: ${ev.message || 'unknown error'}` });
+    this.worker.onmessage = (ev: MessageEvent<Event>) => {
+      this.watch.heard();
+      this.receive(ev.data);
+    };
+    // An error the worker did not handle (or a script that failed to load): it may be gone.
+    this.worker.onerror = (ev) => {
+      ev.preventDefault();
+      this.watch.crashed(ev.message || 'unknown error');
+    };
+    this.worker.onmessageerror = () => this.watch.crashed('a message from it could not be read');
+    this.ticker = setInterval(() => this.watch.tick(), 1000);
   }
 
   send(cmd: Command): void {
@@ -29,6 +48,11 @@ export class EngineClient {
     return this.request({ type: 'saveWeights', lane, requestId: this.nextRequest++ }).then((e) => (e as Extract<Event, { type: 'weights' }>).files);
   }
 
+  /** Every student's weights and the step they were read at, together. */
+  snapshot(): Promise<{ step: number; weights: WeightFiles[] }> {
+    return this.request({ type: 'snapshot', requestId: this.nextRequest++ }).then((e) => e as Extract<Event, { type: 'snapshot' }>);
+  }
+
   /** Replace a student's weights; rejects with a readable message (and nothing changes) if they do not fit. */
   loadWeights(lane: number, files: WeightFiles, step?: number): Promise<number> {
     // Transfer a copy: the caller may keep (and persist) its own buffer.
@@ -38,6 +62,7 @@ export class EngineClient {
 
   private request(cmd: Extract<Command, { requestId: number }>): Promise<Event> {
     return new Promise((resolve, reject) => {
+      if (this.watch.isLost) return reject(new Error('The engine is not running'));
       this.pending.set(cmd.requestId, { resolve, reject });
       this.send(cmd);
     });
@@ -49,6 +74,7 @@ export class EngineClient {
   }
 
   terminate(): void {
+    clearInterval(this.ticker);
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     for (const p of this.pending.values()) p.reject(new Error('The engine stopped'));
     this.pending.clear();
@@ -56,7 +82,8 @@ export class EngineClient {
   }
 
   private receive(e: Event) {
-    if ((e.type === 'weights' || e.type === 'weightsLoaded' || e.type === 'error') && e.requestId !== undefined) {
+    if (e.type === 'alive') return;
+    if ((e.type === 'weights' || e.type === 'weightsLoaded' || e.type === 'snapshot' || e.type === 'error') && e.requestId !== undefined) {
       const waiting = this.pending.get(e.requestId);
       if (waiting) {
         this.pending.delete(e.requestId);

@@ -42,6 +42,8 @@ export type Command =
    *  next-token distributions at every student position (small: 6 prompts × T × V). */
   | { type: 'inspect'; lane: number }
   | { type: 'saveWeights'; lane: number; requestId: number }
+  /** Every student's weights and the one step they were all read at, for saving the run whole. */
+  | { type: 'snapshot'; requestId: number }
   /** Replace a student's weights; `step` restores a persisted run's step counter. */
   | { type: 'loadWeights'; lane: number; files: WeightFiles; step?: number; requestId: number };
 
@@ -101,6 +103,9 @@ export type Event =
   | { type: 'halted'; lane: number; step: number; reason: string }
   | { type: 'inspection'; lane: number; step: number; samples: InspectSample[] }
   | { type: 'weights'; lane: number; requestId: number; files: WeightFiles }
+  | { type: 'snapshot'; requestId: number; step: number; weights: WeightFiles[] }
+  /** A sign of life, sent every second while the worker's event loop is free. */
+  | { type: 'alive' }
   | { type: 'weightsLoaded'; lane: number; requestId: number; step: number }
   | { type: 'error'; context: string; message: string; requestId?: number };
 
@@ -111,7 +116,7 @@ export function isRunCommand(cmd: Command): boolean {
   return RUN_COMMANDS.has(cmd.type);
 }
 
-const COMMAND_TYPES = new Set(['reset', 'start', 'pause', 'step', 'setParam', 'inspect', 'saveWeights', 'loadWeights']);
+const COMMAND_TYPES = new Set(['reset', 'start', 'pause', 'step', 'setParam', 'inspect', 'saveWeights', 'snapshot', 'loadWeights']);
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
@@ -164,6 +169,8 @@ export function commandProblem(msg: unknown): string | null {
       return isLane(msg.lane) ? null : 'inspect needs a lane (0–3)';
     case 'saveWeights':
       return isLane(msg.lane) && typeof msg.requestId === 'number' ? null : 'saveWeights needs a lane and a requestId';
+    case 'snapshot':
+      return typeof msg.requestId === 'number' ? null : 'snapshot needs a requestId';
     case 'loadWeights': {
       if (!isLane(msg.lane) || typeof msg.requestId !== 'number') return 'loadWeights needs a lane and a requestId';
       if (!isWeightFiles(msg.files)) return 'loadWeights needs model.json text and an ArrayBuffer of weights';
@@ -182,6 +189,7 @@ export function isCommand(msg: unknown): msg is Command {
 /** Objects whose buffers should be transferred rather than copied with a message. */
 export function transferables(msg: Command | Event): Transferable[] {
   if (msg.type === 'loadWeights' || msg.type === 'weights') return [msg.files.weights];
+  if (msg.type === 'snapshot' && 'weights' in msg) return msg.weights.map((w) => w.weights);
   if (msg.type === 'reset' && msg.restore) return msg.restore.weights.flatMap((w) => (w ? [w.weights] : []));
   return [];
 }

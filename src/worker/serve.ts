@@ -22,6 +22,10 @@ async function handle(cmd: Command, s: Session, post: (e: Event) => void): Promi
       const files = await s.saveWeights(cmd.lane);
       return post({ type: 'weights', lane: cmd.lane, requestId: cmd.requestId, files });
     }
+    case 'snapshot': {
+      const { step, weights } = await s.snapshot();
+      return post({ type: 'snapshot', requestId: cmd.requestId, step, weights });
+    }
     case 'loadWeights': {
       const step = s.loadWeights(cmd.lane, cmd.files, cmd.step);
       return post({ type: 'weightsLoaded', lane: cmd.lane, requestId: cmd.requestId, step });

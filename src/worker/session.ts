@@ -311,14 +311,28 @@ export class Session {
 
   async saveWeights(lane: number): Promise<WeightFiles> {
     const l = this.laneOrThrow(lane);
-    // Weights are read asynchronously: stand still meanwhile so no step replaces them mid-read
-    // (holding: the page keeps seeing a running run).
+    return this.holding(() => readWeights(l.trainer));
+  }
+
+  /** Every student's weights, read together at one step (training stands still meanwhile). */
+  snapshot(): Promise<{ step: number; weights: WeightFiles[] }> {
+    return this.holding(async () => {
+      const weights: WeightFiles[] = [];
+      for (const l of this.lanes) weights.push(await readWeights(l.trainer));
+      return { step: this.step, weights };
+    });
+  }
+
+  /**
+   * Weights are read asynchronously: stand still meanwhile so no step replaces them mid-read
+   * (holding: the page keeps seeing a running run).
+   */
+  private async holding<T>(read: () => Promise<T>): Promise<T> {
     this.dispatch({ type: 'hold' });
     const held = this.machine.phase === 'holding';
     await this.loopStopped();
     try {
-      const artifacts = await l.trainer.exportStudent();
-      return { modelJson: modelJson(artifacts), weights: joinBuffers(artifacts.weightData) };
+      return await read();
     } finally {
       this.dispatch({ type: 'release' });
       if (held && this.machine.phase === 'running') this.startLoop();
@@ -359,4 +373,9 @@ export class Session {
     for (const l of this.lanes) l.trainer.dispose();
     this.lanes = [];
   }
+}
+
+async function readWeights(trainer: Trainer): Promise<WeightFiles> {
+  const artifacts = await trainer.exportStudent();
+  return { modelJson: modelJson(artifacts), weights: joinBuffers(artifacts.weightData) };
 }

@@ -60,8 +60,11 @@ const savedSettings = (page: Page) =>
         open.onerror = () => resolve(null);
         open.onsuccess = () => {
           const db = open.result;
-          if (!db.objectStoreNames.contains('runs')) return resolve(null);
-          const get = db.transaction('runs').objectStore('runs').get('current');
+          if (!db.objectStoreNames.contains('runs')) {
+            db.close();
+            return resolve(null);
+          }
+          const get = db.transaction('runs').objectStore('runs').get(sessionStorage.getItem('alembic-tab') ?? '');
           get.onsuccess = () => {
             const run = get.result;
             db.close();
