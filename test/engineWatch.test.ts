@@ -7,7 +7,11 @@ import { EngineWatch } from '../src/worker/engineWatch';
 function setup() {
   let t = 0;
   const lost: string[] = [];
-  const watch = new EngineWatch((why) => lost.push(why), () => t, { quietMs: 10_000, buildingMs: 120_000, gapFactor: 4 });
+  const watch = new EngineWatch(
+    (why) => lost.push(why),
+    () => t,
+    { quietMs: 10_000, buildingMs: 120_000, gapFactor: 4 },
+  );
   return { watch, lost, advance: (ms: number) => (t += ms) };
 }
 

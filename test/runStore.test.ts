@@ -94,7 +94,9 @@ describe('run store', () => {
 
   it("words a failure with the browser's reason, naming a full quota even when the message is empty", () => {
     expect(storageReason(new DOMException('', 'QuotaExceededError'))).toMatch(/storage for this site is full \(QuotaExceededError\)/);
-    expect(storageReason(new DOMException('The database connection is closing.', 'InvalidStateError'))).toBe('The database connection is closing. (InvalidStateError)');
+    expect(storageReason(new DOMException('The database connection is closing.', 'InvalidStateError'))).toBe(
+      'The database connection is closing. (InvalidStateError)',
+    );
     expect(storageReason(undefined)).toBe('the browser gave no reason');
     expect(new StorageError('Could not save the run in this browser', 'x').message).toBe('Could not save the run in this browser: x');
   });
@@ -144,7 +146,17 @@ describe('restore plan', () => {
     const a = tabId(s, () => `r${n++}`);
     expect(tabId(s, () => `r${n++}`)).toBe(a);
     expect(tabId({ getItem: () => null, setItem: () => {} }, () => `r${n++}`)).not.toBe(a);
-    expect(tabId({ getItem: () => { throw new Error('denied'); }, setItem: () => {} }, () => 'x')).toBe('tab-x');
+    expect(
+      tabId(
+        {
+          getItem: () => {
+            throw new Error('denied');
+          },
+          setItem: () => {},
+        },
+        () => 'x',
+      ),
+    ).toBe('tab-x');
     writeProgress(s, { step: 42, at: 7 });
     expect(readProgress(s)).toEqual({ step: 42, at: 7 });
     expect(readProgress({ getItem: () => '{bad' })).toBeNull();

@@ -58,7 +58,12 @@ export interface RestorePlan {
  * new tab continuing a closed one). An empty link fits any run. Runs whose configuration no
  * longer resolves cleanly (`usable` false) and runs with no step trained are passed over.
  */
-export function planRestore(tab: string, summaries: readonly RunSummary[], link: { empty: boolean; spec: RunSpec }, usable: (spec: RunSpec) => boolean): RestorePlan {
+export function planRestore(
+  tab: string,
+  summaries: readonly RunSummary[],
+  link: { empty: boolean; spec: RunSpec },
+  usable: (spec: RunSpec) => boolean,
+): RestorePlan {
   const fits = summaries.filter((s) => s.step > 0 && usable(s.spec) && (link.empty || specsEqual(s.spec, link.spec)));
   const mine = fits.find((s) => s.id === tab) ?? null;
   const others = fits.filter((s) => s.id !== tab).sort((a, b) => b.savedAt - a.savedAt);
@@ -72,6 +77,9 @@ export function restoreMessage(restored: RunSummary, progress: Progress | null, 
   const head = `Restored ${ownRun ? 'your run' : 'the most recent saved run of this experiment'} at step ${restored.step} (saved ${when(restored.savedAt)}).`;
   if (!ownRun || !progress) return `${head} Reset starts it again from step 0.`;
   const lost = progress.step - restored.step;
-  const tail = lost > 0 ? ` The ${lost} step${lost === 1 ? '' : 's'} trained after that save (up to step ${progress.step}) were lost.` : ' Nothing trained since was lost.';
+  const tail =
+    lost > 0
+      ? ` The ${lost} step${lost === 1 ? '' : 's'} trained after that save (up to step ${progress.step}) were lost.`
+      : ' Nothing trained since was lost.';
   return `${head}${tail} Reset starts it again from step 0.`;
 }

@@ -53,7 +53,12 @@ export class RunKeeper {
       return { run: { ...run, id: this.tab }, message: restoreMessage(plan.restore, readProgress(session()), own, time), newer: plan.newer, problem: null };
     } catch (e) {
       const reason = e instanceof StorageError ? e.reason : storageReason(e);
-      return { run: null, message: null, newer: null, problem: `Saved runs could not be read (${reason}); this run starts fresh and will be saved if the browser allows.` };
+      return {
+        run: null,
+        message: null,
+        newer: null,
+        problem: `Saved runs could not be read (${reason}); this run starts fresh and will be saved if the browser allows.`,
+      };
     }
   }
 

@@ -51,7 +51,10 @@ function savedStep(page: Page): Promise<number | null> {
             db.close();
             return resolve(null);
           }
-          const get = db.transaction('summaries').objectStore('summaries').get(sessionStorage.getItem('alembic-tab') ?? '');
+          const get = db
+            .transaction('summaries')
+            .objectStore('summaries')
+            .get(sessionStorage.getItem('alembic-tab') ?? '');
           get.onsuccess = () => {
             db.close();
             resolve(get.result ? get.result.step : null);
@@ -101,7 +104,10 @@ describe('content security policy', () => {
     // The one violation is the inline script this test injected (so the listener works).
     expect(violations).toContain('script-src-elem inline');
     expect(violations.filter((v) => !v.startsWith('script-src-elem inline'))).toEqual([]);
-    expect(log.errors.filter((e) => !/inline script/i.test(e)), await eventTrail(page)).toEqual([]);
+    expect(
+      log.errors.filter((e) => !/inline script/i.test(e)),
+      await eventTrail(page),
+    ).toEqual([]);
     await context.close();
   }, 300_000);
 });
