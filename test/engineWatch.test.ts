@@ -1,6 +1,6 @@
-// The dead-worker watch on a fake clock: silence beyond the limit is reported once; a long step
-// seen in normal work raises the limit; a rebuild gets its own, longer allowance; an error event
-// is reported at once.
+// The dead-worker watch on a fake clock: an idle worker silent for ten seconds is gone; a busy
+// one (or one still loading) may be silent for three minutes; each loss is reported once; an
+// error event is reported at once.
 import { describe, expect, it } from 'vitest';
 import { EngineWatch } from '../src/worker/engineWatch';
 
@@ -10,43 +10,46 @@ function setup() {
   const watch = new EngineWatch(
     (why) => lost.push(why),
     () => t,
-    { quietMs: 10_000, buildingMs: 120_000, gapFactor: 4 },
+    { idleMs: 10_000, busyMs: 180_000 },
   );
   return { watch, lost, advance: (ms: number) => (t += ms) };
 }
 
 describe('engine watch', () => {
-  it('a rebuild may stay silent for up to two minutes; after it, ten seconds of silence is death', () => {
+  it('a worker still loading may stay silent as long as a busy one', () => {
     const { watch, lost, advance } = setup();
     advance(100_000);
-    watch.tick();
+    watch.tick(false);
     expect(lost).toEqual([]);
-    watch.setBuilding(false);
+    advance(81_000);
+    watch.tick(false);
+    expect(lost).toEqual(['it has not answered for 181 s']);
+  });
+
+  it('an idle worker that stops answering is gone after ten seconds, reported once', () => {
+    const { watch, lost, advance } = setup();
     for (let i = 0; i < 20; i++) {
       advance(1000);
       watch.heard();
-      watch.tick();
+      watch.tick(false);
     }
     expect(lost).toEqual([]);
     advance(10_500);
-    watch.tick();
+    watch.tick(false);
     expect(lost).toEqual(['it has not answered for 11 s']);
     advance(60_000);
-    watch.tick();
-    expect(lost).toHaveLength(1); // reported once
+    watch.tick(false);
+    expect(lost).toHaveLength(1);
   });
 
-  it('long steps in normal work raise the limit to four times the longest gap', () => {
+  it('a busy worker may be silent for minutes (a long step, GPU programs compiling)', () => {
     const { watch, lost, advance } = setup();
-    watch.setBuilding(false);
-    advance(5000); // a 5 s step: the limit becomes 20 s
     watch.heard();
-    advance(15_000);
-    watch.tick();
+    advance(120_000);
+    watch.tick(true);
     expect(lost).toEqual([]);
-    expect(watch.limit()).toBe(20_000);
-    advance(6000);
-    watch.tick();
+    advance(61_000);
+    watch.tick(true);
     expect(lost).toHaveLength(1);
   });
 

@@ -30,6 +30,8 @@ export interface SavedRun {
   ghosts: Ghost[];
   /** One per student; null when its weights were not saved yet. */
   weights: Array<WeightFiles | null>;
+  /** Each student's halt reason when saved (a halted run comes back halted, banner and all). */
+  halts?: Array<string | null>;
 }
 
 /** What is known about a saved run without reading it whole. */

@@ -43,7 +43,7 @@ export function App() {
           This computer offers WebGPU only through a software adapter ({s.backend.skippedSoftwareAdapter}) that runs on the CPU, so the engine runs on <b>{s.backend.name}</b>, which is much faster here. Choose WebGPU under Backend to try it anyway.
         </div>
       )}
-      {s.backend && s.backend.name !== 'webgpu' && !s.backend.skippedSoftwareAdapter && s.backend.fallbackReason && (
+      {s.backend && s.backend.name !== 'webgpu' && !s.backend.skippedSoftwareAdapter && !s.backend.chosenFailed && s.backend.fallbackReason && (
         <div className="banner" role="alert" data-testid="no-webgpu">
           WebGPU is not available here, so the engine runs on <b>{s.backend.name}</b>: everything works, only slower. {s.backend.fallbackReason}
         </div>
@@ -53,16 +53,7 @@ export function App() {
           {s.fatal}
         </div>
       )}
-      {s.halts.map(
-        (h, i) =>
-          h && (
-            <div key={i} className="banner error" role="alert" data-testid="halted">
-              {s.spec.lanes.length > 1 ? `Student ${i + 1}: ` : ''}
-              {h}
-            </div>
-          ),
-      )}
-      <RunAlerts alerts={s.alerts} onDismiss={pg.dismissAlert} />
+      <RunAlerts alerts={s.alerts} halts={s.halts} blockedPlay={s.blockedPlay} onDismiss={pg.dismissAlert} />
       <Notices notices={s.notices} onDismiss={pg.dismiss} />
       <div className="layout">
         <aside className="sidebar" aria-label="Controls">

@@ -20,10 +20,36 @@ export interface RunAlert {
   dismissable?: boolean;
 }
 
-export const RunAlerts = memo(function RunAlerts({ alerts, onDismiss }: { alerts: readonly RunAlert[]; onDismiss: (key: string) => void }) {
-  if (!alerts.length) return null;
+interface Props {
+  alerts: readonly RunAlert[];
+  /** Each student's halt reason, or null: a banner per halted student, gone when its halt is. */
+  halts: ReadonlyArray<string | null>;
+  /** Play or Step was pressed while every student stood halted. */
+  blockedPlay: boolean;
+  onDismiss: (key: string) => void;
+}
+
+export const RunAlerts = memo(function RunAlerts({ alerts, halts, blockedPlay, onDismiss }: Props) {
+  const halted = halts.some((h) => h !== null);
+  if (!alerts.length && !halted) return null;
+  const many = halts.length > 1;
   return (
     <div className="run-alerts">
+      {halts.map(
+        (h, i) =>
+          h && (
+            <div key={`halt-${i}`} className="banner error" role="alert" data-testid="halted">
+              {many ? `Student ${i + 1}: ` : ''}
+              {h}
+            </div>
+          ),
+      )}
+      {blockedPlay && halted && (
+        <div className="banner error" role="alert" data-testid="play-blocked">
+          {halts.every((h) => h !== null) ? (many ? 'Every student has halted' : 'The student has halted') : 'A student has halted'} on a non-finite value, so
+          there is nothing to train until its cause is fixed: lower the learning rate, load other weights, or reset the run.
+        </div>
+      )}
       {alerts.map((a) => (
         <div key={a.key} className={`banner ${a.kind === 'error' ? 'error' : ''}`} role={a.kind === 'error' ? 'alert' : 'status'} data-testid={a.testId}>
           <span>{a.text}</span>

@@ -6,7 +6,7 @@ import type { StudentStart } from '../engine/model/shippedStudents';
 import { getMethod } from '../engine/methods/declarations';
 import { defaults, type ParamValue } from '../engine/params';
 import { EngineClient } from '../worker/client';
-import type { BackendInfo, Event, InspectSample, MemoryInfo, WeightFiles } from '../worker/protocol';
+import { HALT_FIX_SETTINGS, type BackendInfo, type Event, type InspectSample, type MemoryInfo, type WeightFiles } from '../worker/protocol';
 import { MAX_LANES, defaultLane, resolveSpec, specsEqual, type RunSpec } from '../shared/runSpec';
 import { laneLabel, laneParam } from '../state/config';
 import type { RunPhase } from '../shared/runMachine';
@@ -62,6 +62,8 @@ export interface PlaygroundState {
   lesson: string | null;
   /** Alerts tied to a cause (engine lost, saving failing, a newer run elsewhere): see RunAlerts. */
   alerts: RunAlert[];
+  /** Play or Step was pressed while every student stood halted: say why nothing happens. */
+  blockedPlay: boolean;
 }
 
 const MAX_GHOSTS = 3;
@@ -114,6 +116,7 @@ export class Playground {
       lastSaved: null,
       lesson: null,
       alerts: [],
+      blockedPlay: false,
     };
     if (decoded.problems.length) this.notify('warn', 'This link had settings that could not be used as given; they were adjusted:', decoded.problems);
     this.hashDecoded = decoded;
@@ -192,12 +195,11 @@ export class Playground {
       spec: saved.spec,
       ghosts: saved.ghosts ?? [],
       records: saved.records,
-      halts: saved.spec.lanes.map(() => null),
+      halts: saved.spec.lanes.map((_, i) => saved.halts?.[i] ?? null),
       step: saved.step,
       lastSaved: saved.savedAt,
     });
     this.writeHash();
-    this.client!.watch.setBuilding(true);
     this.run.reset(saved.spec, { restore: { step: saved.step, weights: saved.weights } });
     this.set(this.runFields());
   }
@@ -209,6 +211,10 @@ export class Playground {
     (globalThis as { __alembicEvents?: unknown[] }).__alembicEvents?.push([Math.round(performance.now()), e.type, 'status' in e ? e.status : '']);
     switch (e.type) {
       case 'backend':
+        if (e.info.chosenFailed) {
+          const { name, reason } = e.info.chosenFailed;
+          this.setAlert({ key: 'backend', kind: 'warn', testId: 'backend-failed', dismissable: true, text: `You chose the ${name} backend, but it could not start here (${reason}); the engine runs on ${e.info.name} instead.` });
+        } else this.clearAlert('backend');
         return this.set({ backend: e.info });
       case 'fatal':
         return this.set({ fatal: e.message, busy: false, ...(this.run.fail(), this.runFields()) });
@@ -220,7 +226,6 @@ export class Playground {
         this.restoring = null;
         for (const n of e.notices) this.notify('info', n);
         this.restoreNote = null;
-        this.client?.watch.setBuilding(false);
         this.run.built(e.lanes);
         this.set({ lanesReady: e.lanes, studentParams: e.studentParams, studentStarts: e.studentStarts, busy: false, ...this.runFields() });
         if (e.lanes) this.requestInspect(true);
@@ -270,8 +275,21 @@ export class Playground {
 
   // ---- transport ----
   play = () => {
+    if (this.allHalted()) return this.set({ blockedPlay: true });
     if (this.state.lanesReady && this.run.play()) this.set(this.runFields());
   };
+
+  /** Every student stands halted: play and step cannot do anything until the cause is fixed. */
+  private allHalted(): boolean {
+    const { halts, lanesReady } = this.state;
+    return lanesReady > 0 && halts.length > 0 && halts.every((h) => h !== null);
+  }
+
+  /** Lanes whose halt is over (new weights, the named setting changed): their banners leave. */
+  private clearHalts(lanes: number[]) {
+    const halts = this.state.halts.map((h, i) => (lanes.includes(i) ? null : h));
+    this.set({ halts, blockedPlay: this.state.blockedPlay && halts.some((h) => h !== null) });
+  }
   pause = () => {
     if (!this.run.pause()) return;
     this.set(this.runFields());
@@ -279,6 +297,7 @@ export class Playground {
   };
   toggle = () => (this.run.active ? this.pause() : this.play());
   stepOnce = () => {
+    if (this.allHalted()) return this.set({ blockedPlay: true });
     if (!this.state.lanesReady || !this.run.step()) return;
     this.set(this.runFields());
     this.requestInspect(true);
@@ -295,6 +314,7 @@ export class Playground {
     const ghosts = keepGhost ? this.withGhost() : this.state.ghosts;
     this.set({
       notices: this.state.notices.filter((n) => !n.fromEngine),
+      blockedPlay: false,
       ghosts,
       records: this.state.spec.lanes.map(() => []),
       halts: this.state.spec.lanes.map(() => null),
@@ -306,7 +326,6 @@ export class Playground {
     });
     const lost = !this.client || this.client.watch.isLost;
     if (lost) this.replaceClient(); // a lost engine cannot reset: start a new one
-    else this.client!.watch.setBuilding(true);
     this.run.reset(this.state.spec, { resume: wasRunning && !lost });
     this.set(this.runFields());
     this.scheduleSave(0);
@@ -406,6 +425,7 @@ export class Playground {
     if (paramSpec.apply === 'live') {
       const v = lane === null ? resolved.settings[id] : resolved.lanes[lane].hyper[id];
       if (this.state.lanesReady) this.client?.send({ type: 'setParam', lane, id, value: v });
+      if (HALT_FIX_SETTINGS.includes(id)) this.clearHalts(lane === null ? this.state.halts.map((_, i) => i) : [lane]);
       this.scheduleSave(1000);
     } else this.scheduleRestart();
   };
@@ -534,9 +554,7 @@ export class Playground {
       const weights: WeightFiles = { modelJson: await json.text(), weights: await bin.arrayBuffer() };
       await this.client!.loadWeights(lane, weights);
       // The halt was about the old weights: it leaves with them.
-      const halts = this.state.halts.slice();
-      halts[lane] = null;
-      this.set({ halts });
+      this.clearHalts([lane]);
       this.notify('info', `Loaded ${json.name} + ${bin.name} into student ${lane + 1}.`);
       this.requestInspect(true);
       this.scheduleSave(0);
@@ -578,8 +596,8 @@ export class Playground {
         this.scheduleSave(1000); // changed meanwhile: save the new configuration instead
         return;
       }
-      const { records, ghosts } = this.state;
-      const savedAt = await this.keeper.save({ spec, step: snap.step, weights: snap.weights, records: lanesReady ? records : spec.lanes.map(() => []), ghosts });
+      const { records, ghosts, halts } = this.state;
+      const savedAt = await this.keeper.save({ spec, step: snap.step, weights: snap.weights, records: lanesReady ? records : spec.lanes.map(() => []), ghosts, halts });
       this.clearAlert('storage');
       this.set({ lastSaved: savedAt });
     } catch (e) {

@@ -23,6 +23,7 @@ export interface Snapshot {
   weights: Array<WeightFiles | null>;
   records: MetricRecord[][];
   ghosts: Ghost[];
+  halts: Array<string | null>;
 }
 
 function session(): Storage | null {
@@ -71,7 +72,7 @@ export class RunKeeper {
   async save(s: Snapshot): Promise<number> {
     const savedAt = Date.now();
     const records = s.records.map((lane) => lane.filter((r) => r.step <= s.step));
-    await this.store.save({ id: this.tab, savedAt, spec: s.spec, step: s.step, records, ghosts: s.ghosts, weights: s.weights });
+    await this.store.save({ id: this.tab, savedAt, spec: s.spec, step: s.step, records, ghosts: s.ghosts, weights: s.weights, halts: s.halts });
     return savedAt;
   }
 

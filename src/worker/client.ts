@@ -1,9 +1,11 @@
 // The page's side of the worker: typed send, and events delivered to listeners. Metric
 // records and status updates are coalesced so React sees them at most once per animation frame.
-import { transferables, type Command, type Event, type WeightFiles } from './protocol';
+import { isRunCommand, transferables, type Command, type Event, type WeightFiles } from './protocol';
 import { EngineWatch } from './engineWatch';
 
 type Listener = (e: Event) => void;
+
+const REQUEST_BUSY_MS = 30_000;
 
 export class EngineClient {
   private readonly worker: Worker;
@@ -33,15 +35,29 @@ export class EngineClient {
       this.watch.crashed(ev.message || 'unknown error');
     };
     this.worker.onmessageerror = () => this.watch.crashed('a message from it could not be read');
-    this.ticker = setInterval(() => this.watch.tick(), 1000);
+    this.ticker = setInterval(() => this.watch.tick(this.busy()), 1000);
+  }
+
+  /** Work the worker has not answered yet: run commands, a run under way, recent requests. */
+  private work = { runSent: 0, handled: 0, phase: 'idle', inspectSentAt: 0 };
+
+  private busy(): boolean {
+    const w = this.work;
+    // A read or an inspection takes seconds at most (an inspection is not always answered):
+    // each counts as work for half a minute, so a request to a dead worker cannot hide its death.
+    const recent = (t: number) => t > 0 && performance.now() - t < REQUEST_BUSY_MS;
+    const requests = recent(w.inspectSentAt) || [...this.pending.values()].some((p) => recent(p.sentAt));
+    return w.runSent > w.handled || !['idle', 'paused', 'halted', 'failed'].includes(w.phase) || requests;
   }
 
   send(cmd: Command): void {
+    if (isRunCommand(cmd)) this.work.runSent++;
+    if (cmd.type === 'inspect') this.work.inspectSentAt = performance.now();
     this.worker.postMessage(cmd, transferables(cmd));
   }
 
   private nextRequest = 1;
-  private readonly pending = new Map<number, { resolve: (e: Event) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (e: Event) => void; reject: (err: Error) => void; sentAt: number }>();
 
   /** Download a student's weights from the worker. */
   saveWeights(lane: number): Promise<WeightFiles> {
@@ -63,7 +79,7 @@ export class EngineClient {
   private request(cmd: Extract<Command, { requestId: number }>): Promise<Event> {
     return new Promise((resolve, reject) => {
       if (this.watch.isLost) return reject(new Error('The engine is not running'));
-      this.pending.set(cmd.requestId, { resolve, reject });
+      this.pending.set(cmd.requestId, { resolve, reject, sentAt: performance.now() });
       this.send(cmd);
     });
   }
@@ -83,6 +99,8 @@ export class EngineClient {
 
   private receive(e: Event) {
     if (e.type === 'alive') return;
+    if (e.type === 'status') Object.assign(this.work, { handled: e.handled, phase: e.phase });
+    if (e.type === 'inspection' || (e.type === 'error' && e.context === 'inspect')) this.work.inspectSentAt = 0;
     if ((e.type === 'weights' || e.type === 'weightsLoaded' || e.type === 'snapshot' || e.type === 'error') && e.requestId !== undefined) {
       const waiting = this.pending.get(e.requestId);
       if (waiting) {

@@ -1,24 +1,22 @@
-// Notices a dead engine worker. The worker sends a sign of life every second when its event loop
-// is free, and every message counts as one; a worker that crashed, was killed (out of memory) or
-// hangs goes silent. One step (with its evaluation) can hold the loop for a while, so the limit
-// grows with the longest gap seen in normal work, and a rebuild (teacher, first evaluation)
-// gets far longer. No DOM and no timers of its own: the caller ticks it, so tests use a fake clock.
+// Notices a dead engine worker. The worker sends a sign of life every second while its event
+// loop is free, and every message counts as one; a worker that crashed, was killed (out of
+// memory) or hangs goes silent. A worker at work may legitimately be silent for a long time
+// (compiling GPU programs, one long step), so silence counts only against a limit that depends
+// on whether the page has given it work it has not answered yet: an idle worker always answers
+// within a second. No DOM and no timers of its own: the caller ticks it, so tests use a fake clock.
 
 export interface WatchLimits {
-  /** Silence that means dead when nothing long is under way. */
-  quietMs: number;
-  /** Silence allowed while the run is being built. */
-  buildingMs: number;
-  /** The limit is at least this many times the longest normal gap seen so far. */
-  gapFactor: number;
+  /** Silence that means dead when the worker has nothing to do. */
+  idleMs: number;
+  /** Silence allowed while it has work under way (a rebuild, training, a read). */
+  busyMs: number;
 }
 
-export const DEFAULT_LIMITS: WatchLimits = { quietMs: 10_000, buildingMs: 120_000, gapFactor: 4 };
+export const DEFAULT_LIMITS: WatchLimits = { idleMs: 10_000, busyMs: 180_000 };
 
 export class EngineWatch {
   private last: number;
-  private longestGap = 0;
-  private building = true;
+  private heardOnce = false;
   private lost = false;
 
   constructor(
@@ -31,27 +29,20 @@ export class EngineWatch {
 
   /** Any message from the worker. */
   heard(): void {
-    const t = this.now();
-    if (!this.building) this.longestGap = Math.max(this.longestGap, t - this.last);
-    this.last = t;
-  }
-
-  /** A rebuild started (true) or finished (false). */
-  setBuilding(on: boolean): void {
-    this.building = on;
     this.last = this.now();
+    this.heardOnce = true;
   }
 
-  /** The silence after which the worker counts as gone, now. */
-  limit(): number {
-    return this.building ? this.limits.buildingMs : Math.max(this.limits.quietMs, this.limits.gapFactor * this.longestGap);
+  /** The silence after which the worker counts as gone (a worker still loading is busy). */
+  limit(busy: boolean): number {
+    return busy || !this.heardOnce ? this.limits.busyMs : this.limits.idleMs;
   }
 
-  /** Call about once a second; reports a lost worker once. */
-  tick(): void {
+  /** Call about once a second with whether the worker has unanswered work; reports a lost worker once. */
+  tick(busy: boolean): void {
     if (this.lost) return;
     const silent = this.now() - this.last;
-    if (silent > this.limit()) {
+    if (silent > this.limit(busy)) {
       this.lost = true;
       this.onLost(`it has not answered for ${Math.round(silent / 1000)} s`);
     }

@@ -16,6 +16,8 @@ export interface BackendInfo {
   fallbackReason: string | null;
   /** A software WebGPU adapter passed over for a faster backend ('auto'), or null. */
   skippedSoftwareAdapter: string | null;
+  /** The backend the learner chose by name, when it could not start, and why; else null. */
+  chosenFailed?: { name: string; reason: string } | null;
 }
 
 /** A saved run's students: weights per lane (null: start that one fresh) and the step reached. */
@@ -108,6 +110,12 @@ export type Event =
   | { type: 'alive' }
   | { type: 'weightsLoaded'; lane: number; requestId: number; step: number }
   | { type: 'error'; context: string; message: string; requestId?: number };
+
+/**
+ * Settings whose change clears a halt: the halt message tells the learner to lower the learning
+ * rate, so changing it lets the halted students train again (a reset or new weights do too).
+ */
+export const HALT_FIX_SETTINGS: readonly string[] = ['lr'];
 
 /** The commands that change the run's phase; each is answered by a status once handled. */
 const RUN_COMMANDS: ReadonlySet<Command['type']> = new Set(['reset', 'start', 'pause', 'step']);

@@ -14,7 +14,7 @@ import { getTask } from '../engine/tasks';
 import { tokenLabel } from '../engine/tasks/vocab';
 import type { MetricRecord } from '../engine/metrics/record';
 import type { ParamValue } from '../engine/params';
-import type { Event, InspectSample, MemoryInfo, RestoreData, WeightFiles } from './protocol';
+import { HALT_FIX_SETTINGS, type Event, type InspectSample, type MemoryInfo, type RestoreData, type WeightFiles } from './protocol';
 import { resolveRun, type ResolvedRun, type RunSpec } from '../shared/runSpec';
 import { initialRunState, reportedPhase, runReducer, type RunEvent, type RunState } from '../shared/runMachine';
 import { loadTeacher, metaScore, showcase, SHOWCASE_PROMPTS, type TeacherLoad } from './teacher';
@@ -153,7 +153,13 @@ export class Session {
     try {
       const report = await chooseBackend(order, { ...options, wasmPaths: this.wasmPaths });
       this.backend = { preference, name: report.name };
-      this.post({ type: 'backend', info: { name: report.name, adapter: report.adapter, fallbackReason: report.fallbackReason, skippedSoftwareAdapter: report.skippedSoftwareAdapter } });
+      // A backend chosen by name that could not start is the news, not the adapter passed over after it.
+      const chosen = preference === 'auto' || report.name === preference ? null : report.attempts.find((a) => a.name === preference);
+      const chosenFailed = chosen ? { name: preference, reason: chosen.error } : null;
+      this.post({
+        type: 'backend',
+        info: { name: report.name, adapter: report.adapter, fallbackReason: report.fallbackReason, skippedSoftwareAdapter: chosenFailed ? null : report.skippedSoftwareAdapter, chosenFailed },
+      });
       return true;
     } catch (e) {
       this.backend = null;
@@ -291,6 +297,11 @@ export class Session {
   setParam(lane: number | null, id: string, value: ParamValue): void {
     const targets = lane === null ? this.lanes : this.lanes.slice(lane, lane + 1);
     for (const l of targets) l.trainer.setLive(id, value);
+    // The setting the halt message names was changed: those students may train again.
+    if (HALT_FIX_SETTINGS.includes(id) && targets.some((l) => l.halted)) {
+      for (const l of targets) l.halted = null;
+      if (!this.lanes.some((l) => l.halted)) this.dispatch({ type: 'clearHalt' });
+    }
   }
 
   async inspect(lane: number): Promise<void> {
