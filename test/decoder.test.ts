@@ -36,13 +36,20 @@ describe('Decoder', () => {
       const tokens = randomTokens(new Rng(4), B, T);
       const full = await forwardLogits(model, tokens, B);
       const decoder = new Decoder(model, B);
-      const prefix = tf.tensor2d(Int32Array.from({ length: B * P }, (_, i) => tokens[Math.floor(i / P) * T + (i % P)]), [B, P], 'int32');
+      const prefix = tf.tensor2d(
+        Int32Array.from({ length: B * P }, (_, i) => tokens[Math.floor(i / P) * T + (i % P)]),
+        [B, P],
+        'int32',
+      );
       const pre = decoder.prefill(prefix);
       const got: Array<{ t: number; data: Float32Array }> = [];
       const preData = (await pre.data()) as Float32Array;
       for (let t = 0; t < P; t++) got.push({ t, data: Float32Array.from({ length: B * V }, (_, i) => preData[(Math.floor(i / V) * P + t) * V + (i % V)]) });
       for (let t = P; t < T; t++) {
-        const column = tf.tensor1d(Array.from({ length: B }, (_, b) => tokens[b * T + t]), 'int32');
+        const column = tf.tensor1d(
+          Array.from({ length: B }, (_, b) => tokens[b * T + t]),
+          'int32',
+        );
         const step = decoder.step(column, t);
         got.push({ t, data: (await step.data()) as Float32Array });
         tf.dispose([column, step]);
@@ -66,7 +73,13 @@ describe('Decoder', () => {
 });
 
 /** Gumbel-max sampling with forward() over the whole row at every position (no cache, no prefill). */
-async function referenceSample(model: Transformer, prompts: ReturnType<typeof encodePrompts>, tau: number, seed: number, mix?: { model: Transformer; weight: number }) {
+async function referenceSample(
+  model: Transformer,
+  prompts: ReturnType<typeof encodePrompts>,
+  tau: number,
+  seed: number,
+  mix?: { model: Transformer; weight: number },
+) {
   const { seqLen: T, vocabSize: V } = model.config;
   const B = prompts.promptLens.length;
   const noise = new Rng(seed).gumbel(B * T * V);

@@ -3,7 +3,7 @@
 // gradient norm come back in ONE read; the update is applied only if both are finite, so a
 // diverging run halts with the last good weights. Every evalEvery steps it emits a metric record.
 import * as tf from '@tensorflow/tfjs';
-import { globalNorm, setLearningRate } from './optim';
+import { FlatAdam } from './flatAdam';
 import { Rng } from './rng';
 import { getTask, type Task, type TaskId } from './tasks';
 import { VOCAB_SIZE } from './tasks/vocab';
@@ -92,7 +92,8 @@ export class Trainer {
   private readonly teacherModel: Transformer;
   private readonly studentModel: Transformer;
   private readonly method: MethodRuntime;
-  private readonly optimizer: tf.Optimizer;
+  /** Created at the first step, over the student's variables and the method's extra ones. */
+  private optimizer: FlatAdam | null = null;
   private readonly evalSet: EvalSet;
   private readonly streams: Streams;
   private stepCount = 0;
@@ -121,7 +122,6 @@ export class Trainer {
     this.earlyEvalSteps = opts.earlyEvalSteps ?? EARLY_EVAL_STEPS;
     if (opts.initialStudent) for (const [name, v] of this.studentModel.params) v.assign(opts.initialStudent.p(name));
     this.method = createMethod(config.method, { hyper: this.config.hyper, settings: this.config.settings, studentConfig: sConfig, initRng: this.streams.methodInit, models: { teacher, student: this.studentModel } });
-    this.optimizer = tf.train.adam(num(config.settings, 'lr'), 0.9, 0.98);
     this.evalSet = acquireEvalSet(teacher, this.task, this.streams.evaluation, opts.evalPrompts ?? EVAL_PROMPTS);
   }
 
@@ -180,7 +180,6 @@ export class Trainer {
   private async studentStep(): Promise<{ halted: string | null; source: DataSource }> {
     const B = num(this.config.settings, 'batchSize');
     const examples = Array.from({ length: B }, () => this.task.sampleTrain(this.streams.data));
-    setLearningRate(this.optimizer, warmedUp(num(this.config.settings, 'lr'), this.stepCount, num(this.config.settings, 'lrWarmup')));
     const ctx: StepContext = {
       teacher: this.teacherModel,
       student: this.studentModel,
@@ -206,11 +205,15 @@ export class Trainer {
     const owned: tf.Tensor[] = [];
     try {
       const vars = [...this.studentModel.variables(), ...this.method.extraVariables()];
+      this.optimizer ??= new FlatAdam(vars, num(this.config.settings, 'lr'), 0.9, 0.98);
+      this.optimizer.learningRate = warmedUp(num(this.config.settings, 'lr'), this.stepCount, num(this.config.settings, 'lrWarmup'));
       const { value, grads: g } = tf.variableGrads(plan.loss, vars);
       grads = g;
       owned.push(value);
+      const flat = this.optimizer.flatten(grads);
+      owned.push(flat);
       const packed = tf.tidy(() => {
-        const norm = globalNorm(Object.values(grads));
+        const norm = flat.square().sum().sqrt();
         const head = tf.stack([value, norm, plan.side ?? tf.scalar(0)]);
         return plan.readTokens ? tf.concat([head, plan.readTokens.reshape([-1]).toFloat()]) : head;
       });
@@ -221,11 +224,7 @@ export class Trainer {
       if (reason) return { halted: reason, source: plan.source };
 
       const scale = gradNorm > MAX_GRAD_NORM ? MAX_GRAD_NORM / gradNorm : 1;
-      tf.tidy(() => {
-        const clipped: tf.NamedTensorMap = {};
-        for (const [name, x] of Object.entries(grads)) clipped[name] = scale === 1 ? x : x.mul(scale);
-        this.optimizer.applyGradients(clipped);
-      });
+      this.optimizer.apply(flat, scale);
       if (plan.afterRead && plan.readTokens) plan.afterRead(Int32Array.from(values.subarray(3), (x) => Math.round(x)));
       if (profile) {
         await syncDevice();
@@ -310,7 +309,7 @@ export class Trainer {
   dispose(): void {
     this.studentModel.dispose();
     this.method.dispose();
-    this.optimizer.dispose();
+    this.optimizer?.dispose();
     releaseEvalSet(this.teacherModel, this.evalSet);
   }
 }

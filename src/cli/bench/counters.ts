@@ -27,7 +27,10 @@ export function matMulFlops(call: KernelCall): number {
   const m = call.attrs?.transposeA ? a[a.length - 1] : a[a.length - 2];
   const k = call.attrs?.transposeA ? a[a.length - 2] : a[a.length - 1];
   const n = call.attrs?.transposeB ? b[b.length - 2] : b[b.length - 1];
-  const batch = Math.max(a.slice(0, -2).reduce((x, y) => x * y, 1), b.slice(0, -2).reduce((x, y) => x * y, 1));
+  const batch = Math.max(
+    a.slice(0, -2).reduce((x, y) => x * y, 1),
+    b.slice(0, -2).reduce((x, y) => x * y, 1),
+  );
   return 2 * batch * m * k * n;
 }
 

@@ -92,7 +92,13 @@ export async function benchPeer(pairs: number, steps: number, warmup: number, lo
   const first = torchRuns[0][0];
   section.torch = first.torch;
   section.buildBlas = first.buildBlas;
-  section.peers = torchRuns.map((runs, k) => ({ blas: runs[0].blas, libraries: runs[0].blasLibraries, env: Object.entries(peerEnvs[k]).map(([a, b]) => `${a}=${b}`).join(' ') }));
+  section.peers = torchRuns.map((runs, k) => ({
+    blas: runs[0].blas,
+    libraries: runs[0].blasLibraries,
+    env: Object.entries(peerEnvs[k])
+      .map(([a, b]) => `${a}=${b}`)
+      .join(' '),
+  }));
   for (const c of STEP_CASES) {
     const w = wasmRuns.map((r) => r.find((x) => x.id === c.id)!);
     section.rows.push({
@@ -132,8 +138,12 @@ export function renderPeer(s: PeerSection): string[] {
   for (const p of s.peers) out.push(`- peer "${p.blas}": ${p.libraries.join(', ') || 'no BLAS library seen'}${p.env ? ` (run with ${p.env})` : ''}`);
   out.push('');
   const heads = s.peers.map((p) => p.blas);
-  out.push(`| step | kernels/step (wasm) | MFLOP/step | wasm CPU ms | ${heads.map((h) => `${h} CPU ms`).join(' | ')} | ${heads.map((h) => `wasm / ${h} (CPU; wall)`).join(' | ')} | GFLOP/s wasm | ${heads.map((h) => `GFLOP/s ${h}`).join(' | ')} |`);
-  out.push(`| --- | --- | --- | --- | ${heads.map(() => '---').join(' | ')} | ${heads.map(() => '---').join(' | ')} | --- | ${heads.map(() => '---').join(' | ')} |`);
+  out.push(
+    `| step | kernels/step (wasm) | MFLOP/step | wasm CPU ms | ${heads.map((h) => `${h} CPU ms`).join(' | ')} | ${heads.map((h) => `wasm / ${h} (CPU; wall)`).join(' | ')} | GFLOP/s wasm | ${heads.map((h) => `GFLOP/s ${h}`).join(' | ')} |`,
+  );
+  out.push(
+    `| --- | --- | --- | --- | ${heads.map(() => '---').join(' | ')} | ${heads.map(() => '---').join(' | ')} | --- | ${heads.map(() => '---').join(' | ')} |`,
+  );
   for (const r of s.rows) {
     const gf = (ms: number) => f(r.matMulFlopsPerStep / (ms * 1e6));
     out.push(

@@ -51,7 +51,14 @@ export async function timeCases(cases: readonly StepCase[], backend: BenchBacken
         const ms = performance.now() - t0;
         const cpu = process.cpuUsage(cpu0);
         const after = c.snapshot();
-        out.push({ id: k.id, msPerStep: ms / steps, cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps, kernelsPerStep: (after.kernels - before.kernels) / steps, matMulFlopsPerStep: (after.matMulFlops - before.matMulFlops) / steps, steps });
+        out.push({
+          id: k.id,
+          msPerStep: ms / steps,
+          cpuMsPerStep: (cpu.user + cpu.system) / 1000 / steps,
+          kernelsPerStep: (after.kernels - before.kernels) / steps,
+          matMulFlopsPerStep: (after.matMulFlops - before.matMulFlops) / steps,
+          steps,
+        });
       } finally {
         trainer.dispose();
       }

@@ -3,7 +3,7 @@
 // prompts, takes K Adam steps on the critics against the fixed student, then returns the
 // student's loss against the fixed critics (objectives/ammd.ts, objectives/critic.ts).
 import * as tf from '@tensorflow/tfjs';
-import { globalNorm, setLearningRate } from '../optim';
+import { FlatAdam } from '../flatAdam';
 import { Critic, type ActionValues, type CriticFeatures } from '../objectives/critic';
 import { ExactCritic } from '../objectives/exactCritic';
 import { criticLoss, penalisedDistance, studentLoss, type AmmdBatch } from '../objectives/ammd';
@@ -28,7 +28,7 @@ export function ammd(setup: MethodSetup): MethodRuntime {
   // logits are the head applied to them), not once per critic step.
   const teacherHidden = learned?.features === 'teacher' || learned?.features === 'both';
   const studentHidden = learned?.features === 'both';
-  const optimizer = tf.train.adam(criticLr(setup.settings, setup.hyper), 0.9, 0.98);
+  const optimizer = learned ? new FlatAdam(learned.variables(), criticLr(setup.settings, setup.hyper), 0.9, 0.98) : null;
 
   return {
     prepare(ctx: StepContext): StepPlan {
@@ -64,7 +64,7 @@ export function ammd(setup: MethodSetup): MethodRuntime {
 
       // Critic steps against the student as it is now (its logits are constants here); a
       // warm-up adds steps before the first student step. Exact critics take none.
-      setLearningRate(optimizer, criticLr(ctx.settings, ctx.hyper));
+      if (optimizer) optimizer.learningRate = criticLr(ctx.settings, ctx.hyper);
       exact?.setPenalty(kind === 'oracle' ? 0 : penalty);
       const last = timed('critic', () => {
         const studentOff = studentHiddenOff ? ctx.student.head(studentHiddenOff) : ctx.student.forward(off.tokens);
@@ -79,7 +79,7 @@ export function ammd(setup: MethodSetup): MethodRuntime {
         const K = learned ? num(ctx.hyper, 'criticSteps') + (ctx.step === 0 ? num(ctx.hyper, 'criticWarmup') : 0) : 0;
         for (let k = 0; k < K; k++) {
           const step = tf.variableGrads(() => criticLoss(args()).loss, learned!.variables());
-          applyGuarded(optimizer, step.grads);
+          applyGuarded(optimizer!, step.grads);
           tf.dispose(step.grads);
           value?.dispose();
           value = step.value;
@@ -92,14 +92,19 @@ export function ammd(setup: MethodSetup): MethodRuntime {
 
       const policyGradient = bool(ctx.hyper, 'policyGradient');
       const plan: StepPlan = {
-        loss: () =>
-          studentLoss({
+        loss: () => {
+          // One student pass over both batches stacked (half the kernels of two passes).
+          const nOn = on.tokens.shape[0];
+          const both = ctx.student.forward(tf.concat([on.tokens, off.tokens], 0) as tf.Tensor2D);
+          const [studentOn, studentOff] = tf.split(both, [nOn, off.tokens.shape[0]], 0) as tf.Tensor3D[];
+          return studentLoss({
             critic,
-            on: probe(on, tOn, ctx.student, studentHiddenOn),
-            off: probe(off, tOff, ctx.student, studentHiddenOff),
+            on: probe(on, tOn, studentOn, studentHiddenOn),
+            off: probe(off, tOff, studentOff, studentHiddenOff),
             beta,
             policyGradient,
-          }),
+          });
+        },
         side: last,
         source: 'mixed',
         batch: on,
@@ -134,7 +139,7 @@ export function ammd(setup: MethodSetup): MethodRuntime {
     extras: () => ({}),
     dispose() {
       learned?.dispose();
-      optimizer.dispose();
+      optimizer?.dispose();
     },
   };
 }
@@ -148,14 +153,12 @@ function criticLr(settings: Record<string, ParamValue>, hyper: Record<string, Pa
  * 0 and a non-finite norm zeroes the whole step. The trainer's one read then reports the
  * non-finite critic loss and halts the run.
  */
-function applyGuarded(optimizer: tf.Optimizer, grads: tf.NamedTensorMap): void {
+function applyGuarded(optimizer: FlatAdam, grads: tf.NamedTensorMap): void {
   tf.tidy(() => {
-    const finite: tf.NamedTensorMap = {};
-    for (const [name, g] of Object.entries(grads)) finite[name] = tf.where(tf.isFinite(g), g, tf.zerosLike(g));
-    const norm = globalNorm(Object.values(grads));
-    const scale = tf.where(tf.isFinite(norm), tf.minimum(1, tf.div(CRITIC_MAX_NORM, norm.add(1e-6))), tf.scalar(0));
-    const clipped: tf.NamedTensorMap = {};
-    for (const [name, g] of Object.entries(finite)) clipped[name] = g.mul(scale);
-    optimizer.applyGradients(clipped);
+    const flat = optimizer.flatten(grads);
+    const finite = tf.where(tf.isFinite(flat), flat, tf.zerosLike(flat)) as tf.Tensor1D;
+    const norm = flat.square().sum().sqrt();
+    const scale = tf.where(tf.isFinite(norm), tf.minimum(1, tf.div(CRITIC_MAX_NORM, norm.add(1e-6))), tf.scalar(0)) as tf.Scalar;
+    optimizer.apply(finite, scale);
   });
 }

@@ -77,11 +77,17 @@ export class Decoder {
       // pattern (1 reads as 1.4e-45), which silently zeroes the embeddings on wasm.
       const oneHot = tf.oneHot(tokens.reshape([-1]), V).toFloat();
       const pos = this.model.p('pos_emb').slice([0, 0], [P, d]);
-      let x = oneHot.matMul(this.model.p('tok_emb') as tf.Tensor2D).reshape([B, P, d]).add(pos).reshape([B * P, d]) as tf.Tensor2D;
+      let x = oneHot
+        .matMul(this.model.p('tok_emb') as tf.Tensor2D)
+        .reshape([B, P, d])
+        .add(pos)
+        .reshape([B * P, d]) as tf.Tensor2D;
       const keys: tf.Tensor4D[] = [];
       const values: tf.Tensor4D[] = [];
       for (const w of this.layers) {
-        const qkv = linear(layerNorm(x as tf.Tensor2D, w.ln1), w.wqkv, w.bqkv).reshape([B, P, 3 * H, dh]).transpose([0, 2, 1, 3]);
+        const qkv = linear(layerNorm(x as tf.Tensor2D, w.ln1), w.wqkv, w.bqkv)
+          .reshape([B, P, 3 * H, dh])
+          .transpose([0, 2, 1, 3]);
         const [q, k, v] = tf.split(qkv, 3, 1) as tf.Tensor4D[];
         const pad: Array<[number, number]> = [
           [0, 0],
@@ -91,7 +97,11 @@ export class Decoder {
         ];
         keys.push(tf.pad(k, pad));
         values.push(tf.pad(v, pad));
-        const mixed = tf.softmax(q.matMul(k, false, true).add(bias)).matMul(v).transpose([0, 2, 1, 3]).reshape([B * P, d]);
+        const mixed = tf
+          .softmax(q.matMul(k, false, true).add(bias))
+          .matMul(v)
+          .transpose([0, 2, 1, 3])
+          .reshape([B * P, d]);
         x = x.add(linear(mixed as tf.Tensor2D, w.wo, w.bo)) as tf.Tensor2D;
         x = x.add(this.mlp(x, w)) as tf.Tensor2D;
       }
@@ -109,8 +119,14 @@ export class Decoder {
     const { seqLen: T, vocabSize: V, dModel: d } = this.model.config;
     const B = this.batch;
     const { H, dh } = this;
-    const at = tf.tensor4d(Array.from({ length: T }, (_, i) => (i === t ? 1 : 0)), [1, 1, T, 1]);
-    const visible = tf.tensor4d(Array.from({ length: T }, (_, i) => (i <= t ? 0 : -1e9)), [1, 1, 1, T]);
+    const at = tf.tensor4d(
+      Array.from({ length: T }, (_, i) => (i === t ? 1 : 0)),
+      [1, 1, T, 1],
+    );
+    const visible = tf.tensor4d(
+      Array.from({ length: T }, (_, i) => (i <= t ? 0 : -1e9)),
+      [1, 1, 1, T],
+    );
     const out = tf.tidy(() => {
       const pos = this.model.p('pos_emb').slice([t, 0], [1, d]);
       // int32 then cast, as in prefill (wasm's OneHot ignores a float32 dtype).
@@ -125,7 +141,10 @@ export class Decoder {
         const Vv = this.values[l].add(at.mul(v)) as tf.Tensor4D;
         keys.push(K);
         values.push(Vv);
-        const mixed = tf.softmax(q.matMul(K, false, true).add(visible)).matMul(Vv).reshape([B, d]);
+        const mixed = tf
+          .softmax(q.matMul(K, false, true).add(visible))
+          .matMul(Vv)
+          .reshape([B, d]);
         x = x.add(linear(mixed as tf.Tensor2D, w.wo, w.bo)) as tf.Tensor2D;
         x = x.add(this.mlp(x, w)) as tf.Tensor2D;
       });

@@ -36,11 +36,7 @@ export interface SampledTensors {
 }
 
 /** Sample continuations of the prompts in `prompts` (tokens [B·T] and prompt lengths). */
-export function sampleTensors(
-  model: Transformer,
-  prompts: { tokens: Int32Array; promptLens: Int32Array },
-  opts: SampleOptions,
-): SampledTensors {
+export function sampleTensors(model: Transformer, prompts: { tokens: Int32Array; promptLens: Int32Array }, opts: SampleOptions): SampledTensors {
   const T = model.config.seqLen;
   const V = model.config.vocabSize;
   const B = prompts.promptLens.length;
@@ -86,8 +82,18 @@ export function sampleTensors(
     const stillPrompt = Array.from(prompts.promptLens, (len) => t + 1 < len);
     const anyPrompt = stillPrompt.some(Boolean);
     const g = noise ? tf.tensor2d(gumbelColumn(noise, B, T, V, t), [B, V]) : null;
-    const fromPrompt = anyPrompt ? tf.tensor1d(stillPrompt.map((x) => (x ? 1 : 0)), 'bool') : null;
-    const promptToken = anyPrompt ? tf.tensor1d(Array.from({ length: B }, (_, b) => prompts.tokens[b * T + t + 1]), 'int32') : null;
+    const fromPrompt = anyPrompt
+      ? tf.tensor1d(
+          stillPrompt.map((x) => (x ? 1 : 0)),
+          'bool',
+        )
+      : null;
+    const promptToken = anyPrompt
+      ? tf.tensor1d(
+          Array.from({ length: B }, (_, b) => prompts.tokens[b * T + t + 1]),
+          'int32',
+        )
+      : null;
     const next = tf.tidy(() => {
       let choice: tf.Tensor1D;
       if (greedy) {
@@ -109,7 +115,8 @@ export function sampleTensors(
       const token = (fromPrompt ? tf.where(fromPrompt, promptToken!, generated) : generated) as tf.Tensor1D;
       const notDone = tf.logicalNot(done);
       const valid = (fromPrompt ? tf.logicalAnd(tf.logicalNot(fromPrompt), notDone) : notDone) as tf.Tensor1D;
-      const nowDone = tf.logicalOr(done, tf.logicalAnd(valid, token.equal(EOS))) as tf.Tensor1D;
+      // A row is done once it has generated EOS (a prompt holds no EOS; a done row gets PAD).
+      const nowDone = tf.logicalOr(done, token.equal(EOS)) as tf.Tensor1D;
       return { token, valid, nowDone };
     });
     for (const x of [g, fromPrompt, promptToken]) x?.dispose();
@@ -154,11 +161,7 @@ function gumbelColumn(noise: Float32Array, B: number, T: number, V: number, t: n
 }
 
 /** Sample and read the result back as a TokenBatch (one GPU→CPU read). */
-export async function sample(
-  model: Transformer,
-  prompts: { tokens: Int32Array; promptLens: Int32Array },
-  opts: SampleOptions,
-): Promise<TokenBatch> {
+export async function sample(model: Transformer, prompts: { tokens: Int32Array; promptLens: Int32Array }, opts: SampleOptions): Promise<TokenBatch> {
   const { tokens, mask } = sampleTensors(model, prompts, opts);
   mask.dispose();
   const ids = (await tokens.data()) as Int32Array;
