@@ -17,6 +17,7 @@ import type { Ghost, RunSummary, SavedRun } from '../state/runs';
 import { RunKeeper } from './runKeeper';
 import type { RunAlert } from './RunAlerts';
 import { metricsCsv, metricsJson } from '../state/exportMetrics';
+import { shortValue } from './format';
 
 export interface Notice {
   id: number;
@@ -32,12 +33,27 @@ export interface Notice {
 
 export type TeacherInfo = Extract<Event, { type: 'teacher' }>;
 
+/** A vertical mark on every chart: a live setting changed at `step`, or the run restarted. */
+export interface ChartMark {
+  step: number;
+  kind: 'live' | 'restart';
+  /** e.g. "lr 3e-3 → 5e-2"; `from`/`id` let a slider's drag update one mark. */
+  text: string;
+  id: string;
+  lane: number | null;
+  from: string;
+}
+
 export interface PlaygroundState {
   backend: BackendInfo | null;
   fatal: string | null;
   teacher: TeacherInfo | null;
   spec: RunSpec;
   hidden: string[];
+  /** Presenter mode: large type, the sidebar folded to transport and lesson. */
+  present: boolean;
+  /** Live changes and restarts of the current run, drawn on the charts. */
+  marks: ChartMark[];
   notices: Notice[];
   /** Students the worker built for the current spec (0 while building or without a teacher). */
   lanesReady: number;
@@ -98,6 +114,8 @@ export class Playground {
       teacher: null,
       spec: decoded.spec,
       hidden: decoded.hidden,
+      present: decoded.present,
+      marks: [],
       notices: [],
       lanesReady: 0,
       studentParams: [],
@@ -312,9 +330,16 @@ export class Playground {
     }
     const wasRunning = this.run.active;
     const ghosts = keepGhost ? this.withGhost() : this.state.ghosts;
+    const changes = this.restartChanges;
+    this.restartChanges = new Map();
+    if (changes.size && this.state.records.some((r) => r.length > 1)) {
+      const list = [...changes.values()].map((c) => c.text).join(', ');
+      this.notify('info', `${list}: this setting restarts the run, so training began again from step 0. The run before is kept as a grey ghost curve.`);
+    }
     this.set({
       notices: this.state.notices.filter((n) => !n.fromEngine),
       blockedPlay: false,
+      marks: changes.size ? [{ step: 0, kind: 'restart', text: `restart: ${[...changes.values()].map((c) => c.text).join(', ')}`, id: 'restart', lane: null, from: '' }] : [],
       ghosts,
       records: this.state.spec.lanes.map(() => []),
       halts: this.state.spec.lanes.map(() => null),
@@ -400,7 +425,7 @@ export class Playground {
   private withGhost(): Ghost[] {
     const { records, spec, step } = this.state;
     if (!records.some((r) => r.length > 1)) return this.state.ghosts;
-    const label = `${spec.lanes.map((_, i) => laneLabel(spec, i)).join(' vs ')} · ${String(spec.settings.task)} · step ${step}`;
+    const label = `previous run: ${spec.lanes.map((_, i) => laneLabel(spec, i)).join(' vs ')}, seed ${String(spec.settings.seed)} (${String(spec.settings.task)}, to step ${step})`;
     return [...this.state.ghosts, { id: this.ghostId++, label, spec, records }].slice(-MAX_GHOSTS);
   }
 
@@ -416,18 +441,47 @@ export class Playground {
     const method = spec.lanes[lane ?? 0].method;
     const paramSpec = laneParam(method, id);
     if (!paramSpec) return;
+    const before = lane === null ? spec.settings[id] : spec.lanes[lane].hyper[id];
     if (lane === null) spec.settings[id] = value;
     else spec.lanes[lane].hyper[id] = value;
     const { spec: resolved, problems } = resolveSpec(spec);
     if (problems.length) this.notify('warn', 'Adjusted:', problems);
+    const v = lane === null ? resolved.settings[id] : resolved.lanes[lane].hyper[id];
+    const who = lane !== null && resolved.lanes.length > 1 ? `S${lane + 1} ` : '';
     this.set({ spec: resolved });
     this.writeHash();
     if (paramSpec.apply === 'live') {
-      const v = lane === null ? resolved.settings[id] : resolved.lanes[lane].hyper[id];
       if (this.state.lanesReady) this.client?.send({ type: 'setParam', lane, id, value: v });
       if (HALT_FIX_SETTINGS.includes(id)) this.clearHalts(lane === null ? this.state.halts.map((_, i) => i) : [lane]);
+      if (v !== before) this.markLive(lane, id, `${who}${id}`, shortValue(before), shortValue(v));
       this.scheduleSave(1000);
-    } else this.scheduleRestart();
+    } else {
+      const key = `${lane}:${id}`;
+      const from = this.restartChanges.get(key)?.from ?? shortValue(before);
+      this.restartChanges.set(key, { from, text: `${who}${id} ${from} → ${shortValue(v)}` });
+      this.scheduleRestart();
+    }
+  };
+
+  /** Restart settings changed since the last restart, for its message and mark. */
+  private restartChanges = new Map<string, { from: string; text: string }>();
+
+  /** Mark a live change at the current step; a slider dragged at one step keeps one mark. */
+  private markLive(lane: number | null, id: string, name: string, from: string, to: string) {
+    const marks = this.state.marks.slice();
+    const last = marks[marks.length - 1];
+    const step = this.state.step;
+    if (last && last.kind === 'live' && last.step === step && last.id === id && last.lane === lane) {
+      if (last.from === to) marks.pop();
+      else marks[marks.length - 1] = { ...last, text: `${name} ${last.from} → ${to}` };
+    } else marks.push({ step, kind: 'live', id, lane, from, text: `${name} ${from} → ${to}` });
+    this.set({ marks: marks.slice(-20) });
+  }
+
+  /** Presenter mode on or off; kept in the link so a projector link opens in it. */
+  setPresent = (present: boolean) => {
+    this.set({ present });
+    this.writeHash();
   };
 
   setMethod = (lane: number, method: string) => {
@@ -483,12 +537,12 @@ export class Playground {
   };
 
   /** The link to this experiment, optionally hiding controls (an instructor's link). */
-  shareLink(hidden: readonly string[] = this.state.hidden): string {
-    return `${location.origin}${location.pathname}${encodeHash(this.state.spec, hidden)}`;
+  shareLink(hidden: readonly string[] = this.state.hidden, present = false): string {
+    return `${location.origin}${location.pathname}${encodeHash(this.state.spec, hidden, present)}`;
   }
 
   private writeHash() {
-    const hash = encodeHash(this.state.spec, this.state.hidden);
+    const hash = encodeHash(this.state.spec, this.state.hidden, this.state.present);
     this.lastWrittenHash = hash;
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
@@ -497,8 +551,8 @@ export class Playground {
     if (location.hash === this.lastWrittenHash) return;
     const decoded = decodeHash(location.hash);
     if (decoded.problems.length) this.notify('warn', 'This link had settings that could not be used as given; they were adjusted:', decoded.problems);
-    this.set({ hidden: decoded.hidden });
-    this.applySpec(decoded.spec, true);
+    this.set({ hidden: decoded.hidden, present: decoded.present });
+    if (!specsEqual(decoded.spec, this.state.spec)) this.applySpec(decoded.spec, true);
   };
 
   // ---- notices ----
