@@ -18,6 +18,7 @@ import { LANE_COLORS, laneLabel } from '../state/config';
 import { getPreset } from '../state/presets';
 import { LessonPanel } from './lesson/LessonPanel';
 import { runsLessonSetup, useLessonReference } from './lesson/lessonSetup';
+import { StepExplainer } from './StepExplainer';
 
 export function App() {
   // One controller per mounted App (StrictMode mounts twice in development: each gets its own).
@@ -86,6 +87,7 @@ export function App() {
             />
           )}
           <Charts spec={s.spec} records={s.records} ghosts={s.ghosts} marks={s.marks} teacherScore={teacherScore} expected={lesson && !lessonChanged ? (reference ?? null) : null} />
+          <StepExplainer spec={s.spec} ready={ready} explanation={s.explanation} onExplain={pg.explain} onClose={pg.closeExplanation} />
           <div className="below">
             <SamplesPanel spec={s.spec} inspection={s.inspection} lane={s.inspectLane} onLane={pg.setInspectLane} />
             <div className="cards">

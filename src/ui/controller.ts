@@ -6,7 +6,7 @@ import type { StudentStart } from '../engine/model/shippedStudents';
 import { getMethod } from '../engine/methods/declarations';
 import { defaults, type ParamValue } from '../engine/params';
 import { EngineClient } from '../worker/client';
-import { HALT_FIX_SETTINGS, type BackendInfo, type Event, type InspectSample, type MemoryInfo, type WeightFiles } from '../worker/protocol';
+import { HALT_FIX_SETTINGS, type BackendInfo, type Event, type InspectSample, type StepExplanation, type MemoryInfo, type WeightFiles } from '../worker/protocol';
 import { MAX_LANES, defaultLane, resolveSpec, specsEqual, type RunSpec } from '../shared/runSpec';
 import { laneLabel, laneParam } from '../state/config';
 import type { RunPhase } from '../shared/runMachine';
@@ -71,6 +71,8 @@ export interface PlaygroundState {
   records: MetricRecord[][];
   halts: Array<string | null>;
   inspection: { lane: number; step: number; samples: InspectSample[] } | null;
+  /** The step explainer: asked for (pending) or its answer. */
+  explanation: { lane: number; step: number; pending: boolean; data: StepExplanation | null } | null;
   inspectLane: number;
   ghosts: Ghost[];
   lastSaved: number | null;
@@ -129,6 +131,7 @@ export class Playground {
       records: decoded.spec.lanes.map(() => []),
       halts: decoded.spec.lanes.map(() => null),
       inspection: null,
+      explanation: null,
       inspectLane: 0,
       ghosts: [],
       lastSaved: null,
@@ -283,7 +286,10 @@ export class Playground {
       }
       case 'inspection':
         return this.set({ inspection: { lane: e.lane, step: e.step, samples: e.samples } });
+      case 'explanation':
+        return this.set({ explanation: { lane: e.lane, step: e.step, pending: false, data: e.explanation } });
       case 'error':
+        if (e.context === 'Explain one step' && this.state.explanation) this.set({ explanation: { ...this.state.explanation, pending: false } });
         this.notify('error', `${e.context}: ${e.message}`, undefined, undefined, true);
         return;
       default:
@@ -563,6 +569,15 @@ export class Playground {
   dismiss = (id: number) => this.set({ notices: this.state.notices.filter((n) => n.id !== id) });
 
   // ---- looking inside ----
+  /** Explain one step of a student's method on held-out example `example` (pauses the run). */
+  explain = (lane: number, example = 0) => {
+    if (!this.state.lanesReady) return;
+    this.pause(); // a slow-motion step is watched with the run standing still
+    this.client?.send({ type: 'explain', lane, example });
+    this.set({ explanation: { lane, step: this.state.step, pending: true, data: this.state.explanation?.data ?? null } });
+  };
+  closeExplanation = () => this.set({ explanation: null });
+
   setInspectLane = (lane: number) => {
     this.set({ inspectLane: lane });
     this.requestInspect(true);

@@ -43,6 +43,8 @@ export type Command =
   /** Ask for teacher and student continuations on the fixed held-out prompts, with both
    *  next-token distributions at every student position (small: 6 prompts × T × V). */
   | { type: 'inspect'; lane: number }
+  /** Explain one step of this lane's method on a held-out example, on a scratch copy (pauses the run). */
+  | { type: 'explain'; lane: number; example: number }
   | { type: 'saveWeights'; lane: number; requestId: number }
   /** Every student's weights and the one step they were all read at, for saving the run whole. */
   | { type: 'snapshot'; requestId: number }
@@ -81,6 +83,18 @@ export interface InspectSample {
   student: InspectToken[];
 }
 
+/** One training step in slow motion (see engine/explain.ts), with token labels. */
+export interface StepExplanation {
+  method: string;
+  /** Where the continuation came from: 'dataset', 'teacher', 'student', 'buffer' or 'mixed'. */
+  source: string;
+  prompt: string;
+  positions: Array<{ id: number; label: string; teacher: number[]; before: number[]; after: number[]; valueBefore: number; valueAfter: number }>;
+  quantity: { kind: string; label: string; unit: string };
+  loss: number | null;
+  lr: number;
+}
+
 export type Event =
   | { type: 'backend'; info: BackendInfo }
   | { type: 'fatal'; message: string }
@@ -104,6 +118,7 @@ export type Event =
   /** A lane stopped (NaN or Inf); the run is paused and keeps its last good state. */
   | { type: 'halted'; lane: number; step: number; reason: string }
   | { type: 'inspection'; lane: number; step: number; samples: InspectSample[] }
+  | { type: 'explanation'; lane: number; step: number; explanation: StepExplanation }
   | { type: 'weights'; lane: number; requestId: number; files: WeightFiles }
   | { type: 'snapshot'; requestId: number; step: number; weights: WeightFiles[] }
   /** A sign of life, sent every second while the worker's event loop is free. */
@@ -124,7 +139,7 @@ export function isRunCommand(cmd: Command): boolean {
   return RUN_COMMANDS.has(cmd.type);
 }
 
-const COMMAND_TYPES = new Set(['reset', 'start', 'pause', 'step', 'setParam', 'inspect', 'saveWeights', 'snapshot', 'loadWeights']);
+const COMMAND_TYPES = new Set(['reset', 'start', 'pause', 'step', 'setParam', 'inspect', 'explain', 'saveWeights', 'snapshot', 'loadWeights']);
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
@@ -175,6 +190,8 @@ export function commandProblem(msg: unknown): string | null {
       return isParamValue(msg.value) ? null : 'setParam needs a finite number, string or boolean value';
     case 'inspect':
       return isLane(msg.lane) ? null : 'inspect needs a lane (0–3)';
+    case 'explain':
+      return isLane(msg.lane) && isInt(msg.example, 0, 1e6) ? null : 'explain needs a lane (0–3) and an example index';
     case 'saveWeights':
       return isLane(msg.lane) && typeof msg.requestId === 'number' ? null : 'saveWeights needs a lane and a requestId';
     case 'snapshot':

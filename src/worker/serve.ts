@@ -18,6 +18,8 @@ async function handle(cmd: Command, s: Session, post: (e: Event) => void): Promi
       return s.setParam(cmd.lane, cmd.id, cmd.value);
     case 'inspect':
       return s.inspect(cmd.lane);
+    case 'explain':
+      return s.explain(cmd.lane, cmd.example);
     case 'saveWeights': {
       const files = await s.saveWeights(cmd.lane);
       return post({ type: 'weights', lane: cmd.lane, requestId: cmd.requestId, files });

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Trainer } from '../engine/trainer';
 import { BACKEND_PREFERENCES, backendOrder, chooseBackend, type BackendName, type BackendPreference } from '../engine/backend';
 import { inspectSamples } from '../engine/inspect';
+import { explainStep } from '../engine/explain';
 import { artifactsFromFiles, modelJson } from '../engine/model/checkpoint';
 import { joinBuffers } from '../engine/model/weightCheck';
 import type { Transformer } from '../engine/model/transformer';
@@ -14,7 +15,7 @@ import { getTask } from '../engine/tasks';
 import { tokenLabel } from '../engine/tasks/vocab';
 import type { MetricRecord } from '../engine/metrics/record';
 import type { ParamValue } from '../engine/params';
-import { HALT_FIX_SETTINGS, type Event, type InspectSample, type MemoryInfo, type RestoreData, type WeightFiles } from './protocol';
+import { HALT_FIX_SETTINGS, type Event, type InspectSample, type StepExplanation, type MemoryInfo, type RestoreData, type WeightFiles } from './protocol';
 import { resolveRun, type ResolvedRun, type RunSpec } from '../shared/runSpec';
 import { initialRunState, reportedPhase, runReducer, type RunEvent, type RunState } from '../shared/runMachine';
 import { loadTeacher, metaScore, showcase, SHOWCASE_PROMPTS, type TeacherLoad } from './teacher';
@@ -318,6 +319,31 @@ export class Session {
       student: s.student.map((t) => ({ id: t.id, label: tokenLabel(t.id), divergence: t.divergence, teacherDist: t.teacher, studentDist: t.student })),
     }));
     this.post({ type: 'inspection', lane, step: l.trainer.step, samples });
+  }
+
+  /** One step of the lane's method in slow motion, on a scratch copy (the page pauses the run first). */
+  async explain(lane: number, example: number): Promise<void> {
+    const l = this.lanes[lane];
+    if (!l || !this.teacher) return;
+    // The copy reads the student's weights: stand still meanwhile, as for saving them.
+    this.dispatch({ type: 'hold' });
+    const holding = this.machine.phase === 'holding';
+    await this.loopStopped();
+    const examples = getTask(this.teacher.task).heldOut;
+    try {
+      const e = await explainStep(l.trainer, examples[example % examples.length]);
+      const explanation: StepExplanation = {
+        ...e,
+        prompt: e.prompt.map(tokenLabel).join(''),
+        positions: e.positions.map(({ token, ...p }) => ({ id: token, label: tokenLabel(token), ...p })),
+      };
+      this.post({ type: 'explanation', lane, step: l.trainer.step, explanation });
+    } catch (err) {
+      this.post({ type: 'error', context: 'Explain one step', message: (err as Error).message });
+    } finally {
+      this.dispatch({ type: 'release' });
+      if (holding && this.machine.phase === 'running') this.startLoop();
+    }
   }
 
   async saveWeights(lane: number): Promise<WeightFiles> {

@@ -88,6 +88,17 @@ describe('classroom', () => {
     expect(await page.getByTestId('chart-mm').getAttribute('data-series')).toBe(String(3 * 2 + 2));
     for (const i of [1, 2, 3]) expect(await page.getByTestId(`lane-method-${i}`).textContent()).toMatch(['KD', 'GKD', 'AMMD'][i - 1]);
     expect(await axeProblems(page)).toEqual([]);
+
+    // Explain one step: six stages with the engine's numbers; the run itself does not move.
+    await page.getByTestId('explain-open').click();
+    const explainer = page.locator('[data-testid="explainer"][data-ready="1"]');
+    await explainer.waitFor({ timeout: 120_000 });
+    expect(await explainer.locator('.xp-diagram li').count()).toBe(6);
+    await explainer.locator('.xp-diagram li').nth(5).locator('button').click();
+    await expect.poll(() => explainer.locator('.xp-bars .dist-row').count()).toBe(6);
+    expect(await explainer.locator('.xp-detail').textContent()).toMatch(/forward KL\(p‖q\) went from [\d.e-]+ to [\d.e-]+ nats/);
+    expect(await page.getByTestId('step-count').textContent()).toBe('0');
+    expect(await axeProblems(page)).toEqual([]);
     expect(log.errors).toEqual([]);
     await context.close();
   });

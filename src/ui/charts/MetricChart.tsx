@@ -40,7 +40,8 @@ export const MetricChart = memo(function MetricChart({ testId, title, descriptio
   const aligned = useMemo(() => align(shown, log, bands), [shown, log, bands]);
   const measured = shown.filter((s) => !s.ghost);
   const points = measured.reduce((n, s) => n + s.raw, 0);
-  const strokes = [...new Set(measured.filter((s) => s.raw > 0).map((s) => s.color))].sort();
+  // The colours of the students' lines this chart draws (a series may not have a point yet).
+  const strokes = [...new Set(measured.map((s) => s.color))].sort();
   // For tests: each live series' id with its first and latest value.
   const ends = JSON.stringify(measured.filter((s) => s.points.length).map((s) => [s.id, s.points[0].y, s.points[s.points.length - 1].y]));
   const logId = useId();
