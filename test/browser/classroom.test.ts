@@ -107,7 +107,7 @@ describe('classroom', () => {
     const { page, log, context } = await open('#s1=gkd&s2=ammd&present=1');
     expect(await page.getByTestId('app').getAttribute('data-present')).toBe('1');
     expect(await page.getByTestId('play').isVisible()).toBe(true);
-    expect(await page.getByTestId('preset-exposure-bias').isVisible()).toBe(true);
+    expect(await page.locator('.sidebar section[aria-label="Lessons"]').isVisible()).toBe(true);
     for (const hidden of ['param-task', 'param-method', 'param-lr', 'export-csv', 'share']) expect(await page.getByTestId(hidden).count(), hidden).toBe(0);
     // Large type: the body text is bigger than on the normal page.
     const size = () => page.locator('.tagline').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
