@@ -34,19 +34,47 @@ describe('values a log axis cannot show', () => {
     const { data, gaps } = align([s], true);
     expect(data[0]).toEqual([0, 5, 10, 15, 20]);
     expect(data[1]).toEqual([1, null, null, 0.5, null]);
-    expect(gaps).toEqual([{ id: 'a', label: 'critic', count: 3, ranges: [[5, 10], [20, 20]] }]);
+    expect(gaps).toEqual([
+      {
+        id: 'a',
+        label: 'critic',
+        count: 3,
+        ranges: [
+          [5, 10],
+          [20, 20],
+        ],
+      },
+    ]);
     // On a linear axis they are plain values.
     expect(align([s], false).data[1]).toEqual([1, -0.2, 0, 0.5, -1]);
   });
   test('a step one series lacks is left undefined (joined over), not a gap', () => {
-    const a = series({ id: 'a', label: 'a', group: 'a', metric: 'm', metricLabel: 'm', color: '#000', lane: 0 }, [{ x: 0, y: 1 }, { x: 10, y: 2 }]);
+    const a = series({ id: 'a', label: 'a', group: 'a', metric: 'm', metricLabel: 'm', color: '#000', lane: 0 }, [
+      { x: 0, y: 1 },
+      { x: 10, y: 2 },
+    ]);
     const b = series({ id: 'b', label: 'b', group: 'b', metric: 'm', metricLabel: 'm', color: '#111', lane: 1 }, [{ x: 5, y: 3 }]);
-    expect(align([a, b], true).data).toEqual([[0, 5, 10], [1, undefined, 2], [undefined, 3, undefined]]);
+    expect(align([a, b], true).data).toEqual([
+      [0, 5, 10],
+      [1, undefined, 2],
+      [undefined, 3, undefined],
+    ]);
   });
 });
 
 describe('slider keys', () => {
-  const lr: NumberParam = { id: 'lr', label: 'lr', help: '', apply: 'live', kind: 'number', default: 0.003, min: 0.00001, max: 0.05, step: 0.00001, scale: 'log' };
+  const lr: NumberParam = {
+    id: 'lr',
+    label: 'lr',
+    help: '',
+    apply: 'live',
+    kind: 'number',
+    default: 0.003,
+    min: 0.00001,
+    max: 0.05,
+    step: 0.00001,
+    scale: 'log',
+  };
   const heads: NumberParam = { id: 'h', label: 'h', help: '', apply: 'restart', kind: 'number', default: 2, min: 1, max: 8, step: 1, scale: 'linear' };
   test('a log slider moves one rung of 1, 1.5, 2, 3, 5, 7 per decade, Page keys a decade', () => {
     expect(keyedValue(lr, 0.003, 'ArrowUp')).toBe(0.005);

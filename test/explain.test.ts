@@ -44,7 +44,12 @@ describe('explainStep', () => {
     }
     for (const p of e.positions) {
       for (const d of [p.teacher, p.before, p.after]) expect(d.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
-      const expected = method === 'kd' ? kl64(log(p.teacher), log(p.before)) : method === 'rkl' ? kl64(log(p.before), log(p.teacher)) : 2 * tvd64(log(p.teacher), log(p.before));
+      const expected =
+        method === 'kd'
+          ? kl64(log(p.teacher), log(p.before))
+          : method === 'rkl'
+            ? kl64(log(p.before), log(p.teacher))
+            : 2 * tvd64(log(p.teacher), log(p.before));
       expect(p.valueBefore).toBeCloseTo(expected, 3);
     }
     // The update moved the student's distributions.

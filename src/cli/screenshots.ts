@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import { ensureBuilt, launch, newPage, serve } from '../../test/browser/harness';
+import { ensureBuilt, launch, newPage, serve } from './headless';
 import { REPO_ROOT } from './nodeModel';
 
 interface Scene {

@@ -109,7 +109,11 @@ export async function explainStep(live: Trainer, example: Example): Promise<Expl
         source = src;
         if (!batch) return;
         const T = batch.tokens.shape[1];
-        row = tf.tidy(() => ({ tokens: batch.tokens.slice([0, 0], [1, T]), targets: batch.targets.slice([0, 0], [1, T]), mask: batch.mask.slice([0, 0], [1, T]) }));
+        row = tf.tidy(() => ({
+          tokens: batch.tokens.slice([0, 0], [1, T]),
+          targets: batch.targets.slice([0, 0], [1, T]),
+          mask: batch.mask.slice([0, 0], [1, T]),
+        }));
         kept.push(row.tokens, row.targets, row.mask);
         before = tf.tidy(() => scratch.student.forward(row!.tokens));
         kept.push(before);
@@ -145,7 +149,14 @@ export async function explainStep(live: Trainer, example: Example): Promise<Expl
     for (let t = 0; t < T; t++) {
       if (mask[t] < 0.5 || Math.round(targets[t]) === PAD) continue;
       first = Math.min(first, t);
-      positions.push({ token: Math.round(targets[t]), teacher: dist(0, t), before: dist(1, t), after: dist(2, t), valueBefore: valueBefore[t], valueAfter: valueAfter[t] });
+      positions.push({
+        token: Math.round(targets[t]),
+        teacher: dist(0, t),
+        before: dist(1, t),
+        after: dist(2, t),
+        valueBefore: valueBefore[t],
+        valueAfter: valueAfter[t],
+      });
     }
     const prompt = Array.from(tokens.subarray(0, Math.min(first + 1, T)), (x) => Math.round(x)).filter((id) => id !== PAD);
     return { method: live.config.method, source, prompt, positions, quantity, loss: scratch.lastStepLoss, lr: num(live.config.settings, 'lr') };

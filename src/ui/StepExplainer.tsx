@@ -24,8 +24,10 @@ const SOURCE: Record<string, string> = {
 
 function quantitySentence(e: StepExplanation): string {
   const k = e.quantity.kind;
-  if (k === 'nll') return `${e.method.toUpperCase()} ignores the teacher’s distribution: the loss is −log q of each target token, the student’s surprise at it.`;
-  if (k === 'bestCritic') return 'The best critic with |f| ≤ R would find 2R·TVD at each position; AMMD’s trained critics estimate a lower bound of it, and the student pushes down what they find.';
+  if (k === 'nll')
+    return `${e.method.toUpperCase()} ignores the teacher’s distribution: the loss is −log q of each target token, the student’s surprise at it.`;
+  if (k === 'bestCritic')
+    return 'The best critic with |f| ≤ R would find 2R·TVD at each position; AMMD’s trained critics estimate a lower bound of it, and the student pushes down what they find.';
   if (k === 'fkl') return 'Forward KL(p‖q) at each position: large where the student gives little mass to tokens the teacher likes (mode covering).';
   if (k === 'rkl') return 'Reverse KL(q‖p) at each position: large where the student puts mass on tokens the teacher rules out (mode seeking).';
   if (k === 'tvd') return 'Total variation at each position: half the summed absolute gap between the two distributions, at most 1.';
@@ -93,7 +95,12 @@ export const StepExplainer = memo(function StepExplainer({
   if (!explanation) {
     return (
       <div className="xp-open">
-        <button data-testid="explain-open" disabled={!ready} onClick={() => onExplain(0, example)} title="Pause and take one step of the method on a copy, in slow motion, with its real numbers">
+        <button
+          data-testid="explain-open"
+          disabled={!ready}
+          onClick={() => onExplain(0, example)}
+          title="Pause and take one step of the method on a copy, in slow motion, with its real numbers"
+        >
           Explain one step ▸
         </button>
       </div>
@@ -106,14 +113,29 @@ export const StepExplainer = memo(function StepExplainer({
     if (!e || !p) return null;
     switch (i) {
       case 0:
-        return <p>The held-out prompt <b className="mono">{e.prompt}</b>. A copy of the student takes this one step, with the example repeated to fill the batch; the run itself is paused and not changed.</p>;
+        return (
+          <p>
+            The held-out prompt <b className="mono">{e.prompt}</b>. A copy of the student takes this one step, with the example repeated to fill the batch; the
+            run itself is paused and not changed.
+          </p>
+        );
       case 1:
         return <p>{SOURCE[e.source] ?? `The continuation came from: ${e.source}.`}</p>;
       case 2:
         return (
           <>
-            <p>At every position both models predict the next token. Position {pos + 1}, before “{p.label}”: grey is the teacher p, orange the student q.</p>
-            <Bars rows={topIds([p.teacher, p.before]).map((id) => ({ id, values: [{ v: p.teacher[id], cls: 'teacher', name: 'teacher' }, { v: p.before[id], cls: 'student', name: 'student' }] }))} />
+            <p>
+              At every position both models predict the next token. Position {pos + 1}, before “{p.label}”: grey is the teacher p, orange the student q.
+            </p>
+            <Bars
+              rows={topIds([p.teacher, p.before]).map((id) => ({
+                id,
+                values: [
+                  { v: p.teacher[id], cls: 'teacher', name: 'teacher' },
+                  { v: p.before[id], cls: 'student', name: 'student' },
+                ],
+              }))}
+            />
           </>
         );
       case 3:
@@ -134,23 +156,41 @@ export const StepExplainer = memo(function StepExplainer({
       case 4:
         return (
           <p>
-            The loss over the batch is <b>{e.loss === null ? '–' : shortValue(Number(e.loss.toPrecision(4)))}</b>. Its gradient (clipped to norm 1) moves every weight of the student one Adam step, learning rate {shortValue(e.lr)}. The copy starts a fresh optimiser{e.quantity.kind === 'bestCritic' ? ' and fresh critics (trained K steps first)' : ''}, so the step is the size of a first step.
+            The loss over the batch is <b>{e.loss === null ? '–' : shortValue(Number(e.loss.toPrecision(4)))}</b>. Its gradient (clipped to norm 1) moves every
+            weight of the student one Adam step, learning rate {shortValue(e.lr)}. The copy starts a fresh optimiser
+            {e.quantity.kind === 'bestCritic' ? ' and fresh critics (trained K steps first)' : ''}, so the step is the size of a first step.
           </p>
         );
       default:
         return (
           <>
             <p>
-              The student after the step, at position {pos + 1}: lighter bars before, darker after. Summed over the continuation, {e.quantity.label} went from {shortValue(Number(total('valueBefore').toPrecision(3)))} to {shortValue(Number(total('valueAfter').toPrecision(3)))} {e.quantity.unit}.
+              The student after the step, at position {pos + 1}: lighter bars before, darker after. Summed over the continuation, {e.quantity.label} went from{' '}
+              {shortValue(Number(total('valueBefore').toPrecision(3)))} to {shortValue(Number(total('valueAfter').toPrecision(3)))} {e.quantity.unit}.
             </p>
-            <Bars rows={topIds([p.teacher, p.before, p.after]).map((id) => ({ id, values: [{ v: p.teacher[id], cls: 'teacher', name: 'teacher' }, { v: p.before[id], cls: 'student faint', name: 'student before' }, { v: p.after[id], cls: 'student', name: 'student after' }] }))} />
+            <Bars
+              rows={topIds([p.teacher, p.before, p.after]).map((id) => ({
+                id,
+                values: [
+                  { v: p.teacher[id], cls: 'teacher', name: 'teacher' },
+                  { v: p.before[id], cls: 'student faint', name: 'student before' },
+                  { v: p.after[id], cls: 'student', name: 'student after' },
+                ],
+              }))}
+            />
           </>
         );
     }
   };
 
   return (
-    <section className="panel explainer" data-testid="explainer" aria-label="Explain one step" data-stage={stage} data-ready={e && !explanation.pending ? 1 : 0}>
+    <section
+      className="panel explainer"
+      data-testid="explainer"
+      aria-label="Explain one step"
+      data-stage={stage}
+      data-ready={e && !explanation.pending ? 1 : 0}
+    >
       <div className="panel-head">
         <h2>
           One step of {laneLabel(spec, lane)} in slow motion {explanation.pending && <span className="muted small">— taking the step…</span>}

@@ -35,7 +35,23 @@ export interface MetricChartProps {
 const NO_BANDS: BandDef[] = [];
 const NO_MARKS: readonly PlotMark[] = [];
 
-export const MetricChart = memo(function MetricChart({ testId, title, description, yLabel, rightLabel, series, reference, marks = NO_MARKS, log, onLogChange, emptyMessage, yDomain, stagger = 0, bands = NO_BANDS, children }: MetricChartProps) {
+export const MetricChart = memo(function MetricChart({
+  testId,
+  title,
+  description,
+  yLabel,
+  rightLabel,
+  series,
+  reference,
+  marks = NO_MARKS,
+  log,
+  onLogChange,
+  emptyMessage,
+  yDomain,
+  stagger = 0,
+  bands = NO_BANDS,
+  children,
+}: MetricChartProps) {
   const shown = useStaggered(series, stagger);
   const aligned = useMemo(() => align(shown, log, bands), [shown, log, bands]);
   const measured = shown.filter((s) => !s.ghost);
@@ -80,11 +96,23 @@ export const MetricChart = memo(function MetricChart({ testId, title, descriptio
       {emptyMessage ? (
         <div className="chart-empty">{emptyMessage}</div>
       ) : (
-        <Plot series={shown} bands={bands} data={aligned.data} gaps={aligned.gaps} log={log} yDomain={yDomain} yLabel={yLabel} rightLabel={rightLabel} reference={reference ?? null} marks={marks} />
+        <Plot
+          series={shown}
+          bands={bands}
+          data={aligned.data}
+          gaps={aligned.gaps}
+          log={log}
+          yDomain={yDomain}
+          yLabel={yLabel}
+          rightLabel={rightLabel}
+          reference={reference ?? null}
+          marks={marks}
+        />
       )}
       {!emptyMessage && aligned.gaps.length > 0 && (
         <p className="chart-note" data-testid={`${testId}-log-gaps`}>
-          Log scale: {aligned.gaps.map((g) => `${g.count} value${g.count > 1 ? 's' : ''} ≤ 0 of ${g.label}`).join('; ')} cannot be drawn and show as gaps in the shaded bands. Untick “log” to see them.
+          Log scale: {aligned.gaps.map((g) => `${g.count} value${g.count > 1 ? 's' : ''} ≤ 0 of ${g.label}`).join('; ')} cannot be drawn and show as gaps in the
+          shaded bands. Untick “log” to see them.
         </p>
       )}
       {!emptyMessage && <SeriesLegend series={shown} bands={bands} />}

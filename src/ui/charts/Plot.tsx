@@ -39,7 +39,9 @@ const X_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 
 function scale(log: boolean, domain?: [number, number]): uPlot.Scale {
   if (log) return { distr: 3, log: 10, range: (_u, min, max) => decadeRange(min, max) };
   if (domain) return { range: () => domain };
-  return { range: (_u, min, max) => (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max) ? [0, 1] : uPlot.rangeNum(min, max, 0.1, true)) };
+  return {
+    range: (_u, min, max) => (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max) ? [0, 1] : uPlot.rangeNum(min, max, 0.1, true)),
+  };
 }
 
 function axis(label: string, scaleKey: string, log: boolean, side?: 1): uPlot.Axis {
@@ -68,25 +70,34 @@ function options(p: Props, width: number, height: number, hooks: uPlot.Hooks.Arr
     cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 6 } },
     scales: { x: { time: false }, y: scale(p.log, p.yDomain), ...(right ? { y2: scale(p.log) } : {}) },
     axes: [
-      { label: 'training step', labelFont: LABEL_FONT, labelSize: 16, font: FONT, stroke: INK, size: 34, grid: GRID, ticks: { stroke: '#c9c4b8', width: 1, size: 4 }, incrs: X_INCRS, values: (_u, splits) => splits.map((v) => tickLabel(v)) },
+      {
+        label: 'training step',
+        labelFont: LABEL_FONT,
+        labelSize: 16,
+        font: FONT,
+        stroke: INK,
+        size: 34,
+        grid: GRID,
+        ticks: { stroke: '#c9c4b8', width: 1, size: 4 },
+        incrs: X_INCRS,
+        values: (_u, splits) => splits.map((v) => tickLabel(v)),
+      },
       axis(p.yLabel, 'y', p.log),
       ...(right ? [axis(p.rightLabel ?? '', 'y2', p.log, 1)] : []),
     ],
     series: [
       { label: 'step' },
-      ...p.series.map(
-        (s): uPlot.Series => ({
-          label: s.label,
-          scale: s.right ? 'y2' : 'y',
-          stroke: s.color,
-          width: s.ghost ? 1.25 : 2,
-          alpha: s.ghost ? 0.5 : 1,
-          dash: s.dash,
-          // A series of one or two points is invisible as a line: show them as dots.
-          points: { show: s.points.length <= 2, size: 6 },
-          spanGaps: false,
-        }),
-      ),
+      ...p.series.map((s): uPlot.Series => ({
+        label: s.label,
+        scale: s.right ? 'y2' : 'y',
+        stroke: s.color,
+        width: s.ghost ? 1.25 : 2,
+        alpha: s.ghost ? 0.5 : 1,
+        dash: s.dash,
+        // A series of one or two points is invisible as a line: show them as dots.
+        points: { show: s.points.length <= 2, size: 6 },
+        spanGaps: false,
+      })),
       // Each band's lo and hi: invisible series, so the y range includes the band.
       ...p.bands.flatMap((): uPlot.Series[] => [0, 1].map(() => ({ stroke: 'transparent', width: 0, points: { show: false }, spanGaps: true }))),
     ],
@@ -191,7 +202,14 @@ export function Plot(props: Props) {
   dataRef.current = props.data;
 
   // Rebuild when the drawing's shape changes; data alone goes through setData below.
-  const shape = [props.log, props.yDomain?.join(), props.yLabel, props.rightLabel, ...props.bands.map((b) => b.id), ...props.series.map((s) => `${s.id}|${s.color}|${s.dash?.join()}|${s.ghost}|${s.right}`)].join(';');
+  const shape = [
+    props.log,
+    props.yDomain?.join(),
+    props.yLabel,
+    props.rightLabel,
+    ...props.bands.map((b) => b.id),
+    ...props.series.map((s) => `${s.id}|${s.color}|${s.dash?.join()}|${s.ghost}|${s.right}`),
+  ].join(';');
   const propsRef = useRef(props);
   propsRef.current = props;
 
@@ -223,7 +241,8 @@ export function Plot(props: Props) {
     const u = new uPlot(options(propsRef.current, el.clientWidth || 300, el.clientHeight || 200, hooks), dataRef.current, el);
     plot.current = u;
     const ro = new ResizeObserver(() => {
-      if (el.clientWidth > 0 && el.clientHeight > 0 && (el.clientWidth !== u.width || el.clientHeight !== u.height)) u.setSize({ width: el.clientWidth, height: el.clientHeight });
+      if (el.clientWidth > 0 && el.clientHeight > 0 && (el.clientWidth !== u.width || el.clientHeight !== u.height))
+        u.setSize({ width: el.clientWidth, height: el.clientHeight });
     });
     ro.observe(el);
     return () => {
