@@ -26,12 +26,13 @@ const SCENES: Scene[] = [
     hash: '#evalEvery=5&s1=gkd',
     before: async (page) => {
       const open = page.getByTestId('explain-open');
-      if (await open.count()) {
-        await open.click();
-        await page.getByTestId('explainer').waitFor({ timeout: 120_000 });
-        await page.getByTestId('explainer').scrollIntoViewIfNeeded();
-        await page.waitForTimeout(4000);
-      }
+      if (await open.count()) await open.click();
+      const explainer = page.locator('[data-testid="explainer"][data-ready="1"]');
+      await explainer.waitFor({ timeout: 120_000 });
+      await explainer.scrollIntoViewIfNeeded();
+      // The last stage: the student's distribution before and after the step.
+      await explainer.locator('.xp-diagram li').nth(5).locator('button').click();
+      await page.waitForTimeout(1500);
     },
   },
 ];

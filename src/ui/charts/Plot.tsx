@@ -61,6 +61,14 @@ function axis(label: string, scaleKey: string, log: boolean, side?: 1): uPlot.Ax
   };
 }
 
+/** A series of one or two points is invisible as a line: show its points as dots. */
+function fewPoints(u: uPlot, si: number, i0: number, i1: number): boolean {
+  const d = u.data[si];
+  let n = 0;
+  for (let i = i0; i <= i1 && n < 3; i++) if (d[i] !== null && d[i] !== undefined) n++;
+  return n <= 2;
+}
+
 function options(p: Props, width: number, height: number, hooks: uPlot.Hooks.Arrays): uPlot.Options {
   const right = p.series.some((s) => s.right);
   return {
@@ -94,8 +102,7 @@ function options(p: Props, width: number, height: number, hooks: uPlot.Hooks.Arr
         width: s.ghost ? 1.25 : 2,
         alpha: s.ghost ? 0.5 : 1,
         dash: s.dash,
-        // A series of one or two points is invisible as a line: show them as dots.
-        points: { show: s.points.length <= 2, size: 6 },
+        points: { show: fewPoints, size: 6 },
         spanGaps: false,
       })),
       // Each band's lo and hi: invisible series, so the y range includes the band.
