@@ -20,12 +20,47 @@ function generator(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T,>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
+  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
 }
 type Gen = ReturnType<typeof generator>;
 
-const INJECTIONS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'; DROP TABLE runs; --", '${7*7}', '{{constructor.constructor("alert(1)")()}}', 'javascript:alert(1)', '\u0000', '../../etc/passwd'];
-const ODD = ['', ' ', 'abc', 'NaN', 'Infinity', '-Infinity', '1e309', '-1e309', '1e9', '-1e9', '0x10', '1e3', ' 16 ', '१२', '１２', '💥', 'é', 'true', 'null', 'undefined', '[]', '{}', '2,5', '1_000', 'x'.repeat(100_000)];
+const INJECTIONS = [
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  "'; DROP TABLE runs; --",
+  '${7*7}',
+  '{{constructor.constructor("alert(1)")()}}',
+  'javascript:alert(1)',
+  '\u0000',
+  '../../etc/passwd',
+];
+const ODD = [
+  '',
+  ' ',
+  'abc',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e309',
+  '-1e309',
+  '1e9',
+  '-1e9',
+  '0x10',
+  '1e3',
+  ' 16 ',
+  '१२',
+  '１２',
+  '💥',
+  'é',
+  'true',
+  'null',
+  'undefined',
+  '[]',
+  '{}',
+  '2,5',
+  '1_000',
+  'x'.repeat(100_000),
+];
 
 function numberValue(g: Gen, p: Extract<ParamSpec, { kind: 'number' }>): string {
   switch (g.int(6)) {

@@ -271,13 +271,15 @@ describe('AMMD in the trainer', () => {
 
   it('the critics’ estimates never exceed the exact best-critic distances', async () => {
     const tt = tinyTeacher();
-    const t = await Trainer.create(tinyConfig('ammd', { evalEvery: 4 }, { bound: 2, penalty: 0.05, criticLrScale: 30, criticFeatures: 'own' }), tt, { evalPrompts: 8 });
+    const t = await Trainer.create(tinyConfig('ammd', { evalEvery: 4, lrWarmup: 0 }, { bound: 2, penalty: 0.05, criticLrScale: 30, criticFeatures: 'own' }), tt, { evalPrompts: 8 });
     for (let i = 0; i < 8; i++) {
       const { record } = await t.trainStep();
       if (!record) continue;
       expect(record.mmOnCritic!).toBeLessThanOrEqual(record.mmOnExact! + 1e-5);
       expect(record.mmOffCritic!).toBeLessThanOrEqual(record.mmOffExact! + 1e-5);
-      expect(record.mmOnCritic!).toBeGreaterThan(0); // the critics have found something
+      // After a few critic steps the critics have found something (the dense early evaluations at
+      // steps 1 and 2 come before that: a critic two Adam steps old can still be below zero).
+      if (record.step >= 4) expect(record.mmOnCritic!).toBeGreaterThan(0);
     }
     expect(studentConfig(t.config).dModel).toBe(8);
     t.dispose();

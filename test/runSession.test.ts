@@ -11,7 +11,7 @@ import { resolveSpec } from '../src/shared/runSpec';
 import { tinyTeacher } from './helpers/tinyRun';
 
 const SPEC = resolveSpec({
-  settings: { task: 'addition', backend: 'cpu', evalPrompts: 8, studentWidth: 8, studentLayers: 1, studentHeads: 2, batchSize: 4, evalEvery: 1000 },
+  settings: { task: 'addition', backend: 'cpu', studentInit: 'scratch', evalPrompts: 8, studentWidth: 8, studentLayers: 1, studentHeads: 2, batchSize: 4, evalEvery: 1000 },
   lanes: [{ method: 'sft' }],
 }).spec;
 
@@ -219,6 +219,40 @@ describe('run transport ⇄ worker session', () => {
     await c.idle();
     c.deliver();
     expect(c.seen.filter((e) => e.type === 'halted').length).toBe(1);
+  });
+
+  test('changing the learning rate the halt message names clears the halt; another setting does not', async () => {
+    const c = await builtAndPaused();
+    const good = await c.session.saveWeights(0);
+    const broken: WeightFiles = { modelJson: good.modelJson, weights: new Float32Array(good.weights.byteLength / 4).fill(1e30).buffer };
+    c.send({ type: 'loadWeights', lane: 0, files: broken, requestId: 1 });
+    c.page.step();
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('halted');
+    c.send({ type: 'setParam', lane: null, id: 'evalEvery', value: 500 });
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('halted');
+    c.send({ type: 'setParam', lane: null, id: 'lr', value: 0.001 });
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('paused');
+  });
+
+  test('a snapshot reads every student at one step, mid-run, and training goes on', async () => {
+    const c = (current = connect());
+    c.page.reset({ ...SPEC, lanes: [SPEC.lanes[0], SPEC.lanes[0]] });
+    await c.idle();
+    c.deliver();
+    await running(c, 2);
+    const snap = await c.session.snapshot();
+    expect(snap.weights).toHaveLength(2);
+    // Both students were read at the same step: with the same seed and method their weights are equal.
+    expect(new Float32Array(snap.weights[0].weights)).toEqual(new Float32Array(snap.weights[1].weights));
+    expect(snap.step).toBeGreaterThanOrEqual(2);
+    const at = snap.step;
+    await until(() => c.session.step > at, 'training after the snapshot');
   });
 
   test('a task without a teacher leaves nothing to play', async () => {

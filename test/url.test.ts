@@ -139,4 +139,16 @@ describe('URL hash codec', () => {
       expect(p).toContain('(100000 characters)');
     }
   });
+
+  test('present=1 opens presenter mode, round-trips, and alone still counts as no experiment', () => {
+    const d = decodeHash('#present=1');
+    expect(d.present).toBe(true);
+    expect(d.empty).toBe(true); // a saved run still restores under a presenter link
+    expect(d.problems).toEqual([]);
+    expect(decodeHash('#seed=3').present).toBe(false);
+    const hash = encodeHash(d.spec, ['share'], true);
+    expect(hash).toMatch(/&hide=share&present=1$/);
+    expect(decodeHash(hash)).toMatchObject({ present: true, hidden: ['share'], problems: [] });
+    expect(decodeHash('#present=maybe').problems).toEqual(["Ignored 'present=maybe': use present=1 for presenter mode"]);
+  });
 });

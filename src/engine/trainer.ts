@@ -18,6 +18,8 @@ import { EvalSet, evaluateStudent, EVAL_PROMPTS } from './metrics/evaluate';
 import { getMethod } from './methods/declarations';
 import { createMethod } from './methods/registry';
 import type { DataSource, MethodRuntime, StepContext } from './methods/runtime';
+import type { DeviceBatch } from './deviceBatch';
+import type { Example } from './tasks';
 import { findParam, num, resolveConfig, type RunConfig } from './runConfig';
 import { profiling, report, syncDevice } from './profile';
 import { acquireEvalSet, releaseEvalSet } from './metrics/sharedEvalSet';
@@ -46,6 +48,15 @@ export interface StepOutcome {
   halted: string | null;
   /** Where this step's batch came from (GKD and DistiLLM choose per step). */
   source: DataSource;
+}
+
+export interface StepOptions {
+  /** False: a warm-up step that no one will chart (no evaluation). */
+  evaluate?: boolean;
+  /** This step's examples instead of the next ones of the data stream (the step explainer's). */
+  examples?: readonly Example[];
+  /** Sees the batch the student learns from before the update (tensors are the plan's: clone to keep). */
+  onPlan?: (batch: DeviceBatch | undefined, source: DataSource) => void;
 }
 
 export interface TrainerOptions {
@@ -153,12 +164,12 @@ export class Trainer {
    * One training step; evaluates when the new step count is one of EARLY_EVAL_STEPS or a
    * multiple of evalEvery (unless `evaluate` is false: a warm-up step that no one will chart).
    */
-  async trainStep(opts: { evaluate?: boolean } = {}): Promise<StepOutcome> {
+  async trainStep(opts: StepOptions = {}): Promise<StepOutcome> {
     if (this.busy) throw new Error('Trainer.trainStep: the previous step has not finished');
     this.busy = true;
     try {
       const started = now();
-      const { halted, source } = await this.studentStep();
+      const { halted, source } = await this.studentStep(opts);
       const elapsed = now() - started;
       this.totals.trainMs += elapsed;
       if (halted) return { step: this.stepCount, record: null, halted, source };
@@ -172,14 +183,19 @@ export class Trainer {
     }
   }
 
+  /** The loss of the last step taken (null before the first). */
+  get lastStepLoss(): number | null {
+    return this.lastLoss;
+  }
+
   /** The metric record of the student as it is now. */
   async evaluate(): Promise<MetricRecord> {
     return this.evaluateNow();
   }
 
-  private async studentStep(): Promise<{ halted: string | null; source: DataSource }> {
+  private async studentStep(opts: StepOptions): Promise<{ halted: string | null; source: DataSource }> {
     const B = num(this.config.settings, 'batchSize');
-    const examples = Array.from({ length: B }, () => this.task.sampleTrain(this.streams.data));
+    const examples = opts.examples ?? Array.from({ length: B }, () => this.task.sampleTrain(this.streams.data));
     const ctx: StepContext = {
       teacher: this.teacherModel,
       student: this.studentModel,
@@ -196,6 +212,7 @@ export class Trainer {
     const profile = profiling();
     let mark = profile ? now() : 0;
     const plan = this.method.prepare(ctx);
+    opts.onPlan?.(plan.batch, plan.source);
     if (profile) {
       await syncDevice();
       report('prepare', now() - mark);

@@ -19,7 +19,7 @@ export function laneParam(method: string, id: string): ParamSpec | undefined {
 
 /** Every control id an instructor link may hide. */
 export function hideableIds(): Set<string> {
-  const ids = new Set<string>(['method', 'race', 'presets', 'keep']);
+  const ids = new Set<string>(['method', 'race', 'presets', 'keep', 'share']);
   for (const p of RUN_PARAMS) ids.add(p.id);
   for (const m of METHODS) for (const p of m.params) ids.add(p.id);
   return ids;

@@ -1,7 +1,8 @@
 // The URL hash holds the whole experiment, so a link reproduces it:
-//   #task=grammar&seed=1&…&s1=kd&s1.temperature=1&s2=rkl&hide=lr,seed
+//   #task=grammar&seed=1&…&s1=kd&s1.temperature=1&s2=rkl&hide=lr,seed&present=1
 // Shared settings are bare keys; student i (1–4) is `s<i>=<method>` with its
-// hyperparameters as `s<i>.<id>`; `hide` lists the controls an instructor link hides.
+// hyperparameters as `s<i>.<id>`; `hide` lists the controls an instructor link hides;
+// `present=1` opens the page in presenter mode (large type, the sidebar folded).
 // Decoding never throws: anything unknown, malformed or out of range is dropped or clamped
 // and reported in `problems`.
 import { getMethod, isMethodId } from '../engine/methods/declarations';
@@ -12,6 +13,8 @@ import { hideableIds } from './config';
 export interface DecodedHash {
   spec: RunSpec;
   hidden: string[];
+  /** Presenter mode: large type, transport and lesson only. */
+  present: boolean;
   problems: string[];
   /** True when the hash held no configuration at all. */
   empty: boolean;
@@ -20,7 +23,7 @@ export interface DecodedHash {
 const fmt = (v: ParamValue) => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v));
 const enc = (s: string) => encodeURIComponent(s).replace(/%2C/gi, ',');
 
-export function encodeHash(spec: RunSpec, hidden: readonly string[] = []): string {
+export function encodeHash(spec: RunSpec, hidden: readonly string[] = [], present = false): string {
   const parts: string[] = [];
   for (const p of RUN_PARAMS) if (p.id in spec.settings) parts.push(`${p.id}=${enc(fmt(spec.settings[p.id]))}`);
   spec.lanes.forEach((lane, i) => {
@@ -29,6 +32,7 @@ export function encodeHash(spec: RunSpec, hidden: readonly string[] = []): strin
     for (const id of order) if (id in lane.hyper) parts.push(`s${i + 1}.${id}=${enc(fmt(lane.hyper[id]))}`);
   });
   if (hidden.length) parts.push(`hide=${hidden.map(enc).join(',')}`);
+  if (present) parts.push('present=1');
   return '#' + parts.join('&');
 }
 
@@ -43,6 +47,7 @@ export function decodeHash(hash: string): DecodedHash {
     return lanes.get(i)!;
   };
   let hidden: string[] = [];
+  let present = false;
   let any = false;
   const seen = new Set<string>();
 
@@ -62,11 +67,15 @@ export function decodeHash(hash: string): DecodedHash {
       problems.push(`Ignored '${quote(key)}': expected name=value`);
       continue;
     }
-    any = true;
+    // Presenter mode is how the page looks, not an experiment: a saved run still restores.
+    if (key !== 'present') any = true;
     if (seen.has(key)) problems.push(key === 'hide' ? `'hide' was given more than once; hiding the controls of every one` : `'${quote(key)}' was given more than once; using the last value`);
     seen.add(key);
     const laneKey = /^s(\d+)(?:\.(.+))?$/.exec(key);
-    if (key === 'hide') {
+    if (key === 'present') {
+      if (value === '1' || value === 'true') present = true;
+      else if (value !== '0' && value !== 'false') problems.push(`Ignored 'present=${value.slice(0, 20)}': use present=1 for presenter mode`);
+    } else if (key === 'hide') {
       const known = hideableIds();
       const ids = value.split(',').filter(Boolean);
       const unknown = ids.filter((id) => !known.has(id));
@@ -91,5 +100,5 @@ export function decodeHash(hash: string): DecodedHash {
   const ordered = [...lanes.entries()].sort(([a], [b]) => a - b).map(([, l]) => l);
   const partial: PartialSpec = { settings, lanes: ordered };
   const resolved = resolveSpec(partial);
-  return { spec: resolved.spec, hidden, problems: [...problems, ...resolved.problems], empty: !any };
+  return { spec: resolved.spec, hidden, present, problems: [...problems, ...resolved.problems], empty: !any };
 }

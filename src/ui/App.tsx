@@ -1,5 +1,7 @@
 // The playground: controls on the left, live charts in the middle, the models' insides, the
 // method's card, the teacher and the keep/share panel below, the engine's status at the bottom.
+// Presenter mode (present=1 in the link, or the button) enlarges the type and folds the sidebar
+// to the transport and the lessons, without the keep and share panels.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { Playground } from './controller';
 import { Transport } from './controls/Transport';
@@ -10,11 +12,13 @@ import { MethodCard } from './MethodCard';
 import { TeacherPanel } from './TeacherPanel';
 import { KeepPanel } from './KeepPanel';
 import { Notices } from './Notices';
+import { RunAlerts } from './RunAlerts';
 import { StatusStrip } from './StatusStrip';
 import { LANE_COLORS, laneLabel } from '../state/config';
 import { getPreset } from '../state/presets';
 import { LessonPanel } from './lesson/LessonPanel';
 import { runsLessonSetup, useLessonReference } from './lesson/lessonSetup';
+import { StepExplainer } from './StepExplainer';
 
 export function App() {
   // One controller per mounted App (StrictMode mounts twice in development: each gets its own).
@@ -32,19 +36,17 @@ export function App() {
   const lessonChanged = lesson ? !runsLessonSetup(lesson, s.spec) : false;
 
   return (
-    <div className="app">
+    <div className={s.present ? 'app present' : 'app'} data-testid="app" data-present={s.present ? 1 : 0}>
       <header className="topbar">
         <h1>Alembic</h1>
         <p className="tagline">A small teacher, a smaller student, trained live in your browser tab. Pick a lesson or a method, press play, watch the student approach the teacher.</p>
+        <button className="present-toggle" data-testid="present-toggle" aria-pressed={s.present} onClick={() => pg.setPresent(!s.present)} title="Large type and a folded sidebar, for a projector (present=1 in the link)">
+          {s.present ? 'Leave presenter mode' : 'Presenter mode'}
+        </button>
       </header>
-      {s.backend?.skippedSoftwareAdapter && s.backend.name !== 'webgpu' && (
-        <div className="banner" role="status" data-testid="software-webgpu">
-          This computer offers WebGPU only through a software adapter ({s.backend.skippedSoftwareAdapter}) that runs on the CPU, so the engine runs on <b>{s.backend.name}</b>, which is much faster here. Choose WebGPU under Backend to try it anyway.
-        </div>
-      )}
-      {s.backend && s.backend.name !== 'webgpu' && !s.backend.skippedSoftwareAdapter && s.backend.fallbackReason && (
+      {s.backend && s.backend.name !== 'webgpu' && !s.backend.skippedSoftwareAdapter && !s.backend.chosenFailed && s.backend.fallbackReason && (
         <div className="banner" role="alert" data-testid="no-webgpu">
-          WebGPU is not available here, so the engine runs on <b>{s.backend.name}</b>: everything works, only slower. {s.backend.fallbackReason}
+          WebGPU is not available here, so the engine runs on <b>{s.backend.name}</b>: everything works, only slower. <span data-testid="fallback-reason">{s.backend.fallbackReason}</span>
         </div>
       )}
       {s.fatal && (
@@ -52,15 +54,7 @@ export function App() {
           {s.fatal}
         </div>
       )}
-      {s.halts.map(
-        (h, i) =>
-          h && (
-            <div key={i} className="banner error" role="alert" data-testid="halted">
-              {s.spec.lanes.length > 1 ? `Student ${i + 1}: ` : ''}
-              {h}
-            </div>
-          ),
-      )}
+      <RunAlerts alerts={s.alerts} halts={s.halts} blockedPlay={s.blockedPlay} onDismiss={pg.dismissAlert} />
       <Notices notices={s.notices} onDismiss={pg.dismiss} />
       <div className="layout">
         <aside className="sidebar" aria-label="Controls">
@@ -74,7 +68,7 @@ export function App() {
               </p>
             )}
           </div>
-          <Controls spec={s.spec} hidden={s.hidden} onParam={pg.setParam} onMethod={pg.setMethod} onAddLane={pg.addLane} onRemoveLane={pg.removeLane} onPreset={pg.applyPreset} lesson={s.lesson} />
+          <Controls spec={s.spec} hidden={s.hidden} present={s.present} onParam={pg.setParam} onMethod={pg.setMethod} onAddLane={pg.addLane} onRemoveLane={pg.removeLane} onPreset={pg.applyPreset} lesson={s.lesson} />
         </aside>
         <main className="main">
           {lesson && (
@@ -92,7 +86,8 @@ export function App() {
               onClose={pg.closeLesson}
             />
           )}
-          <Charts spec={s.spec} records={s.records} ghosts={s.ghosts} teacherScore={teacherScore} expected={lesson && !lessonChanged ? (reference ?? null) : null} />
+          <Charts spec={s.spec} records={s.records} ghosts={s.ghosts} marks={s.marks} teacherScore={teacherScore} expected={lesson && !lessonChanged ? (reference ?? null) : null} />
+          <StepExplainer spec={s.spec} ready={ready} explanation={s.explanation} onExplain={pg.explain} onClose={pg.closeExplanation} />
           <div className="below">
             <SamplesPanel spec={s.spec} inspection={s.inspection} lane={s.inspectLane} onLane={pg.setInspectLane} />
             <div className="cards">
@@ -101,7 +96,7 @@ export function App() {
               ))}
             </div>
             <TeacherPanel teacher={s.teacher} task={String(s.spec.settings.task)} />
-            {!s.hidden.includes('keep') && <KeepPanel pg={pg} spec={s.spec} ghosts={s.ghosts} hidden={s.hidden} ready={ready} />}
+            {!s.hidden.includes('keep') && !s.present && <KeepPanel pg={pg} spec={s.spec} ghosts={s.ghosts} hidden={s.hidden} ready={ready} />}
           </div>
         </main>
       </div>

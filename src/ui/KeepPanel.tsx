@@ -14,6 +14,10 @@ export const KeepPanel = memo(function KeepPanel({ pg, spec, ghosts, hidden, rea
   const [lane, setLane] = useState(0);
   const [hide, setHide] = useState<string[]>(hidden);
   const [copied, setCopied] = useState(false);
+  // An instructor's link hides this share panel too, so students cannot make an unhidden link,
+  // unless the instructor lets them; and it can open in presenter mode.
+  const [letShare, setLetShare] = useState(false);
+  const [presentLink, setPresentLink] = useState(false);
   const target = Math.min(lane, spec.lanes.length - 1);
   const hideable = [
     { id: 'presets', label: 'Lessons' },
@@ -22,7 +26,8 @@ export const KeepPanel = memo(function KeepPanel({ pg, spec, ghosts, hidden, rea
     ...RUN_PARAMS.map((p) => ({ id: p.id, label: p.label })),
     ...[...new Set(spec.lanes.flatMap((l) => (isMethodId(l.method) ? getMethod(l.method).params : [])))].map((p) => ({ id: p.id, label: p.label })),
   ].filter((x, i, all) => all.findIndex((y) => y.id === x.id) === i);
-  const link = pg.shareLink(hide);
+  const linkHidden = hide.length && !letShare ? [...hide.filter((h) => h !== 'share'), 'share'] : hide.filter((h) => h !== 'share');
+  const link = pg.shareLink(linkHidden, presentLink);
 
   return (
     <section className="panel keep" aria-label="Keep and share">
@@ -83,26 +88,36 @@ export const KeepPanel = memo(function KeepPanel({ pg, spec, ghosts, hidden, rea
           Clear
         </button>
       </div>
-      <details className="share">
-        <summary>Share this experiment</summary>
-        <p className="small muted">The link holds the whole configuration. For a class, tick the controls to hide.</p>
-        <div className="hide-list">
-          {hideable.map((h) => (
-            <label key={h.id}>
-              <input type="checkbox" checked={hide.includes(h.id)} onChange={(e) => setHide((xs) => (e.target.checked ? [...xs, h.id] : xs.filter((x) => x !== h.id)))} /> {h.label}
-            </label>
-          ))}
-        </div>
-        <input className="link" readOnly value={link} aria-label="Link to this experiment" data-testid="share-link" onFocus={(e) => e.target.select()} />
-        <button
-          onClick={() => {
-            void navigator.clipboard?.writeText(link).then(() => setCopied(true));
-            setTimeout(() => setCopied(false), 1500);
-          }}
-        >
-          {copied ? 'Copied' : 'Copy link'}
-        </button>
-      </details>
+      {!hidden.includes('share') && (
+        <details className="share" data-testid="share">
+          <summary>Share this experiment</summary>
+          <p className="small muted">The link holds the whole configuration. For a class, tick the controls to hide.</p>
+          <div className="hide-list">
+            {hideable.map((h) => (
+              <label key={h.id}>
+                <input type="checkbox" checked={hide.includes(h.id)} onChange={(e) => setHide((xs) => (e.target.checked ? [...xs, h.id] : xs.filter((x) => x !== h.id)))} /> {h.label}
+              </label>
+            ))}
+          </div>
+          <label className="small">
+            <input type="checkbox" data-testid="share-let-students" checked={letShare} disabled={!hide.length} onChange={(e) => setLetShare(e.target.checked)} /> Students may make their own links (otherwise a link that hides controls hides
+            this panel too)
+          </label>
+          <br />
+          <label className="small">
+            <input type="checkbox" data-testid="share-present" checked={presentLink} onChange={(e) => setPresentLink(e.target.checked)} /> Open in presenter mode
+          </label>
+          <input className="link" readOnly value={link} aria-label="Link to this experiment" data-testid="share-link" onFocus={(e) => e.target.select()} />
+          <button
+            onClick={() => {
+              void navigator.clipboard?.writeText(link).then(() => setCopied(true));
+              setTimeout(() => setCopied(false), 1500);
+            }}
+          >
+            {copied ? 'Copied' : 'Copy link'}
+          </button>
+        </details>
+      )}
     </section>
   );
 });

@@ -1,6 +1,6 @@
 // The chosen method's card: what it optimises, its objective typeset with KaTeX, its paper,
 // the implementation choices that are Alembic's own, and what our studies found.
-import { memo, useMemo } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
 import { getMethod, isMethodId } from '../engine/methods/declarations';
@@ -10,6 +10,8 @@ import { Findings } from './Findings';
 export const MethodCard = memo(function MethodCard({ method, color }: { method: string; color?: string }) {
   const decl = isMethodId(method) ? getMethod(method) : null;
   const html = useMemo(() => (decl ? katex.renderToString(decl.card.formula, { displayMode: true, throwOnError: false, output: 'htmlAndMathml' }) : ''), [decl]);
+  const box = useRef<HTMLDivElement>(null);
+  const overflows = useFitFormula(box, html);
   if (!decl) return null;
   const { card } = decl;
   return (
@@ -18,7 +20,15 @@ export const MethodCard = memo(function MethodCard({ method, color }: { method: 
         {decl.label} <span className="muted small">{decl.summary}</span>
       </h2>
       <p>{card.optimises}</p>
-      <div className="formula" dangerouslySetInnerHTML={{ __html: html }} />
+      <div
+        className="formula"
+        ref={box}
+        // Still too wide at the smallest size: it scrolls, so it must be reachable by keyboard.
+        tabIndex={overflows ? 0 : undefined}
+        role={overflows ? 'region' : undefined}
+        aria-label={overflows ? `${decl.label} objective (scrolls sideways)` : undefined}
+        dangerouslySetInnerHTML={{ __html: html }}
+      />
       <p className="small">
         <a href={card.paper.url} target="_blank" rel="noreferrer">
           {card.paper.title}
@@ -39,3 +49,36 @@ export const MethodCard = memo(function MethodCard({ method, color }: { method: 
     </article>
   );
 });
+
+/**
+ * Shrink a typeset formula until it fits its box (down to 55 % of the text size), again when the
+ * box is resized. Returns whether it still overflows at that size.
+ */
+function useFitFormula(box: React.RefObject<HTMLDivElement | null>, html: string): boolean {
+  const [overflows, setOverflows] = useState(false);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const fit = () => {
+      let scale = 1;
+      el.style.fontSize = '';
+      const base = parseFloat(getComputedStyle(el).fontSize);
+      while (el.scrollWidth > el.clientWidth + 1 && scale > 0.55) {
+        scale -= 0.05;
+        el.style.fontSize = `${base * scale}px`;
+      }
+      setOverflows(el.scrollWidth > el.clientWidth + 1);
+    };
+    fit();
+    // Refit when the box's width changes (its height follows the font size: ignore that).
+    let width = el.clientWidth;
+    const ro = new ResizeObserver(() => {
+      if (el.clientWidth === width) return;
+      width = el.clientWidth;
+      fit();
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [box, html]);
+  return overflows;
+}

@@ -1,7 +1,8 @@
 // Looking inside: on fixed held-out prompts, the teacher's continuation beside the student's,
 // each student token shaded by the total variation between the two next-token distributions
-// that produced it. Clicking (or focusing) a token shows both distributions as bars.
-import { memo, useState } from 'react';
+// that produced it. Clicking (or focusing) a token shows both distributions as bars. The
+// tokens are one tab stop: arrow keys move between them (←→ along a row, ↑↓ across rows).
+import { memo, useRef, useState, type KeyboardEvent } from 'react';
 import type { InspectSample, InspectToken } from '../worker/protocol';
 import type { RunSpec } from '../shared/runSpec';
 import { LANE_COLORS, laneLabel } from '../state/config';
@@ -57,6 +58,29 @@ export const SamplesPanel = memo(function SamplesPanel({
   const [picked, setPicked] = useState<{ sample: number; pos: number } | null>(null);
   const samples = inspection && inspection.lane === lane ? inspection.samples : null;
   const token = samples && picked ? samples[picked.sample]?.student[picked.pos] : undefined;
+  const grid = useRef<HTMLTableSectionElement>(null);
+  // The one token reachable by Tab: the picked one if it still exists, else the first.
+  const stop = picked && token ? picked : { sample: 0, pos: 0 };
+  const onKey = (e: KeyboardEvent<HTMLButtonElement>, si: number, pi: number) => {
+    if (!samples) return;
+    const rows = samples.length;
+    let [r, c] = [si, pi];
+    if (e.key === 'ArrowRight') c++;
+    else if (e.key === 'ArrowLeft') c--;
+    else if (e.key === 'ArrowDown') r++;
+    else if (e.key === 'ArrowUp') r--;
+    else if (e.key === 'Home') c = 0;
+    else if (e.key === 'End') c = samples[si].student.length - 1;
+    else return;
+    e.preventDefault();
+    e.stopPropagation(); // → is also the page's "one step" key
+    r = Math.max(0, Math.min(rows - 1, r));
+    const len = samples[r].student.length;
+    if (!len) return;
+    c = Math.max(0, Math.min(len - 1, c));
+    setPicked({ sample: r, pos: c });
+    grid.current?.querySelector<HTMLButtonElement>(`[data-cell="${r}:${c}"]`)?.focus();
+  };
   return (
     <section className="panel samples-panel" aria-label="Samples" data-testid="samples">
       <div className="panel-head">
@@ -73,7 +97,7 @@ export const SamplesPanel = memo(function SamplesPanel({
         {inspection && <span className="muted">at step {inspection.step}</span>}
       </div>
       <p className="muted small">
-        Held-out prompts the students never train on. Student tokens are shaded by how much the two next-token distributions disagree there (total variation, white = agree, red = disagree). Click a token to compare the distributions.
+        Held-out prompts the students never train on. Student tokens are shaded by how much the two next-token distributions disagree there (total variation, white = agree, red = disagree). Click a token (or Tab to the tokens and use the arrow keys) to compare the distributions.
       </p>
       {!samples ? (
         <p className="muted">Samples appear once the student is built.</p>
@@ -89,7 +113,7 @@ export const SamplesPanel = memo(function SamplesPanel({
                 </th>
               </tr>
             </thead>
-            <tbody>
+            <tbody ref={grid}>
               {samples.map((s, si) => (
                 <tr key={si}>
                   <td className="mono">{s.prompt || <span className="muted">(free text)</span>}</td>
@@ -99,10 +123,14 @@ export const SamplesPanel = memo(function SamplesPanel({
                       <button
                         key={pi}
                         className={`tok ${picked?.sample === si && picked.pos === pi ? 'picked' : ''}`}
+                        data-cell={`${si}:${pi}`}
+                        tabIndex={stop.sample === si && stop.pos === pi ? 0 : -1}
+                        onKeyDown={(e) => onKey(e, si, pi)}
                         style={{ background: shade(t.divergence) }}
                         title={`TVD ${t.divergence.toFixed(3)}`}
                         aria-label={`token ${t.label}, divergence ${t.divergence.toFixed(2)}`}
                         onClick={() => setPicked({ sample: si, pos: pi })}
+                        onFocus={() => setPicked({ sample: si, pos: pi })}
                       >
                         {t.label}
                       </button>

@@ -34,7 +34,11 @@ export const StatusStrip = memo(function StatusStrip({
           {backend.adapter.isFallbackAdapter ? ' (software fallback adapter: CPU speed, not GPU speed)' : ''}
         </span>
       )}
-      {backend?.fallbackReason && <span data-testid="fallback-reason">Fallback: {backend.fallbackReason}</span>}
+      {backend?.skippedSoftwareAdapter && backend.name !== 'webgpu' && (
+        <span data-testid="software-webgpu">
+          WebGPU here is only a software adapter ({backend.skippedSoftwareAdapter}) on the CPU, so {backend.name} runs (much faster); choose WebGPU under Backend to try it.
+        </span>
+      )}
       <span data-testid="steps-per-sec">{running ? formatRate(stepsPerSec) : 'paused'}</span>
       {memory && (
         <span data-testid="memory">

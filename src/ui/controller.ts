@@ -6,15 +6,18 @@ import type { StudentStart } from '../engine/model/shippedStudents';
 import { getMethod } from '../engine/methods/declarations';
 import { defaults, type ParamValue } from '../engine/params';
 import { EngineClient } from '../worker/client';
-import type { BackendInfo, Event, InspectSample, MemoryInfo, WeightFiles } from '../worker/protocol';
+import { HALT_FIX_SETTINGS, type BackendInfo, type Event, type InspectSample, type StepExplanation, type MemoryInfo, type WeightFiles } from '../worker/protocol';
 import { MAX_LANES, defaultLane, resolveSpec, specsEqual, type RunSpec } from '../shared/runSpec';
 import { laneLabel, laneParam } from '../state/config';
 import type { RunPhase } from '../shared/runMachine';
 import { RunTransport } from './runTransport';
 import { decodeHash, encodeHash } from '../state/url';
 import { getPreset } from '../state/presets';
-import { CURRENT, loadRun, saveRun, type Ghost, type SavedRun } from '../state/runs';
+import type { Ghost, RunSummary, SavedRun } from '../state/runs';
+import { RunKeeper } from './runKeeper';
+import type { RunAlert } from './RunAlerts';
 import { metricsCsv, metricsJson } from '../state/exportMetrics';
+import { shortValue } from './format';
 
 export interface Notice {
   id: number;
@@ -24,9 +27,22 @@ export interface Notice {
   details?: string[];
   /** Studies whose findings go with this notice (a lesson's evidence). */
   studies?: readonly string[];
+  /** Set for errors the engine reported: they leave on reset, with the run they were about. */
+  fromEngine?: boolean;
 }
 
 export type TeacherInfo = Extract<Event, { type: 'teacher' }>;
+
+/** A vertical mark on every chart: a live setting changed at `step`, or the run restarted. */
+export interface ChartMark {
+  step: number;
+  kind: 'live' | 'restart';
+  /** e.g. "lr 3e-3 → 5e-2"; `from`/`id` let a slider's drag update one mark. */
+  text: string;
+  id: string;
+  lane: number | null;
+  from: string;
+}
 
 export interface PlaygroundState {
   backend: BackendInfo | null;
@@ -34,6 +50,10 @@ export interface PlaygroundState {
   teacher: TeacherInfo | null;
   spec: RunSpec;
   hidden: string[];
+  /** Presenter mode: large type, the sidebar folded to transport and lesson. */
+  present: boolean;
+  /** Live changes and restarts of the current run, drawn on the charts. */
+  marks: ChartMark[];
   notices: Notice[];
   /** Students the worker built for the current spec (0 while building or without a teacher). */
   lanesReady: number;
@@ -51,11 +71,17 @@ export interface PlaygroundState {
   records: MetricRecord[][];
   halts: Array<string | null>;
   inspection: { lane: number; step: number; samples: InspectSample[] } | null;
+  /** The step explainer: asked for (pending) or its answer. */
+  explanation: { lane: number; step: number; pending: boolean; data: StepExplanation | null } | null;
   inspectLane: number;
   ghosts: Ghost[];
   lastSaved: number | null;
   /** The open lesson (a preset id): its panel replaces the notice a preset used to add. */
   lesson: string | null;
+  /** Alerts tied to a cause (engine lost, saving failing, a newer run elsewhere): see RunAlerts. */
+  alerts: RunAlert[];
+  /** Play or Step was pressed while every student stood halted: say why nothing happens. */
+  blockedPlay: boolean;
 }
 
 const MAX_GHOSTS = 3;
@@ -78,6 +104,9 @@ export class Playground {
   private generation = 0;
   /** The run machine's page end; replaced with the client. */
   private run = new RunTransport(() => {});
+  private readonly keeper = new RunKeeper();
+  /** What to say once a restored run is rebuilt. */
+  private restoreNote: string | null = null;
 
   constructor() {
     const decoded = decodeHash(typeof location === 'undefined' ? '' : location.hash);
@@ -87,6 +116,8 @@ export class Playground {
       teacher: null,
       spec: decoded.spec,
       hidden: decoded.hidden,
+      present: decoded.present,
+      marks: [],
       notices: [],
       lanesReady: 0,
       studentParams: [],
@@ -100,10 +131,13 @@ export class Playground {
       records: decoded.spec.lanes.map(() => []),
       halts: decoded.spec.lanes.map(() => null),
       inspection: null,
+      explanation: null,
       inspectLane: 0,
       ghosts: [],
       lastSaved: null,
       lesson: null,
+      alerts: [],
+      blockedPlay: false,
     };
     if (decoded.problems.length) this.notify('warn', 'This link had settings that could not be used as given; they were adjusted:', decoded.problems);
     this.hashDecoded = decoded;
@@ -133,27 +167,31 @@ export class Playground {
   async start(): Promise<void> {
     const generation = ++this.generation;
     this.disposed = false;
-    const client = new EngineClient();
-    this.client = client;
-    this.run = new RunTransport((cmd) => client.send(cmd));
-    this.client.subscribe((e) => this.onEvent(e));
+    this.client = this.newClient();
     addEventListener('hashchange', this.onHashChange);
     addEventListener('pagehide', this.onPageHide);
     (globalThis as { __alembicEvents?: unknown[] }).__alembicEvents?.push([Math.round(performance.now()), 'page-start']);
-    const saved = await loadRun(CURRENT);
-    (globalThis as { __alembicEvents?: unknown[] }).__alembicEvents?.push([Math.round(performance.now()), saved ? 'saved-run' : 'no-saved-run']);
-    if (this.disposed || generation !== this.generation) return;
-    const decoded = this.hashDecoded;
     // A saved run whose configuration no longer resolves cleanly (the declarations changed
     // since) is not restored: its weights may not fit.
-    const savedClean = saved ? resolveSpec(saved.spec).problems.length === 0 : false;
-    if (saved && savedClean && saved.records.some((r) => r.length > 1) && (decoded.empty || specsEqual(saved.spec, decoded.spec))) {
-      this.restore(saved);
-    } else {
+    const choice = await this.keeper.startup(this.hashDecoded, (spec) => resolveSpec(spec).problems.length === 0);
+    (globalThis as { __alembicEvents?: unknown[] }).__alembicEvents?.push([Math.round(performance.now()), choice.run ? 'saved-run' : 'no-saved-run']);
+    if (this.disposed || generation !== this.generation) return;
+    if (choice.problem) this.notify('warn', choice.problem);
+    if (choice.run) this.restore(choice.run, choice.message);
+    else {
       this.writeHash();
       this.run.reset(this.state.spec);
       this.set(this.runFields());
     }
+    if (choice.newer) this.offerNewer(choice.newer, choice.run?.step ?? 0);
+  }
+
+  /** A new engine worker, with a fresh run machine for it. */
+  private newClient(): EngineClient {
+    const client = new EngineClient((why) => this.onEngineLost(why));
+    this.run = new RunTransport((cmd) => client.send(cmd));
+    client.subscribe((e) => this.onEvent(e));
+    return client;
   }
 
   dispose(): void {
@@ -166,17 +204,19 @@ export class Playground {
     this.client?.terminate();
     this.client = null;
     this.run = new RunTransport(() => {});
+    this.keeper.close();
   }
 
   /** Rebuild a saved run: its history is drawn at once, the worker loads the students' weights. */
-  private restore(saved: SavedRun): void {
+  private restore(saved: SavedRun, note: string | null): void {
     this.ghostId = Math.max(0, ...(saved.ghosts ?? []).map((g) => g.id)) + 1;
     this.restoring = saved;
+    this.restoreNote = note;
     this.set({
       spec: saved.spec,
       ghosts: saved.ghosts ?? [],
       records: saved.records,
-      halts: saved.spec.lanes.map(() => null),
+      halts: saved.spec.lanes.map((_, i) => saved.halts?.[i] ?? null),
       step: saved.step,
       lastSaved: saved.savedAt,
     });
@@ -192,6 +232,10 @@ export class Playground {
     (globalThis as { __alembicEvents?: unknown[] }).__alembicEvents?.push([Math.round(performance.now()), e.type, 'status' in e ? e.status : '']);
     switch (e.type) {
       case 'backend':
+        if (e.info.chosenFailed) {
+          const { name, reason } = e.info.chosenFailed;
+          this.setAlert({ key: 'backend', kind: 'warn', testId: 'backend-failed', dismissable: true, text: `You chose the ${name} backend, but it could not start here (${reason}); the engine runs on ${e.info.name} instead.` });
+        } else this.clearAlert('backend');
         return this.set({ backend: e.info });
       case 'fatal':
         return this.set({ fatal: e.message, busy: false, ...(this.run.fail(), this.runFields()) });
@@ -199,11 +243,10 @@ export class Playground {
         return this.set({ teacher: e });
       case 'ready':
         if (e.problems.length) this.notify('warn', 'The engine adjusted some settings:', e.problems);
-        if (this.restoring && e.restoredStep !== undefined) {
-          this.notify('info', `Restored your run from ${new Date(this.restoring.savedAt).toLocaleString()} at step ${e.restoredStep}. Reset starts it again from step 0.`);
-        }
+        if (this.restoring && e.restoredStep !== undefined && this.restoreNote) this.notify('info', this.restoreNote);
         this.restoring = null;
         for (const n of e.notices) this.notify('info', n);
+        this.restoreNote = null;
         this.run.built(e.lanes);
         this.set({ lanesReady: e.lanes, studentParams: e.studentParams, studentStarts: e.studentStarts, busy: false, ...this.runFields() });
         if (e.lanes) this.requestInspect(true);
@@ -227,6 +270,7 @@ export class Playground {
         // A status sent before the worker saw the last play, pause or step still carries the old
         // phase: the machine keeps the page's (starting, pausing, …) until one answers them all.
         // While a saved run is being rebuilt the worker still counts from 0: keep the saved step.
+        if (!this.restoring) this.keeper.noteProgress(e.step);
         return this.set({
           ...this.runFields(),
           step: this.restoring ? this.state.step : e.step,
@@ -242,8 +286,11 @@ export class Playground {
       }
       case 'inspection':
         return this.set({ inspection: { lane: e.lane, step: e.step, samples: e.samples } });
+      case 'explanation':
+        return this.set({ explanation: { lane: e.lane, step: e.step, pending: false, data: e.explanation } });
       case 'error':
-        this.notify('error', `${e.context}: ${e.message}`);
+        if (e.context === 'Explain one step' && this.state.explanation) this.set({ explanation: { ...this.state.explanation, pending: false } });
+        this.notify('error', `${e.context}: ${e.message}`, undefined, undefined, true);
         return;
       default:
         return;
@@ -252,8 +299,21 @@ export class Playground {
 
   // ---- transport ----
   play = () => {
+    if (this.allHalted()) return this.set({ blockedPlay: true });
     if (this.state.lanesReady && this.run.play()) this.set(this.runFields());
   };
+
+  /** Every student stands halted: play and step cannot do anything until the cause is fixed. */
+  private allHalted(): boolean {
+    const { halts, lanesReady } = this.state;
+    return lanesReady > 0 && halts.length > 0 && halts.every((h) => h !== null);
+  }
+
+  /** Lanes whose halt is over (new weights, the named setting changed): their banners leave. */
+  private clearHalts(lanes: number[]) {
+    const halts = this.state.halts.map((h, i) => (lanes.includes(i) ? null : h));
+    this.set({ halts, blockedPlay: this.state.blockedPlay && halts.some((h) => h !== null) });
+  }
   pause = () => {
     if (!this.run.pause()) return;
     this.set(this.runFields());
@@ -261,6 +321,7 @@ export class Playground {
   };
   toggle = () => (this.run.active ? this.pause() : this.play());
   stepOnce = () => {
+    if (this.allHalted()) return this.set({ blockedPlay: true });
     if (!this.state.lanesReady || !this.run.step()) return;
     this.set(this.runFields());
     this.requestInspect(true);
@@ -275,7 +336,16 @@ export class Playground {
     }
     const wasRunning = this.run.active;
     const ghosts = keepGhost ? this.withGhost() : this.state.ghosts;
+    const changes = this.restartChanges;
+    this.restartChanges = new Map();
+    if (changes.size && this.state.records.some((r) => r.length > 1)) {
+      const list = [...changes.values()].map((c) => c.text).join(', ');
+      this.notify('info', `${list}: this setting restarts the run, so training began again from step 0. The run before is kept as a grey ghost curve.`);
+    }
     this.set({
+      notices: this.state.notices.filter((n) => !n.fromEngine),
+      blockedPlay: false,
+      marks: changes.size ? [{ step: 0, kind: 'restart', text: `restart: ${[...changes.values()].map((c) => c.text).join(', ')}`, id: 'restart', lane: null, from: '' }] : [],
       ghosts,
       records: this.state.spec.lanes.map(() => []),
       halts: this.state.spec.lanes.map(() => null),
@@ -285,15 +355,83 @@ export class Playground {
       busy: true,
       step: 0,
     });
-    this.run.reset(this.state.spec, { resume: wasRunning });
+    const lost = !this.client || this.client.watch.isLost;
+    if (lost) this.replaceClient(); // a lost engine cannot reset: start a new one
+    this.run.reset(this.state.spec, { resume: wasRunning && !lost });
     this.set(this.runFields());
     this.scheduleSave(0);
+  }
+
+  // ---- a lost engine ----
+  private onEngineLost(why: string) {
+    const saved = this.state.lastSaved;
+    const keep = saved ? ` Restart keeps your last saved run (saved ${new Date(saved).toLocaleTimeString()}).` : '';
+    this.setAlert({
+      key: 'engine',
+      kind: 'error',
+      testId: 'engine-lost',
+      text: `The engine stopped: ${why}. Training cannot continue in it.${keep}`,
+      actions: [{ label: 'Restart the engine', testId: 'restart-engine', act: () => void this.restartEngine() }],
+    });
+    this.run.fail();
+    this.set({ ...this.runFields(), busy: false, lanesReady: 0, stepsPerSec: 0 });
+  }
+
+  private replaceClient() {
+    this.client?.terminate();
+    this.client = this.newClient();
+    this.clearAlert('engine');
+  }
+
+  /** A new engine worker, continuing this tab's last saved run (or a fresh one without). */
+  restartEngine = async () => {
+    this.replaceClient();
+    this.set({ busy: true, lanesReady: 0, notices: this.state.notices.filter((n) => !n.fromEngine) });
+    const run = await this.keeper.load(this.keeper.tab).catch(() => undefined);
+    if (run && run.step > 0 && specsEqual(run.spec, this.state.spec)) {
+      this.restore(run, `The engine restarted with your run at step ${run.step} (saved ${new Date(run.savedAt).toLocaleTimeString()}).`);
+    } else {
+      this.set({ records: this.state.spec.lanes.map(() => []), halts: this.state.spec.lanes.map(() => null), step: 0 });
+      this.run.reset(this.state.spec);
+      this.set(this.runFields());
+    }
+  };
+
+  // ---- alerts ----
+  private setAlert(alert: RunAlert) {
+    this.set({ alerts: [...this.state.alerts.filter((a) => a.key !== alert.key), alert] });
+  }
+  private clearAlert(key: string) {
+    if (this.state.alerts.some((a) => a.key === key)) this.set({ alerts: this.state.alerts.filter((a) => a.key !== key) });
+  }
+  dismissAlert = (key: string) => this.clearAlert(key);
+
+  /** Another tab saved this experiment more recently: offer its run, never take it silently. */
+  private offerNewer(newer: RunSummary, ownStep: number) {
+    this.setAlert({
+      key: 'newer-run',
+      kind: 'info',
+      testId: 'newer-run',
+      dismissable: true,
+      text: `Another tab saved a newer run of this experiment (step ${newer.step}, ${new Date(newer.savedAt).toLocaleTimeString()}). This tab continued its own${ownStep ? ` (step ${ownStep})` : ''}.`,
+      actions: [{ label: `Continue the other tab's run here`, testId: 'take-newer-run', act: () => void this.takeRun(newer.id) }],
+    });
+  }
+
+  private async takeRun(id: string) {
+    this.clearAlert('newer-run');
+    const run = await this.keeper.load(id).catch(() => undefined);
+    if (!run) {
+      this.notify('warn', 'That run is no longer saved; this tab keeps its own.');
+      return;
+    }
+    this.restore(run, `Continued the other tab's run at step ${run.step} (saved ${new Date(run.savedAt).toLocaleTimeString()}).`);
   }
 
   private withGhost(): Ghost[] {
     const { records, spec, step } = this.state;
     if (!records.some((r) => r.length > 1)) return this.state.ghosts;
-    const label = `${spec.lanes.map((_, i) => laneLabel(spec, i)).join(' vs ')} · ${String(spec.settings.task)} · step ${step}`;
+    const label = `previous run: ${spec.lanes.map((_, i) => laneLabel(spec, i)).join(' vs ')}, seed ${String(spec.settings.seed)} (${String(spec.settings.task)}, to step ${step})`;
     return [...this.state.ghosts, { id: this.ghostId++, label, spec, records }].slice(-MAX_GHOSTS);
   }
 
@@ -309,17 +447,47 @@ export class Playground {
     const method = spec.lanes[lane ?? 0].method;
     const paramSpec = laneParam(method, id);
     if (!paramSpec) return;
+    const before = lane === null ? spec.settings[id] : spec.lanes[lane].hyper[id];
     if (lane === null) spec.settings[id] = value;
     else spec.lanes[lane].hyper[id] = value;
     const { spec: resolved, problems } = resolveSpec(spec);
     if (problems.length) this.notify('warn', 'Adjusted:', problems);
+    const v = lane === null ? resolved.settings[id] : resolved.lanes[lane].hyper[id];
+    const who = lane !== null && resolved.lanes.length > 1 ? `S${lane + 1} ` : '';
     this.set({ spec: resolved });
     this.writeHash();
     if (paramSpec.apply === 'live') {
-      const v = lane === null ? resolved.settings[id] : resolved.lanes[lane].hyper[id];
       if (this.state.lanesReady) this.client?.send({ type: 'setParam', lane, id, value: v });
+      if (HALT_FIX_SETTINGS.includes(id)) this.clearHalts(lane === null ? this.state.halts.map((_, i) => i) : [lane]);
+      if (v !== before) this.markLive(lane, id, `${who}${id}`, shortValue(before), shortValue(v));
       this.scheduleSave(1000);
-    } else this.scheduleRestart();
+    } else {
+      const key = `${lane}:${id}`;
+      const from = this.restartChanges.get(key)?.from ?? shortValue(before);
+      this.restartChanges.set(key, { from, text: `${who}${id} ${from} → ${shortValue(v)}` });
+      this.scheduleRestart();
+    }
+  };
+
+  /** Restart settings changed since the last restart, for its message and mark. */
+  private restartChanges = new Map<string, { from: string; text: string }>();
+
+  /** Mark a live change at the current step; a slider dragged at one step keeps one mark. */
+  private markLive(lane: number | null, id: string, name: string, from: string, to: string) {
+    const marks = this.state.marks.slice();
+    const last = marks[marks.length - 1];
+    const step = this.state.step;
+    if (last && last.kind === 'live' && last.step === step && last.id === id && last.lane === lane) {
+      if (last.from === to) marks.pop();
+      else marks[marks.length - 1] = { ...last, text: `${name} ${last.from} → ${to}` };
+    } else marks.push({ step, kind: 'live', id, lane, from, text: `${name} ${from} → ${to}` });
+    this.set({ marks: marks.slice(-20) });
+  }
+
+  /** Presenter mode on or off; kept in the link so a projector link opens in it. */
+  setPresent = (present: boolean) => {
+    this.set({ present });
+    this.writeHash();
   };
 
   setMethod = (lane: number, method: string) => {
@@ -375,12 +543,12 @@ export class Playground {
   };
 
   /** The link to this experiment, optionally hiding controls (an instructor's link). */
-  shareLink(hidden: readonly string[] = this.state.hidden): string {
-    return `${location.origin}${location.pathname}${encodeHash(this.state.spec, hidden)}`;
+  shareLink(hidden: readonly string[] = this.state.hidden, present = false): string {
+    return `${location.origin}${location.pathname}${encodeHash(this.state.spec, hidden, present)}`;
   }
 
   private writeHash() {
-    const hash = encodeHash(this.state.spec, this.state.hidden);
+    const hash = encodeHash(this.state.spec, this.state.hidden, this.state.present);
     this.lastWrittenHash = hash;
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
@@ -389,18 +557,27 @@ export class Playground {
     if (location.hash === this.lastWrittenHash) return;
     const decoded = decodeHash(location.hash);
     if (decoded.problems.length) this.notify('warn', 'This link had settings that could not be used as given; they were adjusted:', decoded.problems);
-    this.set({ hidden: decoded.hidden });
-    this.applySpec(decoded.spec, true);
+    this.set({ hidden: decoded.hidden, present: decoded.present });
+    if (!specsEqual(decoded.spec, this.state.spec)) this.applySpec(decoded.spec, true);
   };
 
   // ---- notices ----
-  notify(kind: Notice['kind'], text: string, details?: string[], studies?: readonly string[]) {
-    const notice: Notice = { id: this.noticeId++, kind, text, details, studies };
+  notify(kind: Notice['kind'], text: string, details?: string[], studies?: readonly string[], fromEngine?: boolean) {
+    const notice: Notice = { id: this.noticeId++, kind, text, details, studies, fromEngine };
     this.set({ notices: [...this.state.notices.slice(-4), notice] });
   }
   dismiss = (id: number) => this.set({ notices: this.state.notices.filter((n) => n.id !== id) });
 
   // ---- looking inside ----
+  /** Explain one step of a student's method on held-out example `example` (pauses the run). */
+  explain = (lane: number, example = 0) => {
+    if (!this.state.lanesReady) return;
+    this.pause(); // a slow-motion step is watched with the run standing still
+    this.client?.send({ type: 'explain', lane, example });
+    this.set({ explanation: { lane, step: this.state.step, pending: true, data: this.state.explanation?.data ?? null } });
+  };
+  closeExplanation = () => this.set({ explanation: null });
+
   setInspectLane = (lane: number) => {
     this.set({ inspectLane: lane });
     this.requestInspect(true);
@@ -445,6 +622,8 @@ export class Playground {
     try {
       const weights: WeightFiles = { modelJson: await json.text(), weights: await bin.arrayBuffer() };
       await this.client!.loadWeights(lane, weights);
+      // The halt was about the old weights: it leaves with them.
+      this.clearHalts([lane]);
       this.notify('info', `Loaded ${json.name} + ${bin.name} into student ${lane + 1}.`);
       this.requestInspect(true);
       this.scheduleSave(0);
@@ -453,7 +632,10 @@ export class Playground {
     }
   };
 
-  private onPageHide = () => this.scheduleSave(0);
+  private onPageHide = () => {
+    this.keeper.noteProgress(this.state.step, true);
+    this.scheduleSave(0);
+  };
 
   /** Save within `delay` ms (an earlier pending save stands; a later one is brought forward). */
   private scheduleSave(delay: number) {
@@ -469,24 +651,34 @@ export class Playground {
   private saveDue = 0;
 
   private async save() {
-    if (!this.client) return;
+    if (!this.client || this.client.watch.isLost) return; // keep the last good save for a restart
     if (this.saving) {
       this.scheduleSave(1000); // one is running: save again after it
       return;
     }
     this.saving = true;
     try {
-      const { spec, records, ghosts, step, lanesReady } = this.state;
-      const takenAt = Date.now();
-      const weights = lanesReady ? await Promise.all(spec.lanes.map((_, i) => this.client!.saveWeights(i).catch(() => null))) : spec.lanes.map(() => null);
-      if (!specsEqual(spec, this.state.spec)) {
+      const { spec, lanesReady } = this.state;
+      // Weights and the step they were read at come together; records past it are left out.
+      const snap = lanesReady ? await this.client.snapshot() : { step: 0, weights: spec.lanes.map(() => null) };
+      if (!specsEqual(spec, this.state.spec) || (lanesReady && !this.state.lanesReady)) {
         this.scheduleSave(1000); // changed meanwhile: save the new configuration instead
         return;
       }
-      await saveRun({ id: CURRENT, savedAt: takenAt, spec, step, records, ghosts, weights });
-      this.set({ lastSaved: takenAt });
+      const { records, ghosts, halts } = this.state;
+      const savedAt = await this.keeper.save({ spec, step: snap.step, weights: snap.weights, records: lanesReady ? records : spec.lanes.map(() => []), ghosts, halts });
+      this.clearAlert('storage');
+      this.set({ lastSaved: savedAt });
     } catch (e) {
-      this.notify('warn', `Could not save the run in this browser: ${(e as Error).message}`);
+      if (this.client?.watch.isLost) return;
+      this.setAlert({
+        key: 'storage',
+        kind: 'warn',
+        testId: 'storage-failed',
+        dismissable: true,
+        text: `${(e as Error).message}. Training goes on; saving is tried again every few seconds.`,
+      });
+      this.scheduleSave(SAVE_EVERY_MS);
     } finally {
       this.saving = false;
     }

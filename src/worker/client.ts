@@ -1,8 +1,11 @@
 // The page's side of the worker: typed send, and events delivered to listeners. Metric
 // records and status updates are coalesced so React sees them at most once per animation frame.
-import { transferables, type Command, type Event, type WeightFiles } from './protocol';
+import { isRunCommand, transferables, type Command, type Event, type WeightFiles } from './protocol';
+import { EngineWatch } from './engineWatch';
 
 type Listener = (e: Event) => void;
+
+const REQUEST_BUSY_MS = 30_000;
 
 export class EngineClient {
   private readonly worker: Worker;
@@ -11,22 +14,59 @@ export class EngineClient {
   private pendingStatus: Extract<Event, { type: 'status' }> | null = null;
   private frame: number | null = null;
 
-  constructor() {
+  /** Watches for a worker that died or hangs; `onLost` is told once. */
+  readonly watch: EngineWatch;
+  private readonly ticker: ReturnType<typeof setInterval>;
+
+  constructor(onLost: (why: string) => void = () => {}) {
+    this.watch = new EngineWatch((why) => {
+      for (const p of this.pending.values()) p.reject(new Error(`The engine stopped: ${why}`));
+      this.pending.clear();
+      onLost(why);
+    });
     this.worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'alembic-engine' });
-    this.worker.onmessage = (ev: MessageEvent<Event>) => this.receive(ev.data);
-    this.worker.onerror = (ev) => this.emit({ type: 'fatal', message: `The engine worker failed: ${ev.message || 'unknown error'}` });
+    this.worker.onmessage = (ev: MessageEvent<Event>) => {
+      this.watch.heard();
+      this.receive(ev.data);
+    };
+    // An error the worker did not handle (or a script that failed to load): it may be gone.
+    this.worker.onerror = (ev) => {
+      ev.preventDefault();
+      this.watch.crashed(ev.message || 'unknown error');
+    };
+    this.worker.onmessageerror = () => this.watch.crashed('a message from it could not be read');
+    this.ticker = setInterval(() => this.watch.tick(this.busy()), 1000);
+  }
+
+  /** Work the worker has not answered yet: run commands, a run under way, recent requests. */
+  private work = { runSent: 0, handled: 0, phase: 'idle', inspectSentAt: 0 };
+
+  private busy(): boolean {
+    const w = this.work;
+    // A read or an inspection takes seconds at most (an inspection is not always answered):
+    // each counts as work for half a minute, so a request to a dead worker cannot hide its death.
+    const recent = (t: number) => t > 0 && performance.now() - t < REQUEST_BUSY_MS;
+    const requests = recent(w.inspectSentAt) || [...this.pending.values()].some((p) => recent(p.sentAt));
+    return w.runSent > w.handled || !['idle', 'paused', 'halted', 'failed'].includes(w.phase) || requests;
   }
 
   send(cmd: Command): void {
+    if (isRunCommand(cmd)) this.work.runSent++;
+    if (cmd.type === 'inspect') this.work.inspectSentAt = performance.now();
     this.worker.postMessage(cmd, transferables(cmd));
   }
 
   private nextRequest = 1;
-  private readonly pending = new Map<number, { resolve: (e: Event) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (e: Event) => void; reject: (err: Error) => void; sentAt: number }>();
 
   /** Download a student's weights from the worker. */
   saveWeights(lane: number): Promise<WeightFiles> {
     return this.request({ type: 'saveWeights', lane, requestId: this.nextRequest++ }).then((e) => (e as Extract<Event, { type: 'weights' }>).files);
+  }
+
+  /** Every student's weights and the step they were read at, together. */
+  snapshot(): Promise<{ step: number; weights: WeightFiles[] }> {
+    return this.request({ type: 'snapshot', requestId: this.nextRequest++ }).then((e) => e as Extract<Event, { type: 'snapshot' }>);
   }
 
   /** Replace a student's weights; rejects with a readable message (and nothing changes) if they do not fit. */
@@ -38,7 +78,8 @@ export class EngineClient {
 
   private request(cmd: Extract<Command, { requestId: number }>): Promise<Event> {
     return new Promise((resolve, reject) => {
-      this.pending.set(cmd.requestId, { resolve, reject });
+      if (this.watch.isLost) return reject(new Error('The engine is not running'));
+      this.pending.set(cmd.requestId, { resolve, reject, sentAt: performance.now() });
       this.send(cmd);
     });
   }
@@ -49,6 +90,7 @@ export class EngineClient {
   }
 
   terminate(): void {
+    clearInterval(this.ticker);
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     for (const p of this.pending.values()) p.reject(new Error('The engine stopped'));
     this.pending.clear();
@@ -56,7 +98,10 @@ export class EngineClient {
   }
 
   private receive(e: Event) {
-    if ((e.type === 'weights' || e.type === 'weightsLoaded' || e.type === 'error') && e.requestId !== undefined) {
+    if (e.type === 'alive') return;
+    if (e.type === 'status') Object.assign(this.work, { handled: e.handled, phase: e.phase });
+    if (e.type === 'inspection' || (e.type === 'error' && e.context === 'inspect')) this.work.inspectSentAt = 0;
+    if ((e.type === 'weights' || e.type === 'weightsLoaded' || e.type === 'snapshot' || e.type === 'error') && e.requestId !== undefined) {
       const waiting = this.pending.get(e.requestId);
       if (waiting) {
         this.pending.delete(e.requestId);

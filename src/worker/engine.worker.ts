@@ -11,3 +11,6 @@ const post = (e: Event) => (self as unknown as Worker).postMessage(e, transferab
 // The backend is chosen by the first reset, from the run's Backend setting.
 const receive = serve(new Session(post, { wasmPaths: WASM_PATHS }), post);
 self.onmessage = (ev: MessageEvent<unknown>) => void receive(ev.data);
+
+// A sign of life each second the event loop is free: the page notices a worker that went silent.
+setInterval(() => post({ type: 'alive' }), 1000);

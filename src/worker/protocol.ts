@@ -16,6 +16,8 @@ export interface BackendInfo {
   fallbackReason: string | null;
   /** A software WebGPU adapter passed over for a faster backend ('auto'), or null. */
   skippedSoftwareAdapter: string | null;
+  /** The backend the learner chose by name, when it could not start, and why; else null. */
+  chosenFailed?: { name: string; reason: string } | null;
 }
 
 /** A saved run's students: weights per lane (null: start that one fresh) and the step reached. */
@@ -41,7 +43,11 @@ export type Command =
   /** Ask for teacher and student continuations on the fixed held-out prompts, with both
    *  next-token distributions at every student position (small: 6 prompts × T × V). */
   | { type: 'inspect'; lane: number }
+  /** Explain one step of this lane's method on a held-out example, on a scratch copy (pauses the run). */
+  | { type: 'explain'; lane: number; example: number }
   | { type: 'saveWeights'; lane: number; requestId: number }
+  /** Every student's weights and the one step they were all read at, for saving the run whole. */
+  | { type: 'snapshot'; requestId: number }
   /** Replace a student's weights; `step` restores a persisted run's step counter. */
   | { type: 'loadWeights'; lane: number; files: WeightFiles; step?: number; requestId: number };
 
@@ -77,6 +83,18 @@ export interface InspectSample {
   student: InspectToken[];
 }
 
+/** One training step in slow motion (see engine/explain.ts), with token labels. */
+export interface StepExplanation {
+  method: string;
+  /** Where the continuation came from: 'dataset', 'teacher', 'student', 'buffer' or 'mixed'. */
+  source: string;
+  prompt: string;
+  positions: Array<{ id: number; label: string; teacher: number[]; before: number[]; after: number[]; valueBefore: number; valueAfter: number }>;
+  quantity: { kind: string; label: string; unit: string };
+  loss: number | null;
+  lr: number;
+}
+
 export type Event =
   | { type: 'backend'; info: BackendInfo }
   | { type: 'fatal'; message: string }
@@ -100,9 +118,19 @@ export type Event =
   /** A lane stopped (NaN or Inf); the run is paused and keeps its last good state. */
   | { type: 'halted'; lane: number; step: number; reason: string }
   | { type: 'inspection'; lane: number; step: number; samples: InspectSample[] }
+  | { type: 'explanation'; lane: number; step: number; explanation: StepExplanation }
   | { type: 'weights'; lane: number; requestId: number; files: WeightFiles }
+  | { type: 'snapshot'; requestId: number; step: number; weights: WeightFiles[] }
+  /** A sign of life, sent every second while the worker's event loop is free. */
+  | { type: 'alive' }
   | { type: 'weightsLoaded'; lane: number; requestId: number; step: number }
   | { type: 'error'; context: string; message: string; requestId?: number };
+
+/**
+ * Settings whose change clears a halt: the halt message tells the learner to lower the learning
+ * rate, so changing it lets the halted students train again (a reset or new weights do too).
+ */
+export const HALT_FIX_SETTINGS: readonly string[] = ['lr'];
 
 /** The commands that change the run's phase; each is answered by a status once handled. */
 const RUN_COMMANDS: ReadonlySet<Command['type']> = new Set(['reset', 'start', 'pause', 'step']);
@@ -111,7 +139,7 @@ export function isRunCommand(cmd: Command): boolean {
   return RUN_COMMANDS.has(cmd.type);
 }
 
-const COMMAND_TYPES = new Set(['reset', 'start', 'pause', 'step', 'setParam', 'inspect', 'saveWeights', 'loadWeights']);
+const COMMAND_TYPES = new Set(['reset', 'start', 'pause', 'step', 'setParam', 'inspect', 'explain', 'saveWeights', 'snapshot', 'loadWeights']);
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
@@ -162,8 +190,12 @@ export function commandProblem(msg: unknown): string | null {
       return isParamValue(msg.value) ? null : 'setParam needs a finite number, string or boolean value';
     case 'inspect':
       return isLane(msg.lane) ? null : 'inspect needs a lane (0–3)';
+    case 'explain':
+      return isLane(msg.lane) && isInt(msg.example, 0, 1e6) ? null : 'explain needs a lane (0–3) and an example index';
     case 'saveWeights':
       return isLane(msg.lane) && typeof msg.requestId === 'number' ? null : 'saveWeights needs a lane and a requestId';
+    case 'snapshot':
+      return typeof msg.requestId === 'number' ? null : 'snapshot needs a requestId';
     case 'loadWeights': {
       if (!isLane(msg.lane) || typeof msg.requestId !== 'number') return 'loadWeights needs a lane and a requestId';
       if (!isWeightFiles(msg.files)) return 'loadWeights needs model.json text and an ArrayBuffer of weights';
@@ -182,6 +214,7 @@ export function isCommand(msg: unknown): msg is Command {
 /** Objects whose buffers should be transferred rather than copied with a message. */
 export function transferables(msg: Command | Event): Transferable[] {
   if (msg.type === 'loadWeights' || msg.type === 'weights') return [msg.files.weights];
+  if (msg.type === 'snapshot' && 'weights' in msg) return msg.weights.map((w) => w.weights);
   if (msg.type === 'reset' && msg.restore) return msg.restore.weights.flatMap((w) => (w ? [w.weights] : []));
   return [];
 }

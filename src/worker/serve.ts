@@ -18,9 +18,15 @@ async function handle(cmd: Command, s: Session, post: (e: Event) => void): Promi
       return s.setParam(cmd.lane, cmd.id, cmd.value);
     case 'inspect':
       return s.inspect(cmd.lane);
+    case 'explain':
+      return s.explain(cmd.lane, cmd.example);
     case 'saveWeights': {
       const files = await s.saveWeights(cmd.lane);
       return post({ type: 'weights', lane: cmd.lane, requestId: cmd.requestId, files });
+    }
+    case 'snapshot': {
+      const { step, weights } = await s.snapshot();
+      return post({ type: 'snapshot', requestId: cmd.requestId, step, weights });
     }
     case 'loadWeights': {
       const step = s.loadWeights(cmd.lane, cmd.files, cmd.step);

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Trainer } from '../engine/trainer';
 import { BACKEND_PREFERENCES, backendOrder, chooseBackend, type BackendName, type BackendPreference } from '../engine/backend';
 import { inspectSamples } from '../engine/inspect';
+import { explainStep } from '../engine/explain';
 import { artifactsFromFiles, modelJson } from '../engine/model/checkpoint';
 import { joinBuffers } from '../engine/model/weightCheck';
 import type { Transformer } from '../engine/model/transformer';
@@ -14,7 +15,7 @@ import { getTask } from '../engine/tasks';
 import { tokenLabel } from '../engine/tasks/vocab';
 import type { MetricRecord } from '../engine/metrics/record';
 import type { ParamValue } from '../engine/params';
-import type { Event, InspectSample, MemoryInfo, RestoreData, WeightFiles } from './protocol';
+import { HALT_FIX_SETTINGS, type Event, type InspectSample, type StepExplanation, type MemoryInfo, type RestoreData, type WeightFiles } from './protocol';
 import { resolveRun, type ResolvedRun, type RunSpec } from '../shared/runSpec';
 import { initialRunState, reportedPhase, runReducer, type RunEvent, type RunState } from '../shared/runMachine';
 import { loadTeacher, metaScore, showcase, SHOWCASE_PROMPTS, type TeacherLoad } from './teacher';
@@ -153,7 +154,13 @@ export class Session {
     try {
       const report = await chooseBackend(order, { ...options, wasmPaths: this.wasmPaths });
       this.backend = { preference, name: report.name };
-      this.post({ type: 'backend', info: { name: report.name, adapter: report.adapter, fallbackReason: report.fallbackReason, skippedSoftwareAdapter: report.skippedSoftwareAdapter } });
+      // A backend chosen by name that could not start is the news, not the adapter passed over after it.
+      const chosen = preference === 'auto' || report.name === preference ? null : report.attempts.find((a) => a.name === preference);
+      const chosenFailed = chosen ? { name: preference, reason: chosen.error } : null;
+      this.post({
+        type: 'backend',
+        info: { name: report.name, adapter: report.adapter, fallbackReason: report.fallbackReason, skippedSoftwareAdapter: chosenFailed ? null : report.skippedSoftwareAdapter, chosenFailed },
+      });
       return true;
     } catch (e) {
       this.backend = null;
@@ -291,6 +298,11 @@ export class Session {
   setParam(lane: number | null, id: string, value: ParamValue): void {
     const targets = lane === null ? this.lanes : this.lanes.slice(lane, lane + 1);
     for (const l of targets) l.trainer.setLive(id, value);
+    // The setting the halt message names was changed: those students may train again.
+    if (HALT_FIX_SETTINGS.includes(id) && targets.some((l) => l.halted)) {
+      for (const l of targets) l.halted = null;
+      if (!this.lanes.some((l) => l.halted)) this.dispatch({ type: 'clearHalt' });
+    }
   }
 
   async inspect(lane: number): Promise<void> {
@@ -309,16 +321,55 @@ export class Session {
     this.post({ type: 'inspection', lane, step: l.trainer.step, samples });
   }
 
+  /** One step of the lane's method in slow motion, on a scratch copy (the page pauses the run first). */
+  async explain(lane: number, example: number): Promise<void> {
+    const l = this.lanes[lane];
+    if (!l || !this.teacher) return;
+    // The copy reads the student's weights: stand still meanwhile, as for saving them.
+    this.dispatch({ type: 'hold' });
+    const holding = this.machine.phase === 'holding';
+    await this.loopStopped();
+    const examples = getTask(this.teacher.task).heldOut;
+    try {
+      const e = await explainStep(l.trainer, examples[example % examples.length]);
+      const explanation: StepExplanation = {
+        ...e,
+        prompt: e.prompt.map(tokenLabel).join(''),
+        positions: e.positions.map(({ token, ...p }) => ({ id: token, label: tokenLabel(token), ...p })),
+      };
+      this.post({ type: 'explanation', lane, step: l.trainer.step, explanation });
+    } catch (err) {
+      this.post({ type: 'error', context: 'Explain one step', message: (err as Error).message });
+    } finally {
+      this.dispatch({ type: 'release' });
+      if (holding && this.machine.phase === 'running') this.startLoop();
+    }
+  }
+
   async saveWeights(lane: number): Promise<WeightFiles> {
     const l = this.laneOrThrow(lane);
-    // Weights are read asynchronously: stand still meanwhile so no step replaces them mid-read
-    // (holding: the page keeps seeing a running run).
+    return this.holding(() => readWeights(l.trainer));
+  }
+
+  /** Every student's weights, read together at one step (training stands still meanwhile). */
+  snapshot(): Promise<{ step: number; weights: WeightFiles[] }> {
+    return this.holding(async () => {
+      const weights: WeightFiles[] = [];
+      for (const l of this.lanes) weights.push(await readWeights(l.trainer));
+      return { step: this.step, weights };
+    });
+  }
+
+  /**
+   * Weights are read asynchronously: stand still meanwhile so no step replaces them mid-read
+   * (holding: the page keeps seeing a running run).
+   */
+  private async holding<T>(read: () => Promise<T>): Promise<T> {
     this.dispatch({ type: 'hold' });
     const held = this.machine.phase === 'holding';
     await this.loopStopped();
     try {
-      const artifacts = await l.trainer.exportStudent();
-      return { modelJson: modelJson(artifacts), weights: joinBuffers(artifacts.weightData) };
+      return await read();
     } finally {
       this.dispatch({ type: 'release' });
       if (held && this.machine.phase === 'running') this.startLoop();
@@ -359,4 +410,9 @@ export class Session {
     for (const l of this.lanes) l.trainer.dispose();
     this.lanes = [];
   }
+}
+
+async function readWeights(trainer: Trainer): Promise<WeightFiles> {
+  const artifacts = await trainer.exportStudent();
+  return { modelJson: modelJson(artifacts), weights: joinBuffers(artifacts.weightData) };
 }

@@ -60,8 +60,11 @@ const savedSettings = (page: Page) =>
         open.onerror = () => resolve(null);
         open.onsuccess = () => {
           const db = open.result;
-          if (!db.objectStoreNames.contains('runs')) return resolve(null);
-          const get = db.transaction('runs').objectStore('runs').get('current');
+          if (!db.objectStoreNames.contains('runs')) {
+            db.close();
+            return resolve(null);
+          }
+          const get = db.transaction('runs').objectStore('runs').get(sessionStorage.getItem('alembic-tab') ?? '');
           get.onsuccess = () => {
             const run = get.result;
             db.close();
@@ -201,17 +204,16 @@ describe('playground', () => {
       expect(await points(page, 'chart-score')).toBe(2 * scorePoints(1)); // 2 students × the step-0 record
       await page.getByTestId('step').click(); // one step of each student, round-robin
       await expect.poll(() => stepCount(page), { timeout: LONG }).toBe(1);
-      const strokes = (id: string) =>
-        page
-          .getByTestId(id)
-          .locator('.lane-series path.recharts-line-curve')
-          .evaluateAll((ps) => [...new Set(ps.map((p) => p.getAttribute('stroke')))].sort());
+      // The colours each chart draws its students' lines in (the plot is a canvas: the chart lists them).
+      const strokes = (id: string) => page.getByTestId(id).getAttribute('data-strokes').then((s) => (s ? s.split(',').sort() : []));
       const lanes = [LANE_COLORS[0], LANE_COLORS[1]].sort();
       expect(await strokes('chart-score')).toEqual(lanes);
       expect(await strokes('chart-mm')).toEqual(lanes);
       expect(await strokes('chart-divergence')).toEqual(lanes);
       expect(await strokes('chart-critic')).toEqual([LANE_COLORS[0]]); // SFT has no critic
-      expect(await page.getByTestId('chart-score').locator('.ghost-series path.recharts-line-curve').count()).toBeGreaterThan(0);
+      // The first run is a ghost, named in the legend.
+      expect(Number(await page.getByTestId('chart-score').getAttribute('data-ghosts'))).toBeGreaterThan(0);
+      expect(await page.getByTestId('chart-score').getByTestId('legend-ghost').first().textContent()).toMatch(/^previous run: AMMD, seed 1/);
 
       // r resets to step 0 with the same configuration.
       const raceHash = await hash(page);

@@ -1,8 +1,9 @@
 // Faults a user can meet in the built page: a strict Content-Security-Policy, weights full of
 // NaN, a worker that dies, a second tab, storage cleared mid-run. Each case uses the smallest
 // run (SFT, width 8, batch 4) so a step takes well under a second on wasm.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureBuilt, eventTrail, launch, newPage, serve } from './harness';
 
 let server: Awaited<ReturnType<typeof serve>>;
@@ -27,6 +28,52 @@ async function ready(page: Page) {
 
 async function stepCount(page: Page): Promise<number> {
   return Number(await page.getByTestId('step-count').textContent());
+}
+
+/** Press Step `n` times, each once the previous one is done. */
+async function steps(page: Page, n: number) {
+  const start = await stepCount(page);
+  for (let i = 1; i <= n; i++) {
+    await page.getByTestId('step').and(page.locator(':not([disabled])')).click();
+    await expect.poll(() => stepCount(page), { timeout: 120_000 }).toBe(start + i);
+  }
+}
+
+/** The step of this tab's saved run (read straight from IndexedDB), or null. */
+function savedStep(page: Page): Promise<number | null> {
+  return page.evaluate(
+    () =>
+      new Promise<number | null>((resolve) => {
+        const open = indexedDB.open('alembic');
+        open.onerror = () => resolve(null);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('summaries')) {
+            db.close();
+            return resolve(null);
+          }
+          const get = db
+            .transaction('summaries')
+            .objectStore('summaries')
+            .get(sessionStorage.getItem('alembic-tab') ?? '');
+          get.onsuccess = () => {
+            db.close();
+            resolve(get.result ? get.result.step : null);
+          };
+          get.onerror = () => {
+            db.close();
+            resolve(null);
+          };
+        };
+      }),
+  );
+}
+
+async function openTab(context: BrowserContext, hash: string) {
+  const page = await context.newPage();
+  await page.goto(server.url + hash);
+  await ready(page);
+  return page;
 }
 
 describe('content security policy', () => {
@@ -58,7 +105,212 @@ describe('content security policy', () => {
     // The one violation is the inline script this test injected (so the listener works).
     expect(violations).toContain('script-src-elem inline');
     expect(violations.filter((v) => !v.startsWith('script-src-elem inline'))).toEqual([]);
-    expect(log.errors.filter((e) => !/inline script/i.test(e)), await eventTrail(page)).toEqual([]);
+    expect(
+      log.errors.filter((e) => !/inline script/i.test(e)),
+      await eventTrail(page),
+    ).toEqual([]);
     await context.close();
   }, 300_000);
+});
+
+describe('two tabs', () => {
+  test('each tab keeps its own run; a newer run of the same experiment elsewhere is offered, not taken', async () => {
+    const { context, page: a, log } = await newPage(browser);
+    await a.goto(server.url + SMALL);
+    await ready(a);
+    await steps(a, 3);
+    await expect.poll(() => savedStep(a), { timeout: 30_000 }).toBe(3);
+
+    // Tab B: another experiment first (seed 2), then the same one as A, trained further.
+    const b = await openTab(context, SMALL + '&seed=2');
+    await steps(b, 1);
+    await expect.poll(() => savedStep(b), { timeout: 30_000 }).toBe(1);
+    expect(await savedStep(a)).toBe(3); // A's run untouched
+    await b.evaluate((h) => (location.hash = h), SMALL);
+    await ready(b);
+    await expect.poll(() => stepCount(b), { timeout: 60_000 }).toBe(0);
+    await steps(b, 5);
+    await expect.poll(() => savedStep(b), { timeout: 30_000 }).toBe(5);
+
+    // A reloads: its own run (step 3) comes back, and B's newer one is offered.
+    await a.reload();
+    await ready(a);
+    expect(await stepCount(a)).toBe(3);
+    await expect.poll(() => a.getByTestId('notice').filter({ hasText: 'Restored your run at step 3' }).count()).toBe(1);
+    const offer = a.getByTestId('newer-run');
+    await offer.waitFor({ timeout: 30_000 });
+    expect(await offer.textContent()).toMatch(/Another tab saved a newer run of this experiment \(step 5/);
+    await a.getByTestId('take-newer-run').click();
+    await ready(a);
+    await expect.poll(() => stepCount(a), { timeout: 60_000 }).toBe(5);
+    expect(log.errors, await eventTrail(a)).toEqual([]);
+    await context.close();
+  }, 400_000);
+});
+
+describe('a dead engine worker', () => {
+  test('a crash and a silent death are both noticed; restart keeps the saved run; reset never hangs', async () => {
+    const { context, page, log } = await newPage(browser);
+    await page.goto(server.url + SMALL);
+    await ready(page);
+    await steps(page, 2);
+    await expect.poll(() => savedStep(page), { timeout: 30_000 }).toBe(2);
+
+    // 1. An error the worker does not handle: reported at once, with a restart.
+    await page.workers()[0].evaluate(() => {
+      setTimeout(() => {
+        throw new Error('simulated engine crash');
+      });
+    });
+    const lost = page.getByTestId('engine-lost');
+    await lost.waitFor({ timeout: 10_000 });
+    expect(await lost.textContent()).toMatch(/The engine stopped: it failed: .*simulated engine crash.*Restart keeps your last saved run/);
+    expect(await page.getByTestId('play').isDisabled()).toBe(true);
+    await page.getByTestId('restart-engine').click();
+    await ready(page);
+    expect(await stepCount(page)).toBe(2); // the saved run, continued
+    expect(await lost.count()).toBe(0);
+    await steps(page, 1);
+    expect(await stepCount(page)).toBe(3);
+    await expect.poll(() => savedStep(page), { timeout: 30_000 }).toBe(3); // saved: the engine is idle now
+
+    // 2. A worker that goes silent (closed, as an out-of-memory kill would): noticed within seconds;
+    // Reset builds a new engine instead of waiting for the dead one.
+    const before = page.workers().length;
+    await page.workers()[page.workers().length - 1].evaluate(() => self.close());
+    // Idle, it would answer within a second: ten seconds of silence, or half a minute after the
+    // last request it was sent (a save), mean it is gone.
+    await lost.waitFor({ timeout: 50_000 });
+    expect(await lost.textContent()).toMatch(/it has not answered for \d+ s/);
+    await page.getByTestId('reset').click();
+    await ready(page);
+    expect(await stepCount(page)).toBe(0);
+    expect(page.workers().length).toBeLessThanOrEqual(before);
+    const unexpected = log.errors.filter((e) => !/simulated engine crash/.test(e));
+    expect(unexpected, await eventTrail(page)).toEqual([]);
+    await context.close();
+  }, 300_000);
+});
+
+describe('storage', () => {
+  test('after site data is cleared mid-run, saving reopens the database; deleting it is never blocked', async () => {
+    const { context, page, log } = await newPage(browser);
+    await page.goto(server.url + SMALL);
+    await ready(page);
+    await steps(page, 1);
+    await expect.poll(() => savedStep(page), { timeout: 30_000 }).toBe(1);
+
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(server.url).origin, storageTypes: 'indexeddb' });
+    expect(await savedStep(page)).toBeNull();
+    await steps(page, 2);
+    await expect.poll(() => savedStep(page), { timeout: 30_000 }).toBe(3); // saved again, nothing lost
+    expect(await page.getByTestId('storage-failed').count()).toBe(0);
+
+    // Another page deleting the database: the open connection steps aside.
+    const outcome = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const req = indexedDB.deleteDatabase('alembic');
+          let blocked = false;
+          req.onblocked = () => (blocked = true);
+          req.onsuccess = () => resolve(blocked ? 'blocked, then deleted' : 'deleted');
+          req.onerror = () => resolve('error');
+          setTimeout(() => resolve('still blocked'), 5000);
+        }),
+    );
+    expect(outcome).toBe('deleted');
+    await steps(page, 1);
+    await expect.poll(() => savedStep(page), { timeout: 30_000 }).toBe(4);
+    expect(log.errors, await eventTrail(page)).toEqual([]);
+    await context.close();
+  }, 300_000);
+});
+
+describe('weights that would corrupt a run', () => {
+  test('NaN and quantized files are refused by name; a halt explains Play and leaves with its cause', async () => {
+    const { context, page, log } = await newPage(browser);
+    await page.goto(server.url + SMALL);
+    await ready(page);
+    const downloads: Array<{ name: string; path: string }> = [];
+    page.on('download', async (d) => downloads.push({ name: d.suggestedFilename(), path: (await d.path())! }));
+    await page.getByTestId('download-weights').click();
+    await expect.poll(() => downloads.length, { timeout: 60_000 }).toBe(2);
+    const json = readFileSync(downloads.find((d) => d.name === 'model.json')!.path, 'utf8');
+    const good = readFileSync(downloads.find((d) => d.name === 'weights.bin')!.path);
+    const values = () => new Float32Array(new Uint8Array(good).buffer.slice(0));
+    const upload = (modelJson: string, weights: Float32Array) =>
+      page.getByTestId('weights-file').setInputFiles([
+        { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(modelJson) },
+        { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(weights.buffer) },
+      ]);
+    const notice = (text: string) => page.getByTestId('notice').filter({ hasText: text });
+    const first = JSON.parse(json).weightsManifest[0].weights[0].name as string;
+
+    // NaN at index 7 of the first weight: refused, naming it; nothing changes.
+    const nan = values();
+    nan[7] = NaN;
+    await upload(json, nan);
+    await notice(`Weight '${first}' holds NaN (at index 7`).waitFor({ timeout: 30_000 });
+    expect(await notice('Nothing was changed').count()).toBeGreaterThan(0);
+    // A quantized manifest whose byte count happens to fit: refused too.
+    const manifest = JSON.parse(json);
+    manifest.weightsManifest[0].weights[0].quantization = { dtype: 'uint8', scale: 1, min: 0 };
+    await upload(JSON.stringify(manifest), values());
+    await notice('is quantized (uint8)').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('halted').count()).toBe(0);
+
+    // Huge but finite weights load, and the first step halts.
+    await upload(json, values().fill(1e30));
+    await notice('Loaded model.json + weights.bin').waitFor({ timeout: 30_000 });
+    await page.getByTestId('step').click();
+    const halted = page.getByTestId('halted');
+    await halted.waitFor({ timeout: 60_000 });
+    expect(await halted.textContent()).toMatch(/^Halted at step 1: the (loss|gradient norm) is (NaN|Infinity|-Infinity)/);
+    expect(await stepCount(page)).toBe(0);
+    // Play says why nothing can run, and the transport does not stick on "running".
+    await page.getByTestId('play').click();
+    await page.getByTestId('play-blocked').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('play-blocked').textContent()).toMatch(/lower the learning rate, load other weights, or reset/);
+    expect(await page.getByTestId('pause').count()).toBe(0);
+
+    // Good weights: the halt banner leaves, and training goes on.
+    await upload(json, values());
+    await expect.poll(() => halted.count(), { timeout: 30_000 }).toBe(0);
+    expect(await page.getByTestId('play-blocked').count()).toBe(0);
+    await steps(page, 1);
+
+    // Halt again, then change the learning rate the banner names: the halt is over.
+    await upload(json, values().fill(1e30));
+    await expect.poll(() => notice('Loaded model.json + weights.bin').count(), { timeout: 30_000 }).toBe(3);
+    await page.getByTestId('step').click();
+    await halted.waitFor({ timeout: 60_000 });
+    expect(await halted.textContent()).toMatch(/^Halted at step 2:/);
+    await page.getByTestId('param-lr').fill('100');
+    await expect.poll(() => halted.count(), { timeout: 30_000 }).toBe(0);
+    expect(await page.getByTestId('play').isDisabled()).toBe(false);
+    expect(log.errors, await eventTrail(page)).toEqual([]);
+    await context.close();
+  }, 300_000);
+});
+
+describe('a backend chosen by name that cannot start', () => {
+  test('says so, naming the backend and the reason, instead of blaming the software adapter', async () => {
+    const gpuBrowser = await launch({ webgpu: true });
+    try {
+      const context = await gpuBrowser.newContext();
+      await context.route('**/*.wasm', (r) => r.fulfill({ status: 404, body: 'not found' }));
+      const page = await context.newPage();
+      await page.goto(server.url + SMALL); // backend=wasm
+      const alert = page.getByTestId('backend-failed');
+      await alert.waitFor({ timeout: 120_000 });
+      expect(await alert.textContent()).toMatch(
+        /You chose the wasm backend, but it could not start here \(The wasm backend failed.*\); the engine runs on (webgl|cpu|webgpu) instead/,
+      );
+      expect(await page.getByTestId('software-webgpu').count()).toBe(0);
+      await context.close();
+    } finally {
+      await gpuBrowser.close();
+    }
+  }, 200_000);
 });

@@ -3,12 +3,14 @@
 // (> 50 ms, PerformanceObserver 'longtask') on the main thread and the p95 gap between animation
 // frames during a training window, at the default settings and in a four-student race; and the
 // initial JavaScript (entry chunk + its static imports) gzipped, with where TensorFlow.js lives.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { DIST, ensureBuilt, launch, newPage, serve } from '../headless';
 import { gaps, gzipSize, percentile, staticImports } from './stats';
 import { load } from './env';
+import { mainThreadTasks } from './mainThread';
 
 export interface PageRun {
   name: string;
@@ -24,6 +26,9 @@ export interface PageRun {
   longTaskTotalMs: number;
   longestTaskMs: number;
   longTasksDuringLoad: number;
+  /** Main-thread tasks over 50 ms of the thread's own CPU time in the window (trace), and the largest. */
+  longTasksCpu: number | null;
+  longestTaskCpuMs: number | null;
   frameGapP95Ms: number | null;
   frames: number;
   errors: string[];
@@ -96,13 +101,15 @@ const READY_TIMEOUT = 240_000;
 
 async function measureRun(browser: Browser, url: string, name: string, hash: string, windowMs: number, target: boolean): Promise<PageRun> {
   const { page, log, context } = await newPage(browser);
-  const run: PageRun = { name, target, hash, backend: null, loadToReadyMs: null, playToFirstStepMs: null, windowMs, stepsInWindow: 0, longTasks: 0, longTaskTotalMs: 0, longestTaskMs: 0, longTasksDuringLoad: 0, frameGapP95Ms: null, frames: 0, errors: log.errors, load: 0 };
+  const run: PageRun = { name, target, hash, backend: null, loadToReadyMs: null, playToFirstStepMs: null, windowMs, stepsInWindow: 0, longTasks: 0, longTaskTotalMs: 0, longestTaskMs: 0, longTasksDuringLoad: 0, longTasksCpu: null, longestTaskCpuMs: null, frameGapP95Ms: null, frames: 0, errors: log.errors, load: 0 };
   try {
     await page.addInitScript(OBSERVE);
     await page.goto(`${url}${hash}`);
     await page.getByTestId('play').and(page.locator(':not([disabled])')).waitFor({ timeout: READY_TIMEOUT });
     run.loadToReadyMs = (await page.evaluate('performance.now()')) as number; // from navigation start
     run.backend = await page.getByTestId('backend').textContent();
+    const trace = join(tmpdir(), `alembic-page-trace-${process.pid}.json`);
+    await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
     // Click play and wait for the first step inside the page, so the delay has frame precision.
     // (The page-side code is a string: tsx would wrap a function with helpers the page lacks.)
     const played = (await page.evaluate(`(async () => {
@@ -124,6 +131,11 @@ async function measureRun(browser: Browser, url: string, name: string, hash: str
       const count = Number(document.querySelector('[data-testid="step-count"]')?.textContent ?? '0');
       return { longtasks: b.longtasks, frames: b.frames.filter((t) => t >= ${t0} && t <= ${t0 + windowMs}), count };
     })()`)) as { longtasks: [number, number][]; frames: number[]; count: number };
+    await browser.stopTracing();
+    const tasks = mainThreadTasks(trace).filter((t) => t.cpuMs > 50);
+    run.longTasksCpu = tasks.length;
+    run.longestTaskCpuMs = mainThreadTasks(trace).reduce((a, t) => Math.max(a, t.cpuMs), 0);
+    rmSync(trace, { force: true });
     await page.getByTestId('pause').click().catch(() => {});
     const during = result.longtasks.filter(([s]) => s >= t0 && s <= t0 + windowMs);
     run.longTasks = during.length;
@@ -147,15 +159,17 @@ export const WEBGPU_HASH = '#backend=webgpu&s1=sft';
 
 export async function benchPage(windowMs: number, log: (s: string) => void = () => {}): Promise<PageSection> {
   const section: PageSection = { ok: false, bundle: null, runs: [] };
+  // BENCH_PAGE_DIST measures another build (e.g. an older commit's, for a before/after).
+  const dist = process.env.BENCH_PAGE_DIST;
   try {
-    await ensureBuilt();
+    if (!dist) await ensureBuilt();
   } catch (e) {
     section.problem = `the production build failed: ${(e as Error).message.split('\n')[0]}`;
     return section;
   }
-  section.bundle = bundleReport();
+  section.bundle = bundleReport(dist);
   log(`page bundle: initial ${(section.bundle.initialGzip / 1024).toFixed(1)} kB gzip, tfjs in initial: ${section.bundle.tfjsInInitial}`);
-  const server = await serve();
+  const server = await serve(dist);
   const browser = await launch({ webgpu: true });
   try {
     // 'auto' runs wasm here (the adapter is SwiftShader). The third run forces WebGPU to show

@@ -1,18 +1,25 @@
-// One live chart: Recharts with animation off, no dots, every series downsampled, an optional
-// reference line, a log-scale toggle and tooltips. Marked with data-testid and, for tests and
-// screen readers, how many measured points it holds.
+// One live chart: a titled figure with axis titles and units, a log-scale toggle, a grouped
+// legend, a note when a log axis cannot show some values, marks where a live setting changed or
+// the run restarted, and a text alternative (the latest values) for screen readers. The plot is
+// uPlot on a canvas (see Plot.tsx): a live update redraws it in a few milliseconds.
 import { memo, useId, useMemo, type ReactNode } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { mergeRows, type SeriesDef } from './series';
-import { withBands, type BandDef } from '../lesson/expectedBands';
+import { align, latest, type SeriesDef } from './series';
+import { valueLabel } from './axes';
 import { useStaggered } from './useStaggered';
+import { Plot, type PlotMark } from './Plot';
+import { SeriesLegend } from './SeriesLegend';
+import type { BandDef } from '../lesson/expectedBands';
 
 export interface MetricChartProps {
   testId: string;
   title: string;
   description: string;
+  /** Axis titles, with units. */
+  yLabel: string;
+  rightLabel?: string;
   series: SeriesDef[];
   reference?: { y: number; label: string } | null;
+  marks?: readonly PlotMark[];
   log: boolean;
   onLogChange: (log: boolean) => void;
   /** Shown instead of the plot when nothing can be drawn. */
@@ -25,21 +32,55 @@ export interface MetricChartProps {
   children?: ReactNode;
 }
 
-// Every tick is drawn (interval 0): with the default, Recharts measures each label in the DOM on
-// every update to thin out overlapping ones, and five numeric ticks never overlap here.
-const TICK = { fontSize: 11 };
 const NO_BANDS: BandDef[] = [];
-const fmt = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 1000 || (v !== 0 && Math.abs(v) < 0.001) ? v.toExponential(2) : String(Number(v.toPrecision(4)))) : String(v));
+const NO_MARKS: readonly PlotMark[] = [];
 
-export const MetricChart = memo(function MetricChart({ testId, title, description, series, reference, log, onLogChange, emptyMessage, yDomain, stagger = 0, bands = NO_BANDS, children }: MetricChartProps) {
+export const MetricChart = memo(function MetricChart({
+  testId,
+  title,
+  description,
+  yLabel,
+  rightLabel,
+  series,
+  reference,
+  marks = NO_MARKS,
+  log,
+  onLogChange,
+  emptyMessage,
+  yDomain,
+  stagger = 0,
+  bands = NO_BANDS,
+  children,
+}: MetricChartProps) {
   const shown = useStaggered(series, stagger);
-  const measured = shown.filter((s) => !s.ghost).reduce((n, s) => n + s.raw, 0);
+  const aligned = useMemo(() => align(shown, log, bands), [shown, log, bands]);
+  const measured = shown.filter((s) => !s.ghost);
+  const points = measured.reduce((n, s) => n + s.raw, 0);
+  // The colours of the students' lines this chart draws (a series may not have a point yet).
+  const strokes = [...new Set(measured.map((s) => s.color))].sort();
   // For tests: each live series' id with its first and latest value.
-  const ends = JSON.stringify(shown.filter((s) => !s.ghost && s.points.length).map((s) => [s.id, s.points[0].y, s.points[s.points.length - 1].y]));
+  const ends = JSON.stringify(measured.filter((s) => s.points.length).map((s) => [s.id, s.points[0].y, s.points[s.points.length - 1].y]));
   const logId = useId();
   const titleId = useId();
+  const altId = useId();
+  const now = latest(shown);
+  const alt = now.length
+    ? `Latest values${now.every((p) => p.x === now[0].x) ? ` at step ${now[0].x}` : ''}: ${now.map((p) => `${p.label} ${valueLabel(p.y)}${now.every((q) => q.x === now[0].x) ? '' : ` (step ${p.x})`}`).join('; ')}.`
+    : 'No values yet.';
   return (
-    <figure className="chart" data-testid={testId} data-points={measured} data-ends={ends} data-bands={bands.length} data-series={shown.filter((s) => !s.ghost && s.raw > 0).length} aria-labelledby={titleId}>
+    <figure
+      className="chart"
+      data-testid={testId}
+      data-points={points}
+      data-ends={ends}
+      data-series={measured.filter((s) => s.raw > 0).length}
+      data-strokes={strokes.join(',')}
+      data-ghosts={shown.filter((s) => s.ghost && s.raw > 0).length}
+      data-marks={marks.length}
+      data-bands={bands.length}
+      aria-labelledby={titleId}
+      aria-describedby={altId}
+    >
       <figcaption>
         <span className="chart-title" id={titleId} title={description}>
           {title}
@@ -52,96 +93,32 @@ export const MetricChart = memo(function MetricChart({ testId, title, descriptio
         </span>
       </figcaption>
       <p className="chart-desc">{description}</p>
-      {emptyMessage ? <div className="chart-empty">{emptyMessage}</div> : <Plot series={shown} reference={reference} log={log} yDomain={yDomain} bands={bands} />}
+      {emptyMessage ? (
+        <div className="chart-empty">{emptyMessage}</div>
+      ) : (
+        <Plot
+          series={shown}
+          bands={bands}
+          data={aligned.data}
+          gaps={aligned.gaps}
+          log={log}
+          yDomain={yDomain}
+          yLabel={yLabel}
+          rightLabel={rightLabel}
+          reference={reference ?? null}
+          marks={marks}
+        />
+      )}
+      {!emptyMessage && aligned.gaps.length > 0 && (
+        <p className="chart-note" data-testid={`${testId}-log-gaps`}>
+          Log scale: {aligned.gaps.map((g) => `${g.count} value${g.count > 1 ? 's' : ''} ≤ 0 of ${g.label}`).join('; ')} cannot be drawn and show as gaps in the
+          shaded bands. Untick “log” to see them.
+        </p>
+      )}
       {!emptyMessage && <SeriesLegend series={shown} bands={bands} />}
+      <p className="sr-only" id={altId} data-testid={`${testId}-alt`}>
+        {description} {alt}
+      </p>
     </figure>
-  );
-});
-
-/** The Recharts plot alone, so that it re-renders only when what it draws changes. */
-const Plot = memo(function Plot({ series, reference, log, yDomain, bands = NO_BANDS }: Pick<MetricChartProps, 'series' | 'reference' | 'log' | 'yDomain' | 'bands'>) {
-  const rows = useMemo(() => withBands(mergeRows(series), bands), [series, bands]);
-  return (
-    <div className="chart-plot">
-      <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke="#e6e3dc" strokeDasharray="2 4" />
-          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tick={TICK} tickFormatter={fmt} interval={0} />
-          <YAxis
-            scale={log ? 'log' : 'linear'}
-            domain={log ? ['auto', 'auto'] : (yDomain ?? ['auto', 'auto'])}
-            allowDataOverflow={log}
-            tick={TICK}
-            tickFormatter={fmt}
-            interval={0}
-            width={52}
-          />
-          <Tooltip isAnimationActive={false} formatter={(v) => fmt(v)} labelFormatter={(x) => `step ${x}`} contentStyle={{ fontSize: 12 }} />
-          {reference && <ReferenceLine y={reference.y} stroke="#555" strokeDasharray="4 4" label={{ value: reference.label, position: 'insideTopRight', fontSize: 11, fill: '#555' }} ifOverflow="extendDomain" />}
-          {bands.map((b) => (
-            <Area
-              key={b.id}
-              dataKey={b.id}
-              name={b.label}
-              type="linear"
-              fill={b.color}
-              fillOpacity={0.16}
-              stroke={b.color}
-              strokeOpacity={0.35}
-              strokeDasharray="3 3"
-              isAnimationActive={false}
-              connectNulls
-              activeDot={false}
-              className="expected-band"
-            />
-          ))}
-          {series.map((s) => (
-            <Line
-              key={s.id}
-              dataKey={s.id}
-              name={s.label}
-              type="linear"
-              stroke={s.color}
-              strokeDasharray={s.dash}
-              strokeWidth={s.ghost ? 1.25 : 2}
-              strokeOpacity={s.ghost ? 0.45 : 1}
-              dot={false}
-              activeDot={s.ghost ? false : { r: 3 }}
-              isAnimationActive={false}
-              connectNulls
-              className={s.ghost ? 'ghost-series' : `lane-series lane-${s.lane}`}
-            />
-          ))}
-        </ComposedChart>
-      </ResponsiveContainer>
-    </div>
-  );
-});
-
-/**
- * The legend in plain HTML: Recharts' own measures itself in the DOM and lays the chart out a
- * second time on every data update, which doubled the cost of a redraw.
- */
-const SeriesLegend = memo(function SeriesLegend({ series, bands }: { series: SeriesDef[]; bands: BandDef[] }) {
-  const items = series.filter((s) => !s.ghost);
-  return (
-    <ul className="chart-legend">
-      {bands.map((b) => (
-        <li key={b.id} data-testid="expected-band">
-          <svg width="18" height="10" aria-hidden="true">
-            <rect x="0" y="1" width="18" height="8" fill={b.color} fillOpacity="0.25" />
-          </svg>
-          {b.label}
-        </li>
-      ))}
-      {items.map((s) => (
-        <li key={s.id}>
-          <svg width="18" height="8" aria-hidden="true">
-            <line x1="0" y1="4" x2="18" y2="4" stroke={s.color} strokeWidth="2" strokeDasharray={s.dash} />
-          </svg>
-          {s.label}
-        </li>
-      ))}
-    </ul>
   );
 });

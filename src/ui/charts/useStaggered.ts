@@ -1,6 +1,5 @@
-// A value shown a few animation frames after it changed. A Recharts chart costs tens of ms to
-// update on a slow CPU; the four charts updated in four consecutive frames make four short tasks
-// instead of one long one that would stall the page (docs/bench: long tasks).
+// A value shown a few animation frames after it changed: the four charts updated in four
+// consecutive frames make four short tasks instead of one longer one (docs/bench: long tasks).
 import { useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
 
@@ -11,7 +10,7 @@ export function useStaggered<T>(value: T, frames: number): T {
     let left = frames;
     let id = requestAnimationFrame(function tick() {
       if (--left > 0) id = requestAnimationFrame(tick);
-      // Render (and let Recharts settle) inside this frame's task, not batched with the next chart's.
+      // Render (and let the plot redraw) inside this frame's task, not batched with the next chart's.
       else flushSync(() => setShown(() => value));
     });
     return () => cancelAnimationFrame(id);

@@ -1,10 +1,11 @@
-// The left column: transport, lesson presets, the shared run settings and each student's
-// method and hyperparameters, all generated from the declarations. Controls an instructor's
-// link hides are not drawn.
-import { memo } from 'react';
+// The left column, in the order a class changes things: the task, each student's method and its
+// own knobs, then the run's settings, then the lessons. Generated from the declarations;
+// controls an instructor's link hides are not drawn, but each student's method is always named.
+// In presenter mode only the lessons remain (the transport sits above, in the sticky header).
+import { memo, useCallback } from 'react';
 import { METHODS, getMethod, isMethodId } from '../../engine/methods/declarations';
 import type { ParamValue } from '../../engine/params';
-import { MAX_LANES, RUN_PARAMS, type RunSpec } from '../../shared/runSpec';
+import { MAX_LANES, RUN_PARAMS, resolveSpec, type RunSpec } from '../../shared/runSpec';
 import { LANE_COLORS, laneLabel } from '../../state/config';
 import { LessonPicker } from '../lesson/LessonPicker';
 import { ParamControl } from './ParamControl';
@@ -12,6 +13,7 @@ import { ParamControl } from './ParamControl';
 interface Props {
   spec: RunSpec;
   hidden: string[];
+  present?: boolean;
   onParam: (lane: number | null, id: string, value: ParamValue) => void;
   onMethod: (lane: number, method: string) => void;
   onAddLane: () => void;
@@ -24,29 +26,37 @@ interface Props {
 /** data-testid of a control: param-<id> for shared settings and student 1, param-s<i>.<id> for the others. */
 export const paramTestId = (lane: number | null, id: string) => (lane === null || lane === 0 ? `param-${id}` : `param-s${lane + 1}.${id}`);
 
-export const Controls = memo(function Controls({ spec, hidden, onParam, onMethod, onAddLane, onRemoveLane, onPreset, lesson }: Props) {
+const TASK_FIRST = 'task';
+
+export const Controls = memo(function Controls({ spec, hidden, present = false, onParam, onMethod, onAddLane, onRemoveLane, onPreset, lesson }: Props) {
   const shown = (id: string) => !hidden.includes(id);
   const race = spec.lanes.length > 1;
+  // A shared value the run would adjust (heads that do not divide the width) is skipped by keys.
+  const validShared = useCallback((id: string) => (v: number) => resolveSpec({ settings: { ...spec.settings, [id]: v }, lanes: spec.lanes }).problems.length === 0, [spec]);
+  const runParam = (id: string) => {
+    const p = RUN_PARAMS.find((x) => x.id === id)!;
+    return <ParamControl key={p.id} spec={p} value={spec.settings[p.id]} testId={paramTestId(null, p.id)} onChange={(v) => onParam(null, p.id, v)} valid={p.kind === 'number' ? validShared(p.id) : undefined} />;
+  };
+
+  const lessons = shown('presets') && <LessonPicker active={lesson} onPick={onPreset} />;
+  if (present) return <div className="controls">{lessons}</div>;
+
   return (
     <div className="controls">
-      {shown('presets') && <LessonPicker active={lesson} onPick={onPreset} />}
-
-      <section className="panel" aria-label="Run settings">
-        <h2>Run</h2>
-        {RUN_PARAMS.filter((p) => shown(p.id)).map((p) => (
-          <ParamControl key={p.id} spec={p} value={spec.settings[p.id]} testId={paramTestId(null, p.id)} onChange={(v) => onParam(null, p.id, v)} />
-        ))}
-      </section>
+      {shown(TASK_FIRST) && <section className="panel" aria-label="Task">{runParam(TASK_FIRST)}</section>}
 
       {spec.lanes.map((lane, i) => {
         const decl = isMethodId(lane.method) ? getMethod(lane.method) : null;
         const params = decl?.params.filter((p) => shown(p.id)) ?? [];
         return (
-          <section key={i} className="panel lane-panel" style={{ borderLeftColor: LANE_COLORS[i] }} aria-label={`Student ${i + 1}`}>
+          <section key={i} className="panel lane-panel" style={{ borderLeftColor: LANE_COLORS[i] }} aria-label={`Student ${i + 1}: ${laneLabel(spec, i)}`}>
             <div className="panel-head">
               <h2>
                 <span className="lane-dot" style={{ background: LANE_COLORS[i] }} aria-hidden /> {race ? `Student ${i + 1}` : 'Student'}
-                {race && <span className="muted small"> {laneLabel(spec, i)}</span>}
+                <span className="lane-method" data-testid={`lane-method-${i + 1}`}>
+                  {' '}
+                  · {laneLabel(spec, i)}
+                </span>
               </h2>
               {race && shown('race') && (
                 <button className="small-btn" data-testid={`remove-student-${i + 1}`} onClick={() => onRemoveLane(i)} aria-label={`Remove student ${i + 1}`}>
@@ -60,13 +70,18 @@ export const Controls = memo(function Controls({ spec, hidden, onParam, onMethod
                   <span className="param-label">Method</span>
                   <span className="badge restart">restarts</span>
                 </label>
-                <select id={`method-${i}`} data-testid={paramTestId(i, 'method')} value={lane.method} onChange={(e) => onMethod(i, e.target.value)}>
+                <select id={`method-${i}`} data-testid={paramTestId(i, 'method')} value={lane.method} onChange={(e) => onMethod(i, e.target.value)} aria-describedby={`method-${i}-summary`}>
                   {METHODS.map((m) => (
                     <option key={m.id} value={m.id}>
-                      {m.label} — {m.summary}
+                      {m.label}
                     </option>
                   ))}
                 </select>
+                {decl && (
+                  <p className="muted small method-summary" id={`method-${i}-summary`}>
+                    {decl.summary}
+                  </p>
+                )}
               </div>
             )}
             {params.length === 0 && decl && decl.params.length === 0 && <p className="muted small">{decl.label} has no hyperparameters of its own.</p>}
@@ -81,6 +96,13 @@ export const Controls = memo(function Controls({ spec, hidden, onParam, onMethod
           + Add a student to race (up to {MAX_LANES})
         </button>
       )}
+
+      <section className="panel" aria-label="Run settings">
+        <h2>Run</h2>
+        {RUN_PARAMS.filter((p) => p.id !== TASK_FIRST && shown(p.id)).map((p) => runParam(p.id))}
+      </section>
+
+      {lessons}
       {hidden.length > 0 && <p className="muted small">This link hides {hidden.length} control{hidden.length > 1 ? 's' : ''} chosen by the instructor.</p>}
     </div>
   );

@@ -3,6 +3,9 @@
 // hover and focus.
 import { memo, useId, type ReactNode } from 'react';
 import type { NumberParam, ParamSpec, ParamValue } from '../../engine/params';
+import { formatValue } from '../format';
+
+export { formatValue };
 
 export interface ParamControlProps {
   spec: ParamSpec;
@@ -10,6 +13,8 @@ export interface ParamControlProps {
   onChange: (value: ParamValue) => void;
   testId: string;
   disabled?: boolean;
+  /** Whether a value fits the rest of the run (e.g. heads must divide the width); keys skip others. */
+  valid?: (value: number) => boolean;
 }
 
 const SLIDER_STEPS = 1000;
@@ -36,15 +41,40 @@ function snap(p: NumberParam, v: number): number {
   return Math.min(p.max, Math.max(p.min, stepped));
 }
 
-export function formatValue(p: ParamSpec, v: ParamValue): string {
-  if (p.kind === 'boolean') return v ? 'on' : 'off';
-  if (p.kind === 'choice') return p.choices.find((c) => c.value === v)?.label ?? String(v);
-  const n = Number(v);
-  const text = n !== 0 && (Math.abs(n) < 0.01 || Math.abs(n) >= 1e5) ? n.toExponential(1) : String(Number(n.toPrecision(4)));
-  return p.unit ? `${text} ${p.unit}` : text;
+/** Values a log slider's keys step through: 1, 1.5, 2, 3, 5, 7 in every decade. */
+const LOG_LADDER = [1, 1.5, 2, 3, 5, 7];
+
+/** The next value up (dir 1) or down (-1) on a log slider: one rung, or a decade for Page keys. */
+function logNeighbour(p: NumberParam, v: number, dir: 1 | -1, page: boolean): number {
+  if (page) return snap(p, Number((v * 10 ** dir).toPrecision(6)));
+  const decade = Math.floor(Math.log10(v));
+  const rungs: number[] = [];
+  for (let d = decade - 1; d <= decade + 1; d++) for (const m of LOG_LADDER) rungs.push(Number((m * 10 ** d).toPrecision(6)));
+  const next = dir > 0 ? rungs.find((r) => r > v * (1 + 1e-9)) : rungs.reverse().find((r) => r < v * (1 - 1e-9));
+  return snap(p, next ?? v);
 }
 
-export const ParamControl = memo(function ParamControl({ spec, value, onChange, testId, disabled }: ParamControlProps) {
+const KEY_DIRECTION: Record<string, 1 | -1> = { ArrowUp: 1, ArrowRight: 1, PageUp: 1, ArrowDown: -1, ArrowLeft: -1, PageDown: -1 };
+
+/**
+ * Where an arrow or Page key takes a slider: one step (Page: ten), or on a log slider one rung of
+ * the log ladder (Page: a decade), skipping values the run would refuse. Null: not such a key.
+ */
+export function keyedValue(p: NumberParam, v: number, key: string, valid?: (value: number) => boolean): number | null {
+  const dir = KEY_DIRECTION[key];
+  if (!dir) return null;
+  const page = key.startsWith('Page');
+  let at = v;
+  for (let i = 0; i < 100; i++) {
+    const next = p.scale === 'log' ? logNeighbour(p, at, dir, page) : snap(p, at + dir * p.step * (page ? 10 : 1));
+    if (next === at) return v; // at the end of the range
+    at = next;
+    if (!valid || valid(at)) return at;
+  }
+  return v;
+}
+
+export const ParamControl = memo(function ParamControl({ spec, value, onChange, testId, disabled, valid }: ParamControlProps) {
   const id = useId();
   const helpId = `${id}-help`;
   const badge = (
@@ -130,7 +160,17 @@ export const ParamControl = memo(function ParamControl({ spec, value, onChange, 
       disabled={disabled}
       aria-valuetext={formatValue(spec, num)}
       aria-describedby={helpId}
-      onChange={(e) => onChange(fromPosition(spec, Number(e.target.value)))}
+      onChange={(e) => {
+        const v = fromPosition(spec, Number(e.target.value));
+        if (!valid || valid(v)) onChange(v);
+      }}
+      onKeyDown={(e) => {
+        if (e.altKey || e.ctrlKey || e.metaKey) return;
+        const next = keyedValue(spec, num, e.key, valid);
+        if (next === null) return;
+        e.preventDefault();
+        if (next !== num) onChange(next);
+      }}
     />,
     <output className="param-value" htmlFor={id}>
       {formatValue(spec, num)}

@@ -1,0 +1,42 @@
+// Axis arithmetic the charts share: a log axis spans whole decades (so its top carries a label)
+// and is ticked only at decades, at most a handful of them, so labels never pile up.
+
+/** The whole decades around [min, max] (both > 0): 0.03…0.4 → [0.01, 1]. */
+export function decadeRange(min: number, max: number): [number, number] {
+  if (!(min > 0) || !(max > 0)) return [0.1, 1];
+  let lo = Math.floor(Math.log10(min) + 1e-9);
+  let hi = Math.ceil(Math.log10(max) - 1e-9);
+  if (hi <= lo) hi = lo + 1;
+  // Never more than 12 decades: a stray tiny value would flatten everything else.
+  if (hi - lo > 12) lo = hi - 12;
+  return [10 ** lo, 10 ** hi];
+}
+
+/** Decade ticks from lo to hi (both powers of ten), thinned to at most `most` (ends kept). */
+export function decadeTicks(lo: number, hi: number, most = 6): number[] {
+  const a = Math.round(Math.log10(lo));
+  const b = Math.round(Math.log10(hi));
+  const every = Math.max(1, Math.ceil((b - a) / (most - 1)));
+  const ticks: number[] = [];
+  for (let e = b; e >= a; e -= every) ticks.unshift(10 ** e);
+  return ticks;
+}
+
+/** A tick label short enough to sit beside the axis: 0.001, 1, 100, 1e-5, 1e6, 2.5. */
+export function tickLabel(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) {
+    const [m, e] = v.toExponential().split('e');
+    const mant = Number(Number(m).toPrecision(2));
+    return `${mant}e${Number(e)}`;
+  }
+  return String(Number(v.toPrecision(3)));
+}
+
+/** Values on hover and in the text alternative: 4 significant digits. */
+export function valueLabel(v: number): string {
+  const a = Math.abs(v);
+  if (v !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(2);
+  return String(Number(v.toPrecision(4)));
+}
