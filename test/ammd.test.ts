@@ -15,7 +15,6 @@ const CONFIG: ModelConfig = { vocabSize: V, seqLen: T, dModel: 16, nLayers: 1, n
 
 expectNoTensorLeak();
 
-
 function softmax64(z: number[], tau = 1): number[] {
   const x = z.map((v) => v / tau);
   const m = Math.max(...x);
@@ -77,11 +76,14 @@ async function maxAbsOf(x: tf.Tensor): Promise<number> {
 }
 /** Give the critic's four head variables random values (std), disposing the draws. */
 function randomHeads(critic: Critic, std: number, seed: number) {
-  critic.variables().slice(-4).forEach((v, i) => {
-    const draw = tf.randomNormal(v.shape, 0, std, 'float32', seed + i);
-    v.assign(draw);
-    draw.dispose();
-  });
+  critic
+    .variables()
+    .slice(-4)
+    .forEach((v, i) => {
+      const draw = tf.randomNormal(v.shape, 0, std, 'float32', seed + i);
+      v.assign(draw);
+      draw.dispose();
+    });
 }
 
 /** Train a critic alone on fixed logits; returns the final game values. */
@@ -202,8 +204,9 @@ describe('criticLoss', () => {
     expectClose(await scalar(r.lOn), tOn.value);
     expectClose(await scalar(r.lOff), tOff.value);
 
-    const grads = tf.grads((s: tf.Tensor, t: tf.Tensor) =>
-      criticLoss({ critic, on: { ...on, studentLogits: s as tf.Tensor3D, teacherLogits: t as tf.Tensor3D }, off, beta, penalty: c }).loss,
+    const grads = tf.grads(
+      (s: tf.Tensor, t: tf.Tensor) =>
+        criticLoss({ critic, on: { ...on, studentLogits: s as tf.Tensor3D, teacherLogits: t as tf.Tensor3D }, off, beta, penalty: c }).loss,
     )([on.studentLogits, on.teacherLogits]);
     for (const g of grads) for (const v of await g.data()) expect(v).toBe(0);
     tf.dispose([fOn, fOff, r, grads]);
@@ -216,17 +219,44 @@ describe('criticLoss', () => {
 describe('exactDistance and futureGapAdvantage', () => {
   it('exactDistance = 2R·Σ_t tvd per sequence, mean over sequences (by hand)', async () => {
     // p = (1/2, 1/2), q = (3/4, 1/4): tvd = 1/4. Sequence 0 has 2 valid positions, sequence 1 has 1.
-    const t = tf.tensor3d([[[0, 0], [0, 0]], [[0, 0], [0, 0]]]);
-    const s = tf.tensor3d([[[Math.log(3), 0], [Math.log(3), 0]], [[Math.log(3), 0], [Math.log(3), 0]]]);
-    const m = tf.tensor2d([[1, 1], [1, 0]]);
+    const t = tf.tensor3d([
+      [
+        [0, 0],
+        [0, 0],
+      ],
+      [
+        [0, 0],
+        [0, 0],
+      ],
+    ]);
+    const s = tf.tensor3d([
+      [
+        [Math.log(3), 0],
+        [Math.log(3), 0],
+      ],
+      [
+        [Math.log(3), 0],
+        [Math.log(3), 0],
+      ],
+    ]);
+    const m = tf.tensor2d([
+      [1, 1],
+      [1, 0],
+    ]);
     const e = exactDistance(t, s, m, 2);
     expectClose(await scalar(e), (4 * 0.5 + 4 * 0.25) / 2, 1e-6, 1e-6);
     tf.dispose([t, s, m, e]);
   });
 
   it('future sums of the gap minus the per-position batch mean (by hand)', async () => {
-    const gap = tf.tensor2d([[1, 2, 3, 7], [4, 5, 9, 9]]);
-    const mask = tf.tensor2d([[1, 1, 1, 0], [1, 1, 0, 0]]);
+    const gap = tf.tensor2d([
+      [1, 2, 3, 7],
+      [4, 5, 9, 9],
+    ]);
+    const mask = tf.tensor2d([
+      [1, 1, 1, 0],
+      [1, 1, 0, 0],
+    ]);
     // F = [[5, 3, 0, 0], [5, 0, 0, 0]] (masked values never count); baselines 5, 1.5, 0 (row 0 alone).
     const A = futureGapAdvantage(gap, mask);
     expect(Array.from(await A.data())).toEqual([0, 1.5, 0, 0, 0, -1.5, 0, 0]);
@@ -269,10 +299,11 @@ describe('studentLoss', () => {
           if (!dOn.mask[b][t]) return 0;
           let s = 0;
           let n = 0;
-          for (let k = 0; k < B; k++) if (dOn.mask[k][t]) {
-            s += F[k][t];
-            n++;
-          }
+          for (let k = 0; k < B; k++)
+            if (dOn.mask[k][t]) {
+              s += F[k][t];
+              n++;
+            }
           return v - s / n;
         }),
       );
@@ -327,7 +358,9 @@ describe('a critic trained alone on fixed logits', () => {
     const R = 1;
     const { lOn, lOff, maxAbs } = await trainCritic(on, off, 0, R, 300, 0.02, 50);
     const [eOn, eOff] = [exact64(dOn, R), exact64(dOff, R)];
-    console.log(`critic c=0: lOn ${lOn.toFixed(4)} / exact ${eOn.toFixed(4)} = ${(lOn / eOn).toFixed(3)}; lOff ${lOff.toFixed(4)} / ${eOff.toFixed(4)} = ${(lOff / eOff).toFixed(3)}`);
+    console.log(
+      `critic c=0: lOn ${lOn.toFixed(4)} / exact ${eOn.toFixed(4)} = ${(lOn / eOn).toFixed(3)}; lOff ${lOff.toFixed(4)} / ${eOff.toFixed(4)} = ${(lOff / eOff).toFixed(3)}`,
+    );
     expect(maxAbs).toBeLessThanOrEqual(R);
     expect(lOn).toBeLessThanOrEqual(eOn + 1e-5);
     expect(lOff).toBeLessThanOrEqual(eOff + 1e-5);
@@ -351,7 +384,9 @@ describe('a critic trained alone on fixed logits', () => {
       const clipped = (x: number) => Math.max(-R, Math.min(R, x / (2 * c)));
       const [oOn, oOff] = [sequenceValue(dOn, clipped), sequenceValue(dOff, clipped)];
       const [eOn, eOff] = [exact64(dOn, R), exact64(dOff, R)];
-      console.log(`critic c=${c}: lOn ${lOn.toFixed(4)} / optimum ${oOn.toFixed(4)} (exact ${eOn.toFixed(4)}); lOff ${lOff.toFixed(4)} / ${oOff.toFixed(4)} (exact ${eOff.toFixed(4)})`);
+      console.log(
+        `critic c=${c}: lOn ${lOn.toFixed(4)} / optimum ${oOn.toFixed(4)} (exact ${eOn.toFixed(4)}); lOff ${lOff.toFixed(4)} / ${oOff.toFixed(4)} (exact ${eOff.toFixed(4)})`,
+      );
       expect(lOn).toBeLessThanOrEqual(eOn + 1e-5);
       expect(lOff).toBeLessThanOrEqual(eOff + 1e-5);
       expect(Math.abs(lOn - oOn) / oOn).toBeLessThan(tolerance);

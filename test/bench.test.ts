@@ -7,7 +7,11 @@ import { renderPeer } from '../src/cli/bench/peer';
 
 describe('bench helpers', () => {
   test('matMulFlops counts 2·m·k·n per product, transposes and broadcast batches included', () => {
-    const call = (a: number[], b: number[], transposeA = false, transposeB = false, kernelName = 'BatchMatMul') => ({ kernelName, inputs: { a: { shape: a }, b: { shape: b } }, attrs: { transposeA, transposeB } });
+    const call = (a: number[], b: number[], transposeA = false, transposeB = false, kernelName = 'BatchMatMul') => ({
+      kernelName,
+      inputs: { a: { shape: a }, b: { shape: b } },
+      attrs: { transposeA, transposeB },
+    });
     expect(matMulFlops(call([3, 4], [4, 5]))).toBe(2 * 3 * 4 * 5);
     expect(matMulFlops(call([2, 3, 4], [2, 4, 5]))).toBe(2 * 2 * 3 * 4 * 5);
     expect(matMulFlops(call([4, 3], [4, 5], true))).toBe(2 * 3 * 4 * 5); // aᵀ: m = 3, k = 4

@@ -104,19 +104,22 @@ describe('bad files', () => {
   });
 
   it('refuses an extra weight', () => {
-    expectRefused(
-      () => fromArtifacts(edited((a) => a.weightSpecs.push({ name: 'h2.ln1.g', shape: [8], dtype: 'float32' }))),
-      /unknown weights: h2\.ln1\.g/,
-    );
+    expectRefused(() => fromArtifacts(edited((a) => a.weightSpecs.push({ name: 'h2.ln1.g', shape: [8], dtype: 'float32' }))), /unknown weights: h2\.ln1\.g/);
   });
 
   it('refuses a weight of the wrong dtype', () => {
-    expectRefused(() => fromArtifacts(edited((a) => (a.weightSpecs.find((s) => s.name === 'tok_emb')!.dtype = 'int32'))), /'tok_emb' is int32, expected float32/);
+    expectRefused(
+      () => fromArtifacts(edited((a) => (a.weightSpecs.find((s) => s.name === 'tok_emb')!.dtype = 'int32'))),
+      /'tok_emb' is int32, expected float32/,
+    );
   });
 
   it('refuses a weights file of the wrong length', () => {
     const needed = 4 * model.parameterCount();
-    expectRefused(() => fromArtifacts(edited((a) => (a.weightData = (a.weightData as ArrayBuffer).slice(0, needed - 4)))), new RegExp(`${needed - 4} bytes, the manifest needs ${needed}`));
+    expectRefused(
+      () => fromArtifacts(edited((a) => (a.weightData = (a.weightData as ArrayBuffer).slice(0, needed - 4)))),
+      new RegExp(`${needed - 4} bytes, the manifest needs ${needed}`),
+    );
     expectRefused(() => fromArtifacts(edited((a) => (a.weightData = new ArrayBuffer(needed + 8)))), new RegExp(`${needed + 8} bytes`));
     expectRefused(() => fromArtifacts(edited((a) => (a.weightData = undefined))), /0 bytes/);
   });
@@ -137,7 +140,10 @@ describe('bad files', () => {
 
   it('refuses an impossible config', () => {
     expectRefused(() => fromArtifacts(edited((a) => ((a.modelTopology as { config: { nHeads: number } }).config.nHeads = 3))), /not divisible by nHeads 3/);
-    expectRefused(() => fromArtifacts(edited((a) => ((a.modelTopology as { config: { nLayers: number } }).config.nLayers = 0))), /nLayers must be a positive integer/);
+    expectRefused(
+      () => fromArtifacts(edited((a) => ((a.modelTopology as { config: { nLayers: number } }).config.nLayers = 0))),
+      /nLayers must be a positive integer/,
+    );
   });
 });
 
@@ -177,7 +183,10 @@ describe('values and encodings that would load wrongly', () => {
     const cases: Array<[unknown, RegExp]> = [
       [null, /no weightsManifest/],
       [{ modelTopology: topo, weightsManifest: [null] }, /group 1 has no list of weights/],
-      [{ modelTopology: topo, weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'tok_emb', shape: 'oops', dtype: 'float32' }] }] }, /'tok_emb' has no valid shape/],
+      [
+        { modelTopology: topo, weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'tok_emb', shape: 'oops', dtype: 'float32' }] }] },
+        /'tok_emb' has no valid shape/,
+      ],
       [{ modelTopology: topo, weightsManifest: [{ paths: ['w.bin'], weights: [null] }] }, /Weight 1 of the manifest has no name/],
       [{ modelTopology: topo, weightsManifest: [{ paths: 'w.bin', weights: [] }] }, /paths that are not file names/],
       [{ modelTopology: { format: FORMAT, config: 'tiny' }, weightsManifest: [{ paths: ['w.bin'], weights: [] }] }, /config is not an object/],
@@ -195,7 +204,8 @@ describe('loading over HTTP', () => {
     const json = modelJson(artifacts);
     vi.stubGlobal('fetch', async (url: string) => {
       const file = url.split('/').pop()!;
-      if (fail?.file === file) return new Response('<html>not here</html>', { status: fail.status, statusText: fail.status === 404 ? 'Not Found' : 'Internal Server Error' });
+      if (fail?.file === file)
+        return new Response('<html>not here</html>', { status: fail.status, statusText: fail.status === 404 ? 'Not Found' : 'Internal Server Error' });
       if (file === 'model.json') return new Response(json);
       return new Response((artifacts.weightData as ArrayBuffer).slice(0));
     });
@@ -217,4 +227,3 @@ describe('loading over HTTP', () => {
     await expect(loadFromUrl('http://x.test/t/model.json')).rejects.toThrow(/Could not fetch model\.json: the server answered 404/);
   });
 });
-

@@ -60,9 +60,13 @@ const T = 5;
 const V = 6;
 function randomBatch(seed: number): AmmdBatch {
   const rng = new Rng(seed);
-  const arr = <X,>(n: number, f: () => X): X[] => Array.from({ length: n }, f);
+  const arr = <X>(n: number, f: () => X): X[] => Array.from({ length: n }, f);
   return {
-    tokens: tf.tensor2d(arr(B, () => arr(T, () => rng.int(0, V - 1))), [B, T], 'int32'),
+    tokens: tf.tensor2d(
+      arr(B, () => arr(T, () => rng.int(0, V - 1))),
+      [B, T],
+      'int32',
+    ),
     mask: tf.tensor2d(Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => (t < T - b ? 1 : 0)))),
     teacherLogits: tf.tensor3d(arr(B, () => arr(T, () => arr(V, () => 2 * rng.normal())))),
     studentLogits: tf.tensor3d(arr(B, () => arr(T, () => arr(V, () => 2 * rng.normal())))),
@@ -109,7 +113,9 @@ describe('exact critics in the game', () => {
     const [on, off] = [randomBatch(5), randomBatch(6)];
     const critic = new ExactCritic(1, 0);
     // d/dz_q of Σ_a (p − q)·f with f fixed: −q ⊙ (f − Σ_a q f). Check one coordinate by hand.
-    const grad = tf.grad((s: tf.Tensor) => studentLoss({ critic, on: { ...on, studentLogits: s as tf.Tensor3D }, off, beta: 1, policyGradient: false }))(on.studentLogits);
+    const grad = tf.grad((s: tf.Tensor) => studentLoss({ critic, on: { ...on, studentLogits: s as tf.Tensor3D }, off, beta: 1, policyGradient: false }))(
+      on.studentLogits,
+    );
     const [g, p, q] = [await read(grad), await read(tf.softmax(on.teacherLogits)), await read(tf.softmax(on.studentLogits))];
     const row = (b: number, t: number) => (b * T + t) * V;
     const i = row(0, 1);
@@ -192,7 +198,9 @@ describe('AMMD in the trainer with exact critics', () => {
   it('learned critics on teacher and both features train in the trainer', async () => {
     const tt = tinyTeacher();
     for (const criticFeatures of ['teacher', 'both']) {
-      const t = await Trainer.create(tinyConfig('ammd', { evalEvery: 3 }, { criticFeatures, criticWarmup: 4, penalty: 0.1, criticLrScale: 1 }), tt, { evalPrompts: 4 });
+      const t = await Trainer.create(tinyConfig('ammd', { evalEvery: 3 }, { criticFeatures, criticWarmup: 4, penalty: 0.1, criticLrScale: 1 }), tt, {
+        evalPrompts: 4,
+      });
       const before = await t.student.variables()[0].data();
       let record = null;
       for (let i = 0; i < 3; i++) record = (await t.trainStep()).record ?? record;

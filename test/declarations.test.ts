@@ -27,7 +27,10 @@ describe('method declarations', () => {
           expect(p.step).toBeGreaterThan(0);
           if (p.scale === 'log') expect(p.min, `${m.id}.${p.id} log scale needs min > 0`).toBeGreaterThan(0);
         } else if (p.kind === 'choice') {
-          expect(p.choices.map((c) => c.value), `${m.id}.${p.id}`).toContain(p.default);
+          expect(
+            p.choices.map((c) => c.value),
+            `${m.id}.${p.id}`,
+          ).toContain(p.default);
         }
         expect(coerce(p, p.default)).toEqual({ value: p.default, problem: null });
         expect(p.help.length, `${m.id}.${p.id} help`).toBeGreaterThan(10);

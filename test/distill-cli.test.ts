@@ -39,7 +39,11 @@ function brokenTeacher(name: string, edit: (files: { json: string; weights: Floa
 
 const QUICK = ['--task', 'addition', '--method', 'sft', '--steps', '2', '--backend', 'cpu', '--set', 'batchSize=4', '--set', 'studentWidth=8'];
 /** One line of error, no stack trace. */
-const oneLine = (stderr: string) => stderr.trim().split('\n').filter((l) => !l.startsWith('usage:')).length === 1 && !/\n\s+at /.test(stderr);
+const oneLine = (stderr: string) =>
+  stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('usage:')).length === 1 && !/\n\s+at /.test(stderr);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'alembic-distill-'));
@@ -95,11 +99,37 @@ describe('npm run distill', () => {
 
   it('writes one JSON line per evaluation with every metric key', () => {
     const out = join(dir, 'run.jsonl');
-    const args = ['--task', 'addition', '--method', 'gkd', '--steps', '3', '--seed', '2', '--eval-every', '2', '--backend', 'cpu', '--teacher', join(dir, 'teacher'), '--set', 'lambda=1', '--set', 'batchSize=4', '--set', 'studentWidth=8', '--out', out];
+    const args = [
+      '--task',
+      'addition',
+      '--method',
+      'gkd',
+      '--steps',
+      '3',
+      '--seed',
+      '2',
+      '--eval-every',
+      '2',
+      '--backend',
+      'cpu',
+      '--teacher',
+      join(dir, 'teacher'),
+      '--set',
+      'lambda=1',
+      '--set',
+      'batchSize=4',
+      '--set',
+      'studentWidth=8',
+      '--out',
+      out,
+    ];
     const r = distill(...args);
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     // Step 0, the early steps 1 and 2 (2 is also a multiple of evalEvery), and the last step 3.
     expect(lines.map((l) => l.step)).toEqual([0, 1, 2, 3]);
     // Width 8 has no shipped warm-start student: the run says so and starts from scratch.
@@ -117,12 +147,20 @@ describe('npm run distill', () => {
     expect(missing.stderr).toMatch(/cannot read the teacher in .*nowhere: model\.json or weights\.bin is missing/);
     expect(oneLine(missing.stderr)).toBe(true);
 
-    const garbled = distill(...QUICK, '--teacher', brokenTeacher('garbled', (f) => (f.json = '{"weightsManifest": [null]}')));
+    const garbled = distill(
+      ...QUICK,
+      '--teacher',
+      brokenTeacher('garbled', (f) => (f.json = '{"weightsManifest": [null]}')),
+    );
     expect(garbled.code).toBe(4);
     expect(garbled.stderr).toMatch(/cannot be used: model\.json: weightsManifest group 1 has no list of weights/);
     expect(oneLine(garbled.stderr)).toBe(true);
 
-    const nan = distill(...QUICK, '--teacher', brokenTeacher('nan', (f) => (f.weights[3] = NaN)));
+    const nan = distill(
+      ...QUICK,
+      '--teacher',
+      brokenTeacher('nan', (f) => (f.weights[3] = NaN)),
+    );
     expect(nan.code).toBe(4);
     expect(nan.stderr).toMatch(/holds NaN \(at index 3/);
 
@@ -157,4 +195,3 @@ describe('npm run distill', () => {
     expect(readFileSync(out, 'utf8')).toBe(''); // no record with nulls standing in for NaN
   });
 });
-

@@ -49,7 +49,11 @@ beforeAll(async () => {
   tokenRows = randomTokens(rng);
   tokens = tf.tensor2d(tokenRows, [B, T], 'int32');
   offTokens = tf.tensor2d(randomTokens(rng), [B, T], 'int32');
-  targets = tf.tensor2d(tokenRows.map((row) => [...row.slice(1), 0]), [B, T], 'int32');
+  targets = tf.tensor2d(
+    tokenRows.map((row) => [...row.slice(1), 0]),
+    [B, T],
+    'int32',
+  );
   mask = tf.tensor2d(Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => (t >= 1 && t < T - 1 - (b % 2) ? 1 : 0))));
   teacherLogits = tf.randomNormal([B, T, V], 0, 2, 'float32', 5) as tf.Tensor3D;
   offTeacherLogits = tf.randomNormal([B, T, V], 0, 2, 'float32', 6) as tf.Tensor3D;
@@ -80,13 +84,7 @@ function picks(vars: tf.Variable[], perVar: number, seed: number): { v: tf.Varia
  * Compare tf's gradient of `loss` with central differences of `reference` (defaults to `loss`)
  * at the chosen entries. Returns the worst relative error for the report.
  */
-async function checkGradients(
-  loss: () => tf.Scalar,
-  vars: tf.Variable[],
-  reference: () => tf.Scalar = loss,
-  perVar = 2,
-  seed = 1,
-): Promise<number> {
+async function checkGradients(loss: () => tf.Scalar, vars: tf.Variable[], reference: () => tf.Scalar = loss, perVar = 2, seed = 1): Promise<number> {
   const { value, grads } = tf.variableGrads(loss, vars);
   value.dispose();
   const gradValues = new Map<string, number[]>();
@@ -212,11 +210,14 @@ describe('AMMD studentLoss', () => {
   let critic: Critic;
   beforeAll(() => {
     critic = Critic.init(CONFIG, new Rng(77), 1);
-    critic.variables().slice(-4).forEach((v, i) => {
-      const draw = tf.randomNormal(v.shape, 0, 1, 'float32', 80 + i);
-      v.assign(draw);
-      draw.dispose();
-    });
+    critic
+      .variables()
+      .slice(-4)
+      .forEach((v, i) => {
+        const draw = tf.randomNormal(v.shape, 0, 1, 'float32', 80 + i);
+        v.assign(draw);
+        draw.dispose();
+      });
   });
   afterAll(() => critic.dispose());
 
@@ -250,27 +251,34 @@ describe('AMMD studentLoss', () => {
       const q = softmaxAt(sl, b, t);
       return p.reduce((a, pa, k) => a + (pa - q[k]) * fOn[(b * T + t) * V + k], 0);
     };
-    const F = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => {
-      let s = 0;
-      for (let u = t + 1; u < T; u++) s += gap(b, u) * m[b * T + u];
-      return s;
-    }));
+    const F = Array.from({ length: B }, (_, b) =>
+      Array.from({ length: T }, (_, t) => {
+        let s = 0;
+        for (let u = t + 1; u < T; u++) s += gap(b, u) * m[b * T + u];
+        return s;
+      }),
+    );
     const A: number[] = [];
     for (let b = 0; b < B; b++)
       for (let t = 0; t < T; t++) {
         let s = 0;
         let n = 0;
-        for (let k = 0; k < B; k++) if (m[k * T + t]) {
-          s += F[k][t];
-          n++;
-        }
+        for (let k = 0; k < B; k++)
+          if (m[k * T + t]) {
+            s += F[k][t];
+            n++;
+          }
         A.push(m[b * T + t] ? F[b][t] - s / n : 0);
       }
     const frozen = tf.tensor2d(A, [B, T]);
     const surrogate = () =>
       tf.tidy(() => {
         const exact = studentLoss({ critic, ...batches(), beta, policyGradient: false });
-        const logqY = tf.oneHot(targets, V).toFloat().mul(tf.logSoftmax(student.forward(tokens))).sum(-1);
+        const logqY = tf
+          .oneHot(targets, V)
+          .toFloat()
+          .mul(tf.logSoftmax(student.forward(tokens)))
+          .sum(-1);
         return exact.add(logqY.mul(frozen).mul(mask).sum(-1).mean().mul(beta)) as tf.Scalar;
       });
     expect(Math.abs((await evalScalar(surrogate)) - (await evalScalar(loss)))).toBeLessThan(1e-4);

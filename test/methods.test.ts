@@ -228,7 +228,9 @@ describe('student-loss gradients against finite differences (output bias)', () =
       const { grads, value } = tf.variableGrads(plan.loss, [bias]);
       const g = await grads[bias.name].data();
       const base = Float32Array.from(await bias.data());
-      const order = Array.from(g.keys()).sort((i, j) => Math.abs(g[j]) - Math.abs(g[i])).slice(0, 3);
+      const order = Array.from(g.keys())
+        .sort((i, j) => Math.abs(g[j]) - Math.abs(g[i]))
+        .slice(0, 3);
       const h = 5e-3;
       for (const i of order) {
         const at = async (delta: number) => {
@@ -271,7 +273,11 @@ describe('AMMD in the trainer', () => {
 
   it('the critics’ estimates never exceed the exact best-critic distances', async () => {
     const tt = tinyTeacher();
-    const t = await Trainer.create(tinyConfig('ammd', { evalEvery: 4, lrWarmup: 0 }, { bound: 2, penalty: 0.05, criticLrScale: 30, criticFeatures: 'own' }), tt, { evalPrompts: 8 });
+    const t = await Trainer.create(
+      tinyConfig('ammd', { evalEvery: 4, lrWarmup: 0 }, { bound: 2, penalty: 0.05, criticLrScale: 30, criticFeatures: 'own' }),
+      tt,
+      { evalPrompts: 8 },
+    );
     for (let i = 0; i < 8; i++) {
       const { record } = await t.trainStep();
       if (!record) continue;

@@ -98,20 +98,22 @@ describe('evaluateStudent', () => {
   });
 
   it('the best critic f = R·sign(p − q) reaches the exact distances; f = 0 gives 0', async () => {
-    const gap = (f: (p: tf.Tensor, q: tf.Tensor) => tf.Tensor): CriticEstimates => (on, off) =>
-      tf.tidy(() => {
-        const value = (x: typeof on) => {
-          const p = tf.softmax(x.teacherLogits);
-          const q = tf.softmax(x.studentLogits);
-          return p.sub(q).mul(f(p, q)).sum(-1).mul(x.mask).sum(-1).mean() as tf.Scalar;
-        };
-        // The penalised optimum at c = 0.25, written out here (not the engine's penalisedOptimum).
-        const penalised = (x: typeof on) => {
-          const d = tf.softmax(x.teacherLogits).sub(tf.softmax(x.studentLogits));
-          return d.mul(d.div(0.5).clipByValue(-R, R)).sum(-1).mul(x.mask).sum(-1).mean() as tf.Scalar;
-        };
-        return { on: value(on), off: value(off), onPenalised: penalised(on), offPenalised: penalised(off) };
-      });
+    const gap =
+      (f: (p: tf.Tensor, q: tf.Tensor) => tf.Tensor): CriticEstimates =>
+      (on, off) =>
+        tf.tidy(() => {
+          const value = (x: typeof on) => {
+            const p = tf.softmax(x.teacherLogits);
+            const q = tf.softmax(x.studentLogits);
+            return p.sub(q).mul(f(p, q)).sum(-1).mul(x.mask).sum(-1).mean() as tf.Scalar;
+          };
+          // The penalised optimum at c = 0.25, written out here (not the engine's penalisedOptimum).
+          const penalised = (x: typeof on) => {
+            const d = tf.softmax(x.teacherLogits).sub(tf.softmax(x.studentLogits));
+            return d.mul(d.div(0.5).clipByValue(-R, R)).sum(-1).mul(x.mask).sum(-1).mean() as tf.Scalar;
+          };
+          return { on: value(on), off: value(off), onPenalised: penalised(on), offPenalised: penalised(off) };
+        });
     const best = await evaluateStudent(teacher, student, addition, set, { bound: R, critic: gap((p, q) => p.sub(q).sign().mul(R)) });
     close(best.metrics.mmOnCritic, best.metrics.mmOnExact!, 1e-5);
     close(best.metrics.mmOffCritic, best.metrics.mmOffExact!, 1e-5);
@@ -139,7 +141,13 @@ describe('evaluateStudent', () => {
     const greedyTask: Task = { ...addition, score: evenLength };
     const sampledTask: Task = { ...addition, scoring: 'sampled-grammatical-rate', score: evenLength };
     const expected = async (model: Transformer, temperature: number, rng: Rng) => {
-      const outputs = await generate(model, set.examples.map((e) => e.prompt), N, temperature, rng);
+      const outputs = await generate(
+        model,
+        set.examples.map((e) => e.prompt),
+        N,
+        temperature,
+        rng,
+      );
       return outputs.reduce((s, o, i) => s + evenLength(set.examples[i].prompt, o), 0) / N;
     };
     const g = await evaluateStudent(teacher, student, greedyTask, set, { bound: 1 });
@@ -154,7 +162,13 @@ describe('evaluateStudent', () => {
     const model = Transformer.init(modelConfig('reverse', { dModel: 8, nLayers: 1, nHeads: 2 }), new Rng(1));
     const rset = EvalSet.create(model, reverse, new Rng(2), 4);
     const m = await evaluateStudent(model, model, reverse, rset, { bound: 1 });
-    const outputs = await generate(model, rset.examples.map((e) => e.prompt), 4, 0, new Rng(0));
+    const outputs = await generate(
+      model,
+      rset.examples.map((e) => e.prompt),
+      4,
+      0,
+      new Rng(0),
+    );
     const expected = outputs.reduce((s, o, i) => s + rougeL(o, rset.examples[i].answer), 0) / 4;
     close(m.extras.rougeL, expected, 1e-9);
     rset.dispose();

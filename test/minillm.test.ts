@@ -15,7 +15,6 @@ function logSoftmax64(z: number[], tau = 1): number[] {
   return x.map((v) => v - lse);
 }
 
-
 describe('discountedReturns', () => {
   // Worked by hand. Row 0: rewards 1 2 3 4, position 0 is prompt, γ = 0.5.
   //   R_1 = 2 + 0.5·3 + 0.25·4 = 4.5 (3 tokens), R_2 = 3 + 0.5·4 = 5 (2), R_3 = 4 (1), R_4 = 0.
@@ -57,8 +56,18 @@ describe('discountedReturns', () => {
 describe('importanceWeights', () => {
   it('w = q / (α p + (1−α) q), worked by hand', async () => {
     // q = (1/2, 1/2); p = (1/4, 3/4).
-    const s = tf.tensor3d([[[0, 0], [0, 0]]]);
-    const t = tf.tensor3d([[[0, Math.log(3)], [0, Math.log(3)]]]);
+    const s = tf.tensor3d([
+      [
+        [0, 0],
+        [0, 0],
+      ],
+    ]);
+    const t = tf.tensor3d([
+      [
+        [0, Math.log(3)],
+        [0, Math.log(3)],
+      ],
+    ]);
     const y = tf.tensor2d([[0, 1]], [1, 2], 'int32');
     const cases: [number, number[]][] = [
       [0.2, [0.5 / 0.45, 0.5 / 0.55]],
@@ -172,8 +181,8 @@ describe('minillmLoss', () => {
       expectClose((await out.singleStepLoss.data())[0], ref.singleStepLoss);
       tf.dispose(out);
 
-      const [gs, gt] = tf.grads((sl: tf.Tensor, tl: tf.Tensor) =>
-        minillmLoss({ ...args, studentLogits: sl as tf.Tensor3D, teacherLogits: tl as tf.Tensor3D }).loss,
+      const [gs, gt] = tf.grads(
+        (sl: tf.Tensor, tl: tf.Tensor) => minillmLoss({ ...args, studentLogits: sl as tf.Tensor3D, teacherLogits: tl as tf.Tensor3D }).loss,
       )([student, teacher]);
       const flatRef = ref.grad.flat(2);
       Array.from(await gs.data()).forEach((v, i) => expectClose(v, flatRef[i], 1e-3, 1e-5));
@@ -185,10 +194,38 @@ describe('minillmLoss', () => {
 
   it('is the single-step reverse KL alone when every return is equal', async () => {
     // One valid token per sequence: every return is 0, so the whitened advantage is 0.
-    const student = tf.tensor3d([[[1, 0, -1], [0, 0, 0]], [[0, 2, 0], [0, 0, 0]]]);
-    const teacher = tf.tensor3d([[[0, 1, 0], [0, 0, 0]], [[1, 1, 1], [0, 0, 0]]]);
-    const targets = tf.tensor2d([[1, 0], [2, 0]], undefined, 'int32');
-    const mask = tf.tensor2d([[1, 0], [1, 0]]);
+    const student = tf.tensor3d([
+      [
+        [1, 0, -1],
+        [0, 0, 0],
+      ],
+      [
+        [0, 2, 0],
+        [0, 0, 0],
+      ],
+    ]);
+    const teacher = tf.tensor3d([
+      [
+        [0, 1, 0],
+        [0, 0, 0],
+      ],
+      [
+        [1, 1, 1],
+        [0, 0, 0],
+      ],
+    ]);
+    const targets = tf.tensor2d(
+      [
+        [1, 0],
+        [2, 0],
+      ],
+      undefined,
+      'int32',
+    );
+    const mask = tf.tensor2d([
+      [1, 0],
+      [1, 0],
+    ]);
     const out = minillmLoss({ studentLogits: student, teacherLogits: teacher, targets, mask, mixAlpha: 0.2, gamma: 0.95, lengthNorm: true });
     expect(Math.abs((await out.pgLoss.data())[0])).toBe(0);
     const kl = (s: number[], t: number[]) => {

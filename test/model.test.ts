@@ -163,8 +163,7 @@ describe('decodeStep with the KV cache', () => {
         expect(step.logits.shape).toEqual([B, V]);
         const got = await step.logits.data();
         tf.dispose([column, step.logits]);
-        for (let b = 0; b < B; b++)
-          for (let j = 0; j < V; j++) worst = Math.max(worst, Math.abs(got[b * V + j] - full[(b * T + t) * V + j]));
+        for (let b = 0; b < B; b++) for (let j = 0; j < V; j++) worst = Math.max(worst, Math.abs(got[b * V + j] - full[(b * T + t) * V + j]));
       }
       tf.dispose([x, ...cache.keys, ...cache.values]);
       expect(worst).toBeLessThan(1e-5);

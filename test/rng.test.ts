@@ -91,7 +91,11 @@ describe('Rng distributions', () => {
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < N; i++) counts[rng.categorical(weights)]++;
     expect(counts[1]).toBe(0);
-    for (const [k, p] of [[0, 0.1], [2, 0.2], [3, 0.7]] as const) {
+    for (const [k, p] of [
+      [0, 0.1],
+      [2, 0.2],
+      [3, 0.7],
+    ] as const) {
       const sd = Math.sqrt(N * p * (1 - p));
       expect(Math.abs(counts[k] - N * p)).toBeLessThan(5 * sd);
     }

@@ -1,5 +1,17 @@
 import { describe, expect, test } from 'vitest';
-import { canPause, canPlay, canStep, initialRunState, isActive, reportedPhase, runReducer, type RunEvent, type RunPhase, type RunSide, type RunState } from '../src/shared/runMachine';
+import {
+  canPause,
+  canPlay,
+  canStep,
+  initialRunState,
+  isActive,
+  reportedPhase,
+  runReducer,
+  type RunEvent,
+  type RunPhase,
+  type RunSide,
+  type RunState,
+} from '../src/shared/runMachine';
 
 const at = (side: RunSide, phase: RunPhase, resume = false): RunState => ({ side, phase, resume });
 const after = (state: RunState, ...events: RunEvent[]) => events.reduce(runReducer, state);

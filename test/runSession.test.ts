@@ -11,7 +11,17 @@ import { resolveSpec } from '../src/shared/runSpec';
 import { tinyTeacher } from './helpers/tinyRun';
 
 const SPEC = resolveSpec({
-  settings: { task: 'addition', backend: 'cpu', studentInit: 'scratch', evalPrompts: 8, studentWidth: 8, studentLayers: 1, studentHeads: 2, batchSize: 4, evalEvery: 1000 },
+  settings: {
+    task: 'addition',
+    backend: 'cpu',
+    studentInit: 'scratch',
+    evalPrompts: 8,
+    studentWidth: 8,
+    studentLayers: 1,
+    studentHeads: 2,
+    batchSize: 4,
+    evalEvery: 1000,
+  },
   lanes: [{ method: 'sft' }],
 }).spec;
 

@@ -18,7 +18,13 @@ function keep(m: Transformer): Transformer {
   return m;
 }
 
-async function run(model: Transformer, prompts: ReturnType<typeof encodePrompts>, temperature: number, seed: number, mix?: { model: Transformer; weight: number }) {
+async function run(
+  model: Transformer,
+  prompts: ReturnType<typeof encodePrompts>,
+  temperature: number,
+  seed: number,
+  mix?: { model: Transformer; weight: number },
+) {
   const out = sampleTensors(model, prompts, { temperature, rng: new Rng(seed), mix });
   expect(out.tokens.dtype).toBe('int32');
   const tokens = Int32Array.from(await out.tokens.data());

@@ -60,8 +60,20 @@ describe('SVG chart', () => {
         {
           title: 'm',
           series: [
-            { label: 'a', points: [{ x: 0, mean: 0, sd: 0 }, { x: 10, mean: 1, sd: 0 }] },
-            { label: 'b<c', points: [{ x: 0, mean: 1, sd: 0 }, { x: 10, mean: 0, sd: 0 }] },
+            {
+              label: 'a',
+              points: [
+                { x: 0, mean: 0, sd: 0 },
+                { x: 10, mean: 1, sd: 0 },
+              ],
+            },
+            {
+              label: 'b<c',
+              points: [
+                { x: 0, mean: 1, sd: 0 },
+                { x: 10, mean: 0, sd: 0 },
+              ],
+            },
           ],
         },
       ],

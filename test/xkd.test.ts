@@ -25,9 +25,27 @@ describe('xkdLoss by hand', () => {
     // KL_0 = ½(1 + 0.25 − 1) − 0 = 0.125;  KL_1 = ½(4 + 1 − 1) − ln 2 = 2 − ln 2.
     // −log N(δ_0; 0.5, 1) = ½ln 2π + 0.125;  −log N(δ_1; −1, 2) = ½ln 2π + ln 2 + 9/8.
     // NLL_0 = ln(1 + e^{-1}), NLL_1 = ln(1 + e^{-2}).
-    const Q = tf.tensor3d([[[1, 0], [0, 2], [5, 5]]]);
-    const mu = tf.tensor3d([[[0.5, 9], [9, -1], [9, 9]]]);
-    const logSigma = tf.tensor3d([[[0, 9], [9, Math.log(2)], [9, 9]]]);
+    const Q = tf.tensor3d([
+      [
+        [1, 0],
+        [0, 2],
+        [5, 5],
+      ],
+    ]);
+    const mu = tf.tensor3d([
+      [
+        [0.5, 9],
+        [9, -1],
+        [9, 9],
+      ],
+    ]);
+    const logSigma = tf.tensor3d([
+      [
+        [0, 9],
+        [9, Math.log(2)],
+        [9, 9],
+      ],
+    ]);
     const targets = tf.tensor2d([[0, 1, 0]], [1, 3], 'int32');
     const mask = tf.tensor2d([[1, 1, 0]]);
     const out = xkdLoss({ studentLogits: Q, teacherLogits: Q, mu, logSigma, targets, mask, lambda: 1, gamma: 0.5, base: 'seq' });
@@ -61,7 +79,7 @@ function reference(
       const mu = c.mu[b][t][y];
       const sigma = Math.exp(c.ls[b][t][y]);
       const kl = 0.5 * (sigma * sigma + mu * mu - 1) - Math.log(sigma);
-      const logLik = -0.5 * Math.log(2 * Math.PI) - Math.log(sigma) - ((delta - mu) ** 2) / (2 * sigma * sigma);
+      const logLik = -0.5 * Math.log(2 * Math.PI) - Math.log(sigma) - (delta - mu) ** 2 / (2 * sigma * sigma);
       reward += kl - lambda * logLik;
       const lq = logSoftmax64(c.Q[b][t]);
       const lp = logSoftmax64(c.teacher[b][t]);
@@ -111,7 +129,10 @@ describe('xkdLoss vs float64', () => {
       expectClose(await scalar(out.loss), want.loss);
       expectClose(await scalar(out.rewardLoss), want.rewardLoss);
       // The teacher is a constant of the loss.
-      const gT = tf.grad((t: tf.Tensor) => xkdLoss({ ...tensors, teacherLogits: t as tf.Tensor3D, lambda: s.lambda, gamma: s.gamma, base: 'divergence', divergence: 'fkl' }).loss)(tensors.teacherLogits);
+      const gT = tf.grad(
+        (t: tf.Tensor) =>
+          xkdLoss({ ...tensors, teacherLogits: t as tf.Tensor3D, lambda: s.lambda, gamma: s.gamma, base: 'divergence', divergence: 'fkl' }).loss,
+      )(tensors.teacherLogits);
       for (const v of await gT.data()) expect(v).toBe(0);
       tf.dispose([out, gT, tensors]);
     });

@@ -82,7 +82,17 @@ const commit = (() => {
 })();
 const started = performance.now();
 const result: BenchResult = {
-  meta: { date: new Date().toISOString(), commit, mode: quick ? 'quick' : 'full', node: process.version, cpus: cpus().length, loadAtStart: load(), loadAtEnd: 0, seconds: 0, notes: [] },
+  meta: {
+    date: new Date().toISOString(),
+    commit,
+    mode: quick ? 'quick' : 'full',
+    node: process.version,
+    cpus: cpus().length,
+    loadAtStart: load(),
+    loadAtEnd: 0,
+    seconds: 0,
+    notes: [],
+  },
 };
 const notes = result.meta.notes;
 notes.push(

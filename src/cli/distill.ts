@@ -86,7 +86,9 @@ const hyper: Record<string, unknown> = {};
 function put(id: string, raw: string, from: string) {
   const found = findParam(method, id);
   if (!found) {
-    const allowed = paramIds(method).filter((p) => p !== 'task').map((p) => describeSpec(findParam(method, p)!.spec));
+    const allowed = paramIds(method)
+      .filter((p) => p !== 'task')
+      .map((p) => describeSpec(findParam(method, p)!.spec));
     fail(`Unknown setting '${quote(id)}' for ${method} (${quote(from, 80)}). Allowed: ${allowed.join(', ')}`);
   }
   const { problem } = coerce(found.spec, raw);
@@ -124,7 +126,10 @@ try {
   teacherFiles = { json: readFileSync(join(dir, 'model.json'), 'utf8'), weights: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) };
 } catch (e) {
   const hint = args.teacher === undefined ? `; train one with npm run train-teacher -- --task ${taskId}` : '';
-  stop(EXIT.teacher, `cannot read the teacher in ${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'model.json or weights.bin is missing' : errorText(e)}${hint}`);
+  stop(
+    EXIT.teacher,
+    `cannot read the teacher in ${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'model.json or weights.bin is missing' : errorText(e)}${hint}`,
+  );
 }
 try {
   const { entries } = parseModelJson(teacherFiles.json);
@@ -184,7 +189,9 @@ let exitCode: number = EXIT.ok;
 function emit(record: Record<string, unknown>): boolean {
   const bad = nonFinite(record);
   if (bad) {
-    console.error(`distill: halted at step ${String(record.step)}: ${bad}. The teacher or the settings give non-finite values; lower the learning rate or check the teacher.`);
+    console.error(
+      `distill: halted at step ${String(record.step)}: ${bad}. The teacher or the settings give non-finite values; lower the learning rate or check the teacher.`,
+    );
     exitCode = EXIT.nonFinite;
     return false;
   }
@@ -202,7 +209,8 @@ try {
       going = false;
     } else if (o.record) {
       going = emit(o.record);
-      if (going) console.error(`step ${o.step}: loss ${o.record.loss?.toFixed(4)} rklStudent ${o.record.rklStudent?.toFixed(4)} score ${o.record.score?.toFixed(3)}`);
+      if (going)
+        console.error(`step ${o.step}: loss ${o.record.loss?.toFixed(4)} rklStudent ${o.record.rklStudent?.toFixed(4)} score ${o.record.score?.toFixed(3)}`);
     }
   }
   if (going && trainer.step % every !== 0) emit(await trainer.evaluate());

@@ -55,7 +55,9 @@ if (typeof size === 'string') fail(`${size}\n${USAGE}`, 2);
 const role = values.student ? 'student' : 'teacher';
 const dir = values.student ? studentDir(task.id, size) : teacherDir(task.id);
 if (!existsSync(join(dir, 'model.json'))) {
-  const train = values.student ? `npm run train-student -- --task ${task.id}${values.size ? ` --size ${values.size}` : ''}` : `npm run train-teacher -- --task ${task.id}`;
+  const train = values.student
+    ? `npm run train-student -- --task ${task.id}${values.size ? ` --size ${values.size}` : ''}`
+    : `npm run train-teacher -- --task ${task.id}`;
   fail(`No ${role} for '${task.id}': ${join(dir, 'model.json')} does not exist. Train one with: ${train}`, 2);
 }
 

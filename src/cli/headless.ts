@@ -16,7 +16,14 @@ const STAMP = join(DIST, '.source-stamp');
 const LOCK = join(ROOT, '.vite', 'e2e-build.lock');
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 export const WEBGPU_ARGS = ['--enable-unsafe-webgpu', ...BASE_ARGS];
 
 /** Newest modification time of everything the build reads. */
@@ -60,12 +67,16 @@ export async function ensureBuilt(): Promise<void> {
   try {
     const stamp = sourceStamp();
     if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === stamp) return;
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', DIST, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--outDir', DIST, '--emptyOutDir', '--logLevel', 'warn'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
     if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
     writeFileSync(STAMP, stamp);
   } finally {
@@ -125,9 +136,11 @@ export function watchErrors(page: Page): ErrorLog {
   page.on('console', (m: ConsoleMessage) => {
     if (m.type() === 'error') log.errors.push(`console.error: ${m.text()}`);
   });
-  page.on('worker', (w) => w.on('console', (m: ConsoleMessage) => {
-    if (m.type() === 'error') log.errors.push(`worker console.error: ${m.text()}`);
-  }));
+  page.on('worker', (w) =>
+    w.on('console', (m: ConsoleMessage) => {
+      if (m.type() === 'error') log.errors.push(`worker console.error: ${m.text()}`);
+    }),
+  );
   return log;
 }
 

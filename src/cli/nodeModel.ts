@@ -33,7 +33,6 @@ export function loadModelDir(dir: string, expect: Partial<ModelConfig> = {}) {
   return loadFromFiles(json, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), expect);
 }
 
-
 /** Rewrite public/students/index.json from the checkpoints on disk (the page reads it first). */
 export function writeStudentIndex(): StudentIndex {
   const root = join(REPO_ROOT, 'public', 'students');

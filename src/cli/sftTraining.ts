@@ -37,7 +37,10 @@ export async function trainBySft(o: SftOptions): Promise<{ steps: number; minute
   try {
     while (step < o.steps) {
       (optimizer as unknown as { learningRate: number }).learningRate = warmupCosine(step, o.steps, o.peakLr, o.warmup);
-      const batch = encodeExamples(Array.from({ length: o.batch }, () => o.task.sampleTrain(o.dataRng)), T);
+      const batch = encodeExamples(
+        Array.from({ length: o.batch }, () => o.task.sampleTrain(o.dataRng)),
+        T,
+      );
       const x = tf.tensor2d(batch.tokens, [o.batch, T], 'int32');
       const y = tf.tensor2d(batch.targets, [o.batch, T], 'int32');
       const m = tf.tensor2d(batch.mask, [o.batch, T]);

@@ -116,13 +116,17 @@ if (!args['render-only']) {
   // --reverse walks the plan from the end, so a second process can meet the first in the middle.
   const mine = plan.filter((_, i) => i % shards === shard);
   if (args.reverse) mine.reverse();
-  console.error(`study ${study.name}: ${mine.length} of ${plan.length} runs (shard ${shard}/${shards}), ${steps} steps, eval every ${evalEvery}, backend ${backend.name}`);
+  console.error(
+    `study ${study.name}: ${mine.length} of ${plan.length} runs (shard ${shard}/${shards}), ${steps} steps, eval every ${evalEvery}, backend ${backend.name}`,
+  );
   for (const [i, { arm, seed }] of mine.entries()) {
     const t0 = performance.now();
     const r = await runArm(study, arm, seed, steps, evalEvery, teacherFor(arm.task), backend.name, probe, cacheDir, { earlyEvalSteps: [] }, studentInit);
     const last = r.records[r.records.length - 1];
     console.error(
-      `[${i + 1}/${mine.length}] ${arm.id} seed ${seed}: ${((performance.now() - t0) / 1000).toFixed(1)} s${r.halted ? ` HALTED ${r.halted}` : ''}; last ${Object.entries(last)
+      `[${i + 1}/${mine.length}] ${arm.id} seed ${seed}: ${((performance.now() - t0) / 1000).toFixed(1)} s${r.halted ? ` HALTED ${r.halted}` : ''}; last ${Object.entries(
+        last,
+      )
         .filter(([, v]) => typeof v === 'number')
         .slice(0, 14)
         .map(([k, v]) => `${k}=${(v as number).toFixed(3)}`)

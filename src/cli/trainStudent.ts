@@ -55,7 +55,14 @@ if (!values.task) fail('--task is required');
 if (!(TASK_IDS as string[]).includes(values.task)) fail(`Unknown task '${values.task}'. Known tasks: ${TASK_IDS.join(', ')}`);
 const task = getTask(values.task);
 const size = parseSize(values.size);
-const numbers = { steps: Number(values.steps), batch: Number(values.batch), lr: Number(values.lr), warmup: Number(values.warmup), seed: Number(values.seed), evalEvery: Number(values['eval-every']) };
+const numbers = {
+  steps: Number(values.steps),
+  batch: Number(values.batch),
+  lr: Number(values.lr),
+  warmup: Number(values.warmup),
+  seed: Number(values.seed),
+  evalEvery: Number(values['eval-every']),
+};
 for (const [k, v] of Object.entries(numbers)) if (!Number.isFinite(v) || v < 0) fail(`--${k} must be a non-negative number`);
 const target = values.target === undefined ? STUDENT_TARGETS[task.id] : Number(values.target);
 if (!(target > 0 && target <= 1)) fail(`--target must be in (0, 1], got '${values.target}'`);
@@ -67,7 +74,9 @@ const model = Transformer.init(config, rng.fork());
 const dataRng = rng.fork();
 const evalRng = rng.fork();
 const dir = studentDir(task.id, size);
-console.error(`training ${task.id} student ${studentCheckpointName(size)}: ${JSON.stringify(config)}, ${model.parameterCount()} parameters, backend ${backend.name}, target ${target}`);
+console.error(
+  `training ${task.id} student ${studentCheckpointName(size)}: ${JSON.stringify(config)}, ${model.parameterCount()} parameters, backend ${backend.name}, target ${target}`,
+);
 
 let reached = false;
 const done = await trainBySft({
@@ -82,7 +91,9 @@ const done = await trainBySft({
   dataRng,
   evalRng,
   async onEvaluation({ step, result, loss, minutes }) {
-    console.error(`step ${step} loss ${loss.toFixed(4)} held-out score ${result.score.toFixed(4)} partial credit ${result.partialCredit.toFixed(4)} ${minutes.toFixed(2)} min`);
+    console.error(
+      `step ${step} loss ${loss.toFixed(4)} held-out score ${result.score.toFixed(4)} partial credit ${result.partialCredit.toFixed(4)} ${minutes.toFixed(2)} min`,
+    );
     reached = result.score >= target;
     return reached;
   },

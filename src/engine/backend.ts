@@ -65,7 +65,10 @@ export function backendOrder(preference: BackendPreference): { order: BackendNam
   return { order: [preference, ...auto.filter((b) => b !== preference)], options: { skipSoftwareWebGpu: preference !== 'webgpu' } };
 }
 
-async function tryBackend(name: BackendName, opts: ChooseOptions): Promise<{ ok: true; adapter: AdapterReport | null } | { ok: false; error: string; skipped?: string }> {
+async function tryBackend(
+  name: BackendName,
+  opts: ChooseOptions,
+): Promise<{ ok: true; adapter: AdapterReport | null } | { ok: false; error: string; skipped?: string }> {
   let adapter: AdapterReport | null = null;
   try {
     if (name === 'webgpu') {
@@ -73,7 +76,11 @@ async function tryBackend(name: BackendName, opts: ChooseOptions): Promise<{ ok:
       adapter = await describeAdapter();
       if (!adapter) return { ok: false, error: 'WebGPU is present but no GPU adapter was found' };
       if (adapter.isFallbackAdapter && opts.skipSoftwareWebGpu) {
-        return { ok: false, skipped: adapter.description, error: `The only WebGPU adapter is a software one (${adapter.description}) that runs on the CPU, where it is many times slower than WebAssembly; choose WebGPU under Backend to use it anyway` };
+        return {
+          ok: false,
+          skipped: adapter.description,
+          error: `The only WebGPU adapter is a software one (${adapter.description}) that runs on the CPU, where it is many times slower than WebAssembly; choose WebGPU under Backend to use it anyway`,
+        };
       }
       await import('@tensorflow/tfjs-backend-webgpu');
     } else if (name === 'wasm') {

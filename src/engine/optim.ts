@@ -6,12 +6,7 @@ import * as tf from '@tensorflow/tfjs';
  * `maxNorm` (≤ 0: no clipping). Returns the loss and the pre-clip gradient norm, both scalars
  * the caller owns and disposes. Nothing is read back here.
  */
-export function clippedStep(
-  optimizer: tf.Optimizer,
-  vars: tf.Variable[],
-  loss: () => tf.Scalar,
-  maxNorm = 1,
-): { loss: tf.Scalar; gradNorm: tf.Scalar } {
+export function clippedStep(optimizer: tf.Optimizer, vars: tf.Variable[], loss: () => tf.Scalar, maxNorm = 1): { loss: tf.Scalar; gradNorm: tf.Scalar } {
   const { value, grads } = tf.variableGrads(loss, vars);
   const gradNorm = tf.tidy(() => {
     const norm = globalNorm(Object.values(grads));
@@ -31,7 +26,13 @@ export function clippedStep(
  * stage (measured, tfjs 4.22 + Dawn), so the squares are added pairwise.
  */
 export function globalNorm(tensors: tf.Tensor[]): tf.Scalar {
-  return tf.tidy(() => tensors.map((g) => g.square().sum()).reduce((a, b) => a.add(b)).sqrt() as tf.Scalar);
+  return tf.tidy(
+    () =>
+      tensors
+        .map((g) => g.square().sum())
+        .reduce((a, b) => a.add(b))
+        .sqrt() as tf.Scalar,
+  );
 }
 
 /** Linear warm-up then cosine decay to 10% of the peak. */

@@ -46,10 +46,17 @@ export function resolveConfig(partial: { method?: string; settings?: Record<stri
     if (isMethodId(partial.method)) method = partial.method;
     else problems.push(`Unknown method '${quote(partial.method)}'. Known methods: ${METHOD_IDS.join(', ')}; using ${DEFAULT_METHOD}`);
   }
-  const settings = resolveValues(SHARED_PARAMS, partial.settings ?? {}, problems, (k) => `Unknown setting '${quote(k)}'. Settings: ${SHARED_PARAMS.map((p) => p.id).join(', ')}`);
+  const settings = resolveValues(
+    SHARED_PARAMS,
+    partial.settings ?? {},
+    problems,
+    (k) => `Unknown setting '${quote(k)}'. Settings: ${SHARED_PARAMS.map((p) => p.id).join(', ')}`,
+  );
   const own = getMethod(method).params;
   const hyper = resolveValues(own, partial.hyper ?? {}, problems, (k) =>
-    own.length ? `'${quote(k)}' is not a parameter of ${method}. Its parameters: ${own.map((p) => p.id).join(', ')}` : `'${quote(k)}' is not a parameter of ${method}: it has none`,
+    own.length
+      ? `'${quote(k)}' is not a parameter of ${method}. Its parameters: ${own.map((p) => p.id).join(', ')}`
+      : `'${quote(k)}' is not a parameter of ${method}: it has none`,
   );
 
   const width = settings.studentWidth as number;

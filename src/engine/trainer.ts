@@ -73,7 +73,6 @@ export interface TrainerOptions {
   earlyEvalSteps?: readonly number[];
 }
 
-
 /** The independent random streams of a run, forked from the seed in a fixed order. */
 interface Streams {
   init: Rng;
@@ -122,7 +121,9 @@ export class Trainer {
     this.task = getTask(String(config.settings.task));
     const T = this.task.seqLen;
     if (teacher.config.vocabSize !== VOCAB_SIZE || teacher.config.seqLen !== T) {
-      throw new Error(`The teacher does not fit task '${this.task.id}': vocabulary ${teacher.config.vocabSize} and context ${teacher.config.seqLen}, expected ${VOCAB_SIZE} and ${T}`);
+      throw new Error(
+        `The teacher does not fit task '${this.task.id}': vocabulary ${teacher.config.vocabSize} and context ${teacher.config.seqLen}, expected ${VOCAB_SIZE} and ${T}`,
+      );
     }
     this.teacherModel = teacher;
     this.streams = forkStreams(num(config.settings, 'seed'));
@@ -132,7 +133,13 @@ export class Trainer {
     this.studentStart = opts.initialStudent ? 'sft' : 'scratch';
     this.earlyEvalSteps = opts.earlyEvalSteps ?? EARLY_EVAL_STEPS;
     if (opts.initialStudent) for (const [name, v] of this.studentModel.params) v.assign(opts.initialStudent.p(name));
-    this.method = createMethod(config.method, { hyper: this.config.hyper, settings: this.config.settings, studentConfig: sConfig, initRng: this.streams.methodInit, models: { teacher, student: this.studentModel } });
+    this.method = createMethod(config.method, {
+      hyper: this.config.hyper,
+      settings: this.config.settings,
+      studentConfig: sConfig,
+      initRng: this.streams.methodInit,
+      models: { teacher, student: this.studentModel },
+    });
     this.evalSet = acquireEvalSet(teacher, this.task, this.streams.evaluation, opts.evalPrompts ?? EVAL_PROMPTS);
   }
 

@@ -14,7 +14,9 @@ export function metricsCsv(spec: RunSpec, records: MetricRecord[][], labels: str
   const extras = [...new Set(records.flat().flatMap((r) => Object.keys(r.extras ?? {})))].sort();
   const header = ['student', 'label', 'method', ...METRIC_KEYS, ...extras, 'studentStart'];
   const rows = records.flatMap((lane, i) =>
-    lane.map((r) => [i + 1, labels[i], spec.lanes[i]?.method, ...METRIC_KEYS.map((k) => r[k]), ...extras.map((k) => r.extras?.[k]), starts[i]].map(cell).join(',')),
+    lane.map((r) =>
+      [i + 1, labels[i], spec.lanes[i]?.method, ...METRIC_KEYS.map((k) => r[k]), ...extras.map((k) => r.extras?.[k]), starts[i]].map(cell).join(','),
+    ),
   );
   return [header.join(','), ...rows].join('\n') + '\n';
 }

@@ -69,7 +69,10 @@ export function decodeHash(hash: string): DecodedHash {
     }
     // Presenter mode is how the page looks, not an experiment: a saved run still restores.
     if (key !== 'present') any = true;
-    if (seen.has(key)) problems.push(key === 'hide' ? `'hide' was given more than once; hiding the controls of every one` : `'${quote(key)}' was given more than once; using the last value`);
+    if (seen.has(key))
+      problems.push(
+        key === 'hide' ? `'hide' was given more than once; hiding the controls of every one` : `'${quote(key)}' was given more than once; using the last value`,
+      );
     seen.add(key);
     const laneKey = /^s(\d+)(?:\.(.+))?$/.exec(key);
     if (key === 'present') {

@@ -39,14 +39,23 @@ export function App() {
     <div className={s.present ? 'app present' : 'app'} data-testid="app" data-present={s.present ? 1 : 0}>
       <header className="topbar">
         <h1>Alembic</h1>
-        <p className="tagline">A small teacher, a smaller student, trained live in your browser tab. Pick a lesson or a method, press play, watch the student approach the teacher.</p>
-        <button className="present-toggle" data-testid="present-toggle" aria-pressed={s.present} onClick={() => pg.setPresent(!s.present)} title="Large type and a folded sidebar, for a projector (present=1 in the link)">
+        <p className="tagline">
+          A small teacher, a smaller student, trained live in your browser tab. Pick a lesson or a method, press play, watch the student approach the teacher.
+        </p>
+        <button
+          className="present-toggle"
+          data-testid="present-toggle"
+          aria-pressed={s.present}
+          onClick={() => pg.setPresent(!s.present)}
+          title="Large type and a folded sidebar, for a projector (present=1 in the link)"
+        >
           {s.present ? 'Leave presenter mode' : 'Presenter mode'}
         </button>
       </header>
       {s.backend && s.backend.name !== 'webgpu' && !s.backend.skippedSoftwareAdapter && !s.backend.chosenFailed && s.backend.fallbackReason && (
         <div className="banner" role="alert" data-testid="no-webgpu">
-          WebGPU is not available here, so the engine runs on <b>{s.backend.name}</b>: everything works, only slower. <span data-testid="fallback-reason">{s.backend.fallbackReason}</span>
+          WebGPU is not available here, so the engine runs on <b>{s.backend.name}</b>: everything works, only slower.{' '}
+          <span data-testid="fallback-reason">{s.backend.fallbackReason}</span>
         </div>
       )}
       {s.fatal && (
@@ -59,7 +68,17 @@ export function App() {
       <div className="layout">
         <aside className="sidebar" aria-label="Controls">
           <div className="sticky">
-            <Transport running={s.running} pausing={s.phase === 'pausing'} ready={ready} step={s.step} stepsPerSec={s.stepsPerSec} onPlay={pg.play} onPause={pg.pause} onStep={pg.stepOnce} onReset={pg.reset} />
+            <Transport
+              running={s.running}
+              pausing={s.phase === 'pausing'}
+              ready={ready}
+              step={s.step}
+              stepsPerSec={s.stepsPerSec}
+              onPlay={pg.play}
+              onPause={pg.pause}
+              onStep={pg.stepOnce}
+              onReset={pg.reset}
+            />
             {s.busy && !s.fatal ? (
               <p className="muted small building">Building the run: loading the teacher and preparing the GPU (slow the first time)…</p>
             ) : (
@@ -68,7 +87,17 @@ export function App() {
               </p>
             )}
           </div>
-          <Controls spec={s.spec} hidden={s.hidden} present={s.present} onParam={pg.setParam} onMethod={pg.setMethod} onAddLane={pg.addLane} onRemoveLane={pg.removeLane} onPreset={pg.applyPreset} lesson={s.lesson} />
+          <Controls
+            spec={s.spec}
+            hidden={s.hidden}
+            present={s.present}
+            onParam={pg.setParam}
+            onMethod={pg.setMethod}
+            onAddLane={pg.addLane}
+            onRemoveLane={pg.removeLane}
+            onPreset={pg.applyPreset}
+            lesson={s.lesson}
+          />
         </aside>
         <main className="main">
           {lesson && (
@@ -86,7 +115,14 @@ export function App() {
               onClose={pg.closeLesson}
             />
           )}
-          <Charts spec={s.spec} records={s.records} ghosts={s.ghosts} marks={s.marks} teacherScore={teacherScore} expected={lesson && !lessonChanged ? (reference ?? null) : null} />
+          <Charts
+            spec={s.spec}
+            records={s.records}
+            ghosts={s.ghosts}
+            marks={s.marks}
+            teacherScore={teacherScore}
+            expected={lesson && !lessonChanged ? (reference ?? null) : null}
+          />
           <StepExplainer spec={s.spec} ready={ready} explanation={s.explanation} onExplain={pg.explain} onClose={pg.closeExplanation} />
           <div className="below">
             <SamplesPanel spec={s.spec} inspection={s.inspection} lane={s.inspectLane} onLane={pg.setInspectLane} />

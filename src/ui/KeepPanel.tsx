@@ -9,7 +9,19 @@ import { laneLabel } from '../state/config';
 import type { Playground } from './controller';
 import { downloadRecipe } from './recipeDownload';
 
-export const KeepPanel = memo(function KeepPanel({ pg, spec, ghosts, hidden, ready }: { pg: Playground; spec: RunSpec; ghosts: Ghost[]; hidden: string[]; ready: boolean }) {
+export const KeepPanel = memo(function KeepPanel({
+  pg,
+  spec,
+  ghosts,
+  hidden,
+  ready,
+}: {
+  pg: Playground;
+  spec: RunSpec;
+  ghosts: Ghost[];
+  hidden: string[];
+  ready: boolean;
+}) {
   const fileRef = useRef<HTMLInputElement>(null);
   const [lane, setLane] = useState(0);
   const [hide, setHide] = useState<string[]>(hidden);
@@ -52,7 +64,12 @@ export const KeepPanel = memo(function KeepPanel({ pg, spec, ghosts, hidden, rea
             ))}
           </select>
         )}
-        <button data-testid="download-weights" disabled={!ready} onClick={() => pg.downloadWeights(target)} title="model.json + weights.bin (TensorFlow.js format)">
+        <button
+          data-testid="download-weights"
+          disabled={!ready}
+          onClick={() => pg.downloadWeights(target)}
+          title="model.json + weights.bin (TensorFlow.js format)"
+        >
           Download
         </button>
         <button data-testid="load-weights" disabled={!ready} onClick={() => fileRef.current?.click()} title="Choose model.json and weights.bin together">
@@ -95,17 +112,29 @@ export const KeepPanel = memo(function KeepPanel({ pg, spec, ghosts, hidden, rea
           <div className="hide-list">
             {hideable.map((h) => (
               <label key={h.id}>
-                <input type="checkbox" checked={hide.includes(h.id)} onChange={(e) => setHide((xs) => (e.target.checked ? [...xs, h.id] : xs.filter((x) => x !== h.id)))} /> {h.label}
+                <input
+                  type="checkbox"
+                  checked={hide.includes(h.id)}
+                  onChange={(e) => setHide((xs) => (e.target.checked ? [...xs, h.id] : xs.filter((x) => x !== h.id)))}
+                />{' '}
+                {h.label}
               </label>
             ))}
           </div>
           <label className="small">
-            <input type="checkbox" data-testid="share-let-students" checked={letShare} disabled={!hide.length} onChange={(e) => setLetShare(e.target.checked)} /> Students may make their own links (otherwise a link that hides controls hides
-            this panel too)
+            <input
+              type="checkbox"
+              data-testid="share-let-students"
+              checked={letShare}
+              disabled={!hide.length}
+              onChange={(e) => setLetShare(e.target.checked)}
+            />{' '}
+            Students may make their own links (otherwise a link that hides controls hides this panel too)
           </label>
           <br />
           <label className="small">
-            <input type="checkbox" data-testid="share-present" checked={presentLink} onChange={(e) => setPresentLink(e.target.checked)} /> Open in presenter mode
+            <input type="checkbox" data-testid="share-present" checked={presentLink} onChange={(e) => setPresentLink(e.target.checked)} /> Open in presenter
+            mode
           </label>
           <input className="link" readOnly value={link} aria-label="Link to this experiment" data-testid="share-link" onFocus={(e) => e.target.select()} />
           <button

@@ -9,7 +9,10 @@ import { Findings } from './Findings';
 
 export const MethodCard = memo(function MethodCard({ method, color }: { method: string; color?: string }) {
   const decl = isMethodId(method) ? getMethod(method) : null;
-  const html = useMemo(() => (decl ? katex.renderToString(decl.card.formula, { displayMode: true, throwOnError: false, output: 'htmlAndMathml' }) : ''), [decl]);
+  const html = useMemo(
+    () => (decl ? katex.renderToString(decl.card.formula, { displayMode: true, throwOnError: false, output: 'htmlAndMathml' }) : ''),
+    [decl],
+  );
   const box = useRef<HTMLDivElement>(null);
   const overflows = useFitFormula(box, html);
   if (!decl) return null;

@@ -88,7 +88,14 @@ export const SamplesPanel = memo(function SamplesPanel({
         {spec.lanes.length > 1 && (
           <span className="lane-tabs" role="tablist" aria-label="Which student">
             {spec.lanes.map((_, i) => (
-              <button key={i} role="tab" aria-selected={i === lane} className={i === lane ? 'active' : ''} style={{ borderColor: LANE_COLORS[i] }} onClick={() => onLane(i)}>
+              <button
+                key={i}
+                role="tab"
+                aria-selected={i === lane}
+                className={i === lane ? 'active' : ''}
+                style={{ borderColor: LANE_COLORS[i] }}
+                onClick={() => onLane(i)}
+              >
                 {laneLabel(spec, i)}
               </button>
             ))}
@@ -97,7 +104,8 @@ export const SamplesPanel = memo(function SamplesPanel({
         {inspection && <span className="muted">at step {inspection.step}</span>}
       </div>
       <p className="muted small">
-        Held-out prompts the students never train on. Student tokens are shaded by how much the two next-token distributions disagree there (total variation, white = agree, red = disagree). Click a token (or Tab to the tokens and use the arrow keys) to compare the distributions.
+        Held-out prompts the students never train on. Student tokens are shaded by how much the two next-token distributions disagree there (total variation,
+        white = agree, red = disagree). Click a token (or Tab to the tokens and use the arrow keys) to compare the distributions.
       </p>
       {!samples ? (
         <p className="muted">Samples appear once the student is built.</p>
@@ -140,7 +148,9 @@ export const SamplesPanel = memo(function SamplesPanel({
               ))}
             </tbody>
           </table>
-          <div className="dist-box">{token ? <Bars token={token} /> : <p className="muted small">Click a student token to see both next-token distributions at that position.</p>}</div>
+          <div className="dist-box">
+            {token ? <Bars token={token} /> : <p className="muted small">Click a student token to see both next-token distributions at that position.</p>}
+          </div>
         </div>
       )}
     </section>

@@ -36,7 +36,8 @@ export const StatusStrip = memo(function StatusStrip({
       )}
       {backend?.skippedSoftwareAdapter && backend.name !== 'webgpu' && (
         <span data-testid="software-webgpu">
-          WebGPU here is only a software adapter ({backend.skippedSoftwareAdapter}) on the CPU, so {backend.name} runs (much faster); choose WebGPU under Backend to try it.
+          WebGPU here is only a software adapter ({backend.skippedSoftwareAdapter}) on the CPU, so {backend.name} runs (much faster); choose WebGPU under
+          Backend to try it.
         </span>
       )}
       <span data-testid="steps-per-sec">{running ? formatRate(stepsPerSec) : 'paused'}</span>
@@ -49,7 +50,8 @@ export const StatusStrip = memo(function StatusStrip({
       )}
       {params.length > 0 && teacherParams && (
         <span title="Student parameters and their share of the teacher's">
-          student {params.map((p) => `${(p / 1000).toFixed(1)}k`).join(' / ')} params = {params.map((p) => `${((100 * p) / teacherParams).toFixed(1)}%`).join(' / ')} of the teacher’s {(teacherParams / 1000).toFixed(0)}k
+          student {params.map((p) => `${(p / 1000).toFixed(1)}k`).join(' / ')} params ={' '}
+          {params.map((p) => `${((100 * p) / teacherParams).toFixed(1)}%`).join(' / ')} of the teacher’s {(teacherParams / 1000).toFixed(0)}k
         </span>
       )}
       {lastSaved && <span>saved in this browser {new Date(lastSaved).toLocaleTimeString()}</span>}

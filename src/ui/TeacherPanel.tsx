@@ -9,7 +9,10 @@ export const TeacherPanel = memo(function TeacherPanel({ teacher, task }: { teac
   return (
     <section className="panel teacher-panel" aria-label="Teacher">
       <h2>
-        Teacher <span className="muted small">{t.title}: {t.description}</span>
+        Teacher{' '}
+        <span className="muted small">
+          {t.title}: {t.description}
+        </span>
       </h2>
       {!teacher || teacher.status === 'loading' ? (
         <p className="muted">Loading the {task} teacher…</p>

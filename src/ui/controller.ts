@@ -6,7 +6,15 @@ import type { StudentStart } from '../engine/model/shippedStudents';
 import { getMethod } from '../engine/methods/declarations';
 import { defaults, type ParamValue } from '../engine/params';
 import { EngineClient } from '../worker/client';
-import { HALT_FIX_SETTINGS, type BackendInfo, type Event, type InspectSample, type StepExplanation, type MemoryInfo, type WeightFiles } from '../worker/protocol';
+import {
+  HALT_FIX_SETTINGS,
+  type BackendInfo,
+  type Event,
+  type InspectSample,
+  type StepExplanation,
+  type MemoryInfo,
+  type WeightFiles,
+} from '../worker/protocol';
 import { MAX_LANES, defaultLane, resolveSpec, specsEqual, type RunSpec } from '../shared/runSpec';
 import { laneLabel, laneParam } from '../state/config';
 import type { RunPhase } from '../shared/runMachine';
@@ -234,7 +242,13 @@ export class Playground {
       case 'backend':
         if (e.info.chosenFailed) {
           const { name, reason } = e.info.chosenFailed;
-          this.setAlert({ key: 'backend', kind: 'warn', testId: 'backend-failed', dismissable: true, text: `You chose the ${name} backend, but it could not start here (${reason}); the engine runs on ${e.info.name} instead.` });
+          this.setAlert({
+            key: 'backend',
+            kind: 'warn',
+            testId: 'backend-failed',
+            dismissable: true,
+            text: `You chose the ${name} backend, but it could not start here (${reason}); the engine runs on ${e.info.name} instead.`,
+          });
         } else this.clearAlert('backend');
         return this.set({ backend: e.info });
       case 'fatal':
@@ -345,7 +359,9 @@ export class Playground {
     this.set({
       notices: this.state.notices.filter((n) => !n.fromEngine),
       blockedPlay: false,
-      marks: changes.size ? [{ step: 0, kind: 'restart', text: `restart: ${[...changes.values()].map((c) => c.text).join(', ')}`, id: 'restart', lane: null, from: '' }] : [],
+      marks: changes.size
+        ? [{ step: 0, kind: 'restart', text: `restart: ${[...changes.values()].map((c) => c.text).join(', ')}`, id: 'restart', lane: null, from: '' }]
+        : [],
       ghosts,
       records: this.state.spec.lanes.map(() => []),
       halts: this.state.spec.lanes.map(() => null),
@@ -597,7 +613,12 @@ export class Playground {
   }
 
   exportCsv = () => download('alembic-metrics.csv', metricsCsv(this.state.spec, this.state.records, this.labels(), this.state.studentStarts), 'text/csv');
-  exportJson = () => download('alembic-metrics.json', metricsJson(this.state.spec, this.state.records, this.labels(), this.shareLink(), this.state.studentStarts), 'application/json');
+  exportJson = () =>
+    download(
+      'alembic-metrics.json',
+      metricsJson(this.state.spec, this.state.records, this.labels(), this.shareLink(), this.state.studentStarts),
+      'application/json',
+    );
 
   downloadWeights = async (lane: number) => {
     if (!this.client) return;
@@ -666,7 +687,14 @@ export class Playground {
         return;
       }
       const { records, ghosts, halts } = this.state;
-      const savedAt = await this.keeper.save({ spec, step: snap.step, weights: snap.weights, records: lanesReady ? records : spec.lanes.map(() => []), ghosts, halts });
+      const savedAt = await this.keeper.save({
+        spec,
+        step: snap.step,
+        weights: snap.weights,
+        records: lanesReady ? records : spec.lanes.map(() => []),
+        ghosts,
+        halts,
+      });
       this.clearAlert('storage');
       this.set({ lastSaved: savedAt });
     } catch (e) {

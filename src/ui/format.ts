@@ -19,6 +19,10 @@ export function formatValue(p: ParamSpec, v: ParamValue): string {
 export function shortValue(v: ParamValue): string {
   if (typeof v === 'boolean') return v ? 'on' : 'off';
   if (typeof v === 'string') return v;
-  if (v !== 0 && (Math.abs(v) < 0.01 || Math.abs(v) >= 1e5)) return v.toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e');
+  if (v !== 0 && (Math.abs(v) < 0.01 || Math.abs(v) >= 1e5))
+    return v
+      .toExponential()
+      .replace(/\.?0+e/, 'e')
+      .replace('e+', 'e');
   return String(Number(v.toPrecision(4)));
 }

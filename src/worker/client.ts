@@ -73,7 +73,9 @@ export class EngineClient {
   loadWeights(lane: number, files: WeightFiles, step?: number): Promise<number> {
     // Transfer a copy: the caller may keep (and persist) its own buffer.
     const copy = { modelJson: files.modelJson, weights: files.weights.slice(0) };
-    return this.request({ type: 'loadWeights', lane, files: copy, step, requestId: this.nextRequest++ }).then((e) => (e as Extract<Event, { type: 'weightsLoaded' }>).step);
+    return this.request({ type: 'loadWeights', lane, files: copy, step, requestId: this.nextRequest++ }).then(
+      (e) => (e as Extract<Event, { type: 'weightsLoaded' }>).step,
+    );
   }
 
   private request(cmd: Extract<Command, { requestId: number }>): Promise<Event> {

@@ -159,7 +159,13 @@ export class Session {
       const chosenFailed = chosen ? { name: preference, reason: chosen.error } : null;
       this.post({
         type: 'backend',
-        info: { name: report.name, adapter: report.adapter, fallbackReason: report.fallbackReason, skippedSoftwareAdapter: chosenFailed ? null : report.skippedSoftwareAdapter, chosenFailed },
+        info: {
+          name: report.name,
+          adapter: report.adapter,
+          fallbackReason: report.fallbackReason,
+          skippedSoftwareAdapter: chosenFailed ? null : report.skippedSoftwareAdapter,
+          chosenFailed,
+        },
       });
       return true;
     } catch (e) {
@@ -201,7 +207,11 @@ export class Session {
     for (const config of run.configs) {
       const start = await studentCheckpoint(config);
       if (start && !start.model) notices.add(start.notice);
-      const trainer = await Trainer.create(config, this.teacher!.model, { backendName: this.backend?.name, evalPrompts: run.page.evalPrompts, initialStudent: start?.model });
+      const trainer = await Trainer.create(config, this.teacher!.model, {
+        backendName: this.backend?.name,
+        evalPrompts: run.page.evalPrompts,
+        initialStudent: start?.model,
+      });
       this.lanes.push({ trainer, halted: null });
     }
     return { notices: [...notices] };

@@ -16,9 +16,7 @@ export function teacherUrl(task: string): string {
   return new URL(`${import.meta.env.BASE_URL}teachers/${task}/model.json`, self.location.href).href;
 }
 
-export type TeacherLoad =
-  | { ok: true; model: Transformer; meta: Record<string, unknown> }
-  | { ok: false; message: string };
+export type TeacherLoad = { ok: true; model: Transformer; meta: Record<string, unknown> } | { ok: false; message: string };
 
 export async function loadTeacher(task: string): Promise<TeacherLoad> {
   const t = getTask(task);
@@ -41,6 +39,12 @@ export async function showcase(model: Transformer, task: string, seed: number): 
   const t = getTask(task);
   const examples = t.heldOut.slice(0, SHOWCASE_PROMPTS);
   const temperature = t.scoring === 'greedy-exact-match' ? 0 : 1;
-  const outputs = await generate(model, examples.map((e) => e.prompt), examples.length, temperature, new Rng(seed));
+  const outputs = await generate(
+    model,
+    examples.map((e) => e.prompt),
+    examples.length,
+    temperature,
+    new Rng(seed),
+  );
   return examples.map((e, i) => ({ prompt: e.prompt, output: outputs[i], reference: e.answer }));
 }

@@ -51,7 +51,9 @@ describe('default experiment', () => {
     try {
       await expect.poll(risen, { timeout: 30_000, interval: 250 }).toBe(true);
     } catch (e) {
-      throw new Error(`Within 30 s of Play: ${JSON.stringify(await ends(page))} (step 0: partial credit ${pc0}, exact match ${em0}); events ${await eventTrail(page)}\n${(e as Error).message}`);
+      throw new Error(
+        `Within 30 s of Play: ${JSON.stringify(await ends(page))} (step 0: partial credit ${pc0}, exact match ${em0}); events ${await eventTrail(page)}\n${(e as Error).message}`,
+      );
     }
     const after = await ends(page);
     console.log(

@@ -78,7 +78,9 @@ export async function timeSteps(trainer: Trainer, warmup: number, steps: number,
   // the figures: their ms per step is prepare + studentStep, both synced.
   const fromProfiled = steps === 0;
   const n = fromProfiled ? profiled : steps;
-  const counted = fromProfiled ? { reads: end.reads - after.reads, kernels: end.kernels - after.kernels } : { reads: after.reads - before.reads, kernels: after.kernels - before.kernels };
+  const counted = fromProfiled
+    ? { reads: end.reads - after.reads, kernels: end.kernels - after.kernels }
+    : { reads: after.reads - before.reads, kernels: after.kernels - before.kernels };
   return {
     steps: n,
     msPerStep: fromProfiled ? (phases.prepare ?? 0) + (phases.studentStep ?? 0) : ms / steps,

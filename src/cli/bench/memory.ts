@@ -24,10 +24,28 @@ export interface MemorySection {
   load: number;
 }
 
-export const MEMORY_CONFIG = { method: 'gkd', settings: { task: 'addition', seed: 1, batchSize: 4, studentWidth: 8, studentHeads: 1, evalEvery: 50 }, hyper: { lambda: 0.5, offPolicyData: 'teacher' } };
+export const MEMORY_CONFIG = {
+  method: 'gkd',
+  settings: { task: 'addition', seed: 1, batchSize: 4, studentWidth: 8, studentHeads: 1, evalEvery: 50 },
+  hyper: { lambda: 0.5, offPolicyData: 'teacher' },
+};
 
-export async function benchMemory(backend: BenchBackend, first: number, last: number, evalEvery: number, log: (s: string) => void = () => {}): Promise<MemorySection> {
-  const section: MemorySection = { backend, ok: false, config: `gkd λ=0.5 (student/teacher samples), batch 4, d8 student, evalEvery ${evalEvery} with 8 prompts`, snapshots: [], flat: false, msPerStep: NaN, load: 0 };
+export async function benchMemory(
+  backend: BenchBackend,
+  first: number,
+  last: number,
+  evalEvery: number,
+  log: (s: string) => void = () => {},
+): Promise<MemorySection> {
+  const section: MemorySection = {
+    backend,
+    ok: false,
+    config: `gkd λ=0.5 (student/teacher samples), batch 4, d8 student, evalEvery ${evalEvery} with 8 prompts`,
+    snapshots: [],
+    flat: false,
+    msPerStep: NaN,
+    load: 0,
+  };
   if (!(await useBackend(backend)).ok) return section;
   section.ok = true;
   const { model: teacher } = loadModelDir(teacherDir('addition'));
@@ -60,7 +78,11 @@ export async function benchMemory(backend: BenchBackend, first: number, last: nu
   // Flat: no more tensors, bytes or GPU bytes in use. The GPU pool's allocated total is reported
   // beside it: it is a high-water mark (a new buffer only when every pooled one of that size is
   // busy), so it may still creep up while in-use bytes stay flat.
-  section.flat = section.snapshots.length === 2 && b.numTensors <= a.numTensors && b.numBytes <= a.numBytes && (a.numBytesInGPU === null || (b.numBytesInGPU ?? 0) <= a.numBytesInGPU);
+  section.flat =
+    section.snapshots.length === 2 &&
+    b.numTensors <= a.numTensors &&
+    b.numBytes <= a.numBytes &&
+    (a.numBytesInGPU === null || (b.numBytesInGPU ?? 0) <= a.numBytesInGPU);
   section.load = load();
   return section;
 }

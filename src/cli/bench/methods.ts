@@ -22,7 +22,16 @@ export interface MethodRow extends StepTiming {
 }
 
 export interface MethodsSection {
-  backends: Array<{ backend: BenchBackend; ok: boolean; adapter: string | null; error?: string; steps: number; warmup: number; profiled: number; evaluate: string }>;
+  backends: Array<{
+    backend: BenchBackend;
+    ok: boolean;
+    adapter: string | null;
+    error?: string;
+    steps: number;
+    warmup: number;
+    profiled: number;
+    evaluate: string;
+  }>;
   rows: MethodRow[];
 }
 
@@ -37,11 +46,24 @@ export interface MethodsPlan {
   methods?: readonly MethodId[];
 }
 
-export async function benchMethods(plans: MethodsPlan[], methods: readonly MethodId[] = METHOD_IDS, log: (s: string) => void = () => {}): Promise<MethodsSection> {
+export async function benchMethods(
+  plans: MethodsPlan[],
+  methods: readonly MethodId[] = METHOD_IDS,
+  log: (s: string) => void = () => {},
+): Promise<MethodsSection> {
   const section: MethodsSection = { backends: [], rows: [] };
   for (const plan of plans) {
     const started = await useBackend(plan.backend);
-    section.backends.push({ backend: plan.backend, ok: started.ok, adapter: started.adapter, error: started.error, steps: plan.steps, warmup: plan.warmup, profiled: plan.profiled, evaluate: plan.evaluate });
+    section.backends.push({
+      backend: plan.backend,
+      ok: started.ok,
+      adapter: started.adapter,
+      error: started.error,
+      steps: plan.steps,
+      warmup: plan.warmup,
+      profiled: plan.profiled,
+      evaluate: plan.evaluate,
+    });
     if (!started.ok) {
       log(`methods: ${plan.backend} not available: ${started.error}`);
       continue;
@@ -72,7 +94,9 @@ export async function benchMethods(plans: MethodsPlan[], methods: readonly Metho
             load: load(),
           };
           section.rows.push(row);
-          log(`methods ${plan.backend} ${method}: ${t.msPerStep.toFixed(1)} ms/step, ${t.readsPerStep} reads, ${t.kernelsPerStep} kernels, eval ${e.ms.toFixed(0)} ms, load ${row.load}`);
+          log(
+            `methods ${plan.backend} ${method}: ${t.msPerStep.toFixed(1)} ms/step, ${t.readsPerStep} reads, ${t.kernelsPerStep} kernels, eval ${e.ms.toFixed(0)} ms, load ${row.load}`,
+          );
         } finally {
           trainer.dispose();
         }

@@ -52,7 +52,7 @@ export interface PageSection {
 }
 
 /** Marks of TensorFlow.js in a chunk: its kernel registry error and the tfjs-core version banner. */
-const TFJS_MARKS = ['Kernel \'', 'tfjs-core', 'ENGINE'];
+const TFJS_MARKS = ["Kernel '", 'tfjs-core', 'ENGINE'];
 
 function isTfjs(code: string): boolean {
   return code.includes('Backend name') && TFJS_MARKS.some((m) => code.includes(m));
@@ -60,7 +60,9 @@ function isTfjs(code: string): boolean {
 
 export function bundleReport(dist = DIST): BundleReport {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
-  const entries = [...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g), ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1].replace(/^\//, ''));
+  const entries = [...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g), ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map(
+    (m) => m[1].replace(/^\//, ''),
+  );
   const seen = new Set<string>();
   const queue = [...entries];
   while (queue.length) {
@@ -101,7 +103,26 @@ const READY_TIMEOUT = 240_000;
 
 async function measureRun(browser: Browser, url: string, name: string, hash: string, windowMs: number, target: boolean): Promise<PageRun> {
   const { page, log, context } = await newPage(browser);
-  const run: PageRun = { name, target, hash, backend: null, loadToReadyMs: null, playToFirstStepMs: null, windowMs, stepsInWindow: 0, longTasks: 0, longTaskTotalMs: 0, longestTaskMs: 0, longTasksDuringLoad: 0, longTasksCpu: null, longestTaskCpuMs: null, frameGapP95Ms: null, frames: 0, errors: log.errors, load: 0 };
+  const run: PageRun = {
+    name,
+    target,
+    hash,
+    backend: null,
+    loadToReadyMs: null,
+    playToFirstStepMs: null,
+    windowMs,
+    stepsInWindow: 0,
+    longTasks: 0,
+    longTaskTotalMs: 0,
+    longestTaskMs: 0,
+    longTasksDuringLoad: 0,
+    longTasksCpu: null,
+    longestTaskCpuMs: null,
+    frameGapP95Ms: null,
+    frames: 0,
+    errors: log.errors,
+    load: 0,
+  };
   try {
     await page.addInitScript(OBSERVE);
     await page.goto(`${url}${hash}`);
@@ -136,7 +157,10 @@ async function measureRun(browser: Browser, url: string, name: string, hash: str
     run.longTasksCpu = tasks.length;
     run.longestTaskCpuMs = mainThreadTasks(trace).reduce((a, t) => Math.max(a, t.cpuMs), 0);
     rmSync(trace, { force: true });
-    await page.getByTestId('pause').click().catch(() => {});
+    await page
+      .getByTestId('pause')
+      .click()
+      .catch(() => {});
     const during = result.longtasks.filter(([s]) => s >= t0 && s <= t0 + windowMs);
     run.longTasks = during.length;
     run.longTaskTotalMs = during.reduce((a, [, d]) => a + d, 0);

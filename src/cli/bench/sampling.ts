@@ -54,7 +54,10 @@ export async function benchSampling(backend: BenchBackend, repeats: number, batc
   const section: SamplingSection = { backend, ok: false, batch, repeats, rows: [], growth: {} };
   if (!(await useBackend(backend)).ok) return section;
   section.ok = true;
-  for (const [name, size] of [['student', DEFAULT_STUDENT], ['teacher', TEACHER_SIZES.addition]] as const) {
+  for (const [name, size] of [
+    ['student', DEFAULT_STUDENT],
+    ['teacher', TEACHER_SIZES.addition],
+  ] as const) {
     const per: number[] = [];
     for (const seqLen of SAMPLE_LENS) {
       const ms = await msPerToken(size, seqLen, batch, repeats);

@@ -28,7 +28,13 @@ export interface ScalingSection {
 export const SEQ_LENS = [8, 16, 32];
 export const WIDTHS = [32, 64, 128];
 
-export async function benchScaling(backend: BenchBackend, warmup: number, steps: number, methods: MethodId[] = ['ammd', 'gkd'], log: (s: string) => void = () => {}): Promise<ScalingSection> {
+export async function benchScaling(
+  backend: BenchBackend,
+  warmup: number,
+  steps: number,
+  methods: MethodId[] = ['ammd', 'gkd'],
+  log: (s: string) => void = () => {},
+): Promise<ScalingSection> {
   const section: ScalingSection = { backend, ok: false, steps, rows: [] };
   if (!(await useBackend(backend)).ok) return section;
   section.ok = true;
@@ -53,7 +59,15 @@ export async function benchScaling(backend: BenchBackend, warmup: number, steps:
       };
       try {
         const t = task ? await withTask(task, run) : await run();
-        const row: ScalingRow = { method, seqLen, width, teacher: shipped ? 'shipped' : 'synthetic', msPerStep: t.msPerStep, kernelsPerStep: t.kernelsPerStep, load: load() };
+        const row: ScalingRow = {
+          method,
+          seqLen,
+          width,
+          teacher: shipped ? 'shipped' : 'synthetic',
+          msPerStep: t.msPerStep,
+          kernelsPerStep: t.kernelsPerStep,
+          load: load(),
+        };
         section.rows.push(row);
         log(`scaling ${backend} ${method} T=${seqLen} d=${width}: ${t.msPerStep.toFixed(1)} ms/step, load ${row.load}`);
       } finally {

@@ -21,7 +21,13 @@ export function syntheticAddition(seqLen: number): Task {
   const pad = (n: number, w: number) => String(n).padStart(w, '0');
   const example = (a: number, b: number): Example => ({ prompt: `${pad(a, d)}+${pad(b, d)}=`, answer: pad(a + b, d + 1) });
   const draw = (rng: Rng) => example(rng.int(0, max), rng.int(0, max));
-  const heldOut = drawDistinct(Math.min(64, (max + 1) ** 2 / 2), ((r) => () => draw(r))(new Rng(7)));
+  const heldOut = drawDistinct(
+    Math.min(64, (max + 1) ** 2 / 2),
+    (
+      (r) => () =>
+        draw(r)
+    )(new Rng(7)),
+  );
   const held = new Set(heldOut.map((e) => e.prompt));
   return {
     ...TASKS.addition,

@@ -29,7 +29,13 @@ const penaltyArm = (t: Task, c: number) => (c === 1 ? `${t}-both` : `${t}-c${c}`
 function arms(task: Task): Arm[] {
   return [
     ...PARAMETRISATIONS.map((p) => ({ id: `${task}-${p.id}`, label: `${task} ${p.label}`, task, method: 'ammd', hyper: p.hyper })),
-    ...PENALTIES.filter((c) => c !== 1).map((c) => ({ id: `${task}-c${c}`, label: `${task} c = ${c}`, task, method: 'ammd', hyper: { ...CHOSEN_CRITIC, penalty: c } })),
+    ...PENALTIES.filter((c) => c !== 1).map((c) => ({
+      id: `${task}-c${c}`,
+      label: `${task} c = ${c}`,
+      task,
+      method: 'ammd',
+      hyper: { ...CHOSEN_CRITIC, penalty: c },
+    })),
     { id: `${task}-pg`, label: `${task} c = 0.1 + policy gradient`, task, method: 'ammd', hyper: { ...CHOSEN_CRITIC, penalty: 0.1, policyGradient: true } },
     { id: `${task}-oracle`, label: `${task} oracle critic`, task, method: 'ammd', hyper: { critic: 'oracle' } },
   ];
@@ -79,7 +85,9 @@ export const ammdCritic: Study = {
           const minOn = Math.min(...on.map((v) => v ?? -Infinity));
           const minOff = Math.min(...off.map((v) => v ?? -Infinity));
           ok &&= minOn >= TARGET && minOff >= TARGET;
-          line.push(`${t} on ${s(r.at(`${t}-${p.id}`, 'criticEffOn'))} (min ${minOn.toFixed(2)}), off ${s(r.at(`${t}-${p.id}`, 'criticEffOff'))} (min ${minOff.toFixed(2)})`);
+          line.push(
+            `${t} on ${s(r.at(`${t}-${p.id}`, 'criticEffOn'))} (min ${minOn.toFixed(2)}), off ${s(r.at(`${t}-${p.id}`, 'criticEffOff'))} (min ${minOff.toFixed(2)})`,
+          );
         }
         if (seen) {
           passes[p.id] = ok;
@@ -87,7 +95,8 @@ export const ammdCritic: Study = {
         }
       }
       const n = Object.values(passes).filter(Boolean).length;
-      const verdict: Verdict = Object.keys(passes).length === 0 ? 'not run' : n === Object.keys(passes).length ? 'reproduced' : n > 0 ? 'partly' : 'not reproduced';
+      const verdict: Verdict =
+        Object.keys(passes).length === 0 ? 'not run' : n === Object.keys(passes).length ? 'reproduced' : n > 0 ? 'partly' : 'not reproduced';
       out.push({ claim: this.claims[0], verdict, line: parts.join(' | ') });
     }
     {
@@ -118,7 +127,9 @@ export const ammdCritic: Study = {
         if (!r.has(`${t}-pg`) || !r.has(`${t}-c0.1`)) continue;
         const [a, b] = [r.at(`${t}-pg`, 'mmOffExact'), r.at(`${t}-c0.1`, 'mmOffExact')];
         checks.push(a.mean + a.sd < b.mean - b.sd);
-        parts.push(`${t}: mmOffExact with ${s(a)} vs without ${s(b)}; mmOnExact ${s(r.at(`${t}-pg`, 'mmOnExact'))} vs ${s(r.at(`${t}-c0.1`, 'mmOnExact'))}; score ${s(r.at(`${t}-pg`, 'score'))} vs ${s(r.at(`${t}-c0.1`, 'score'))}`);
+        parts.push(
+          `${t}: mmOffExact with ${s(a)} vs without ${s(b)}; mmOnExact ${s(r.at(`${t}-pg`, 'mmOnExact'))} vs ${s(r.at(`${t}-c0.1`, 'mmOnExact'))}; score ${s(r.at(`${t}-pg`, 'score'))} vs ${s(r.at(`${t}-c0.1`, 'score'))}`,
+        );
       }
       out.push({ claim: this.claims[2], verdict: tallyOf(checks), line: parts.join(' | ') });
     }

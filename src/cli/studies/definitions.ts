@@ -72,7 +72,9 @@ function tally(checks: boolean[]): Verdict {
 const exposureBias: Study = {
   name: 'exposure-bias',
   title: 'Exposure bias: GKD with λ = 0, 0.5, 1',
-  claims: ['On-policy distillation (GKD λ = 1) reaches a lower rklStudent and a higher score than supervised KD (λ = 0) under a capacity gap (Agarwal et al. 2024).'],
+  claims: [
+    'On-policy distillation (GKD λ = 1) reaches a lower rklStudent and a higher score than supervised KD (λ = 0) under a capacity gap (Agarwal et al. 2024).',
+  ],
   common: {},
   defaultSteps: 150,
   arms: [...gkdArms('addition'), ...gkdArms('reverse')],
@@ -148,7 +150,13 @@ const modeSeeking: Study = {
 };
 
 function ammdArms(task: 'addition' | 'reverse', full: boolean): Arm[] {
-  const arm = (id: string, label: string, method: string, hyper: Record<string, unknown> = {}): Arm => ({ id: `${task}-${id}`, label: `${task} ${label}`, task, method, hyper });
+  const arm = (id: string, label: string, method: string, hyper: Record<string, unknown> = {}): Arm => ({
+    id: `${task}-${id}`,
+    label: `${task} ${label}`,
+    task,
+    method,
+    hyper,
+  });
   // The page's first arms ran with the critic on its own trunk (the default until the
   // ammd-critic study): pinned here so that re-running them repeats the page.
   const own = (hyper: Record<string, unknown> = {}) => ({ criticFeatures: 'own', ...hyper });
@@ -321,7 +329,11 @@ const skew: Study = {
     }
     const triggered = phis.some((p) => p > 0);
     return [
-      { claim: this.claims[0], verdict: c1, line: `fklTeacher (adaptive) α=0.1 ${s(a1)} vs α=0 ${s(a0)} (α=0.5 ${s(a5)}); score α=0.1 ${s(r.at('a0.1-adaptive', 'score'))} vs α=0 ${s(r.at('a0-adaptive', 'score'))}` },
+      {
+        claim: this.claims[0],
+        verdict: c1,
+        line: `fklTeacher (adaptive) α=0.1 ${s(a1)} vs α=0 ${s(a0)} (α=0.5 ${s(a5)}); score α=0.1 ${s(r.at('a0.1-adaptive', 'score'))} vs α=0 ${s(r.at('a0-adaptive', 'score'))}`,
+      },
       {
         claim: this.claims[1],
         verdict: triggered ? tally(checks) : 'not reproduced',
@@ -352,7 +364,9 @@ const minillmXkd: Study = {
     { key: 'score', label: 'score (greedy exact match)', chart: true },
     { key: 'mmOnExact', label: 'mmOnExact' },
   ],
-  notes: ['Every method at its playground defaults (MiniLLM α = 0.2, γ = 0.95, length normalisation; X-KD sequence-level base, λ = 1, γ = 1; GKD λ = 0.5, JSD β = 0.5).'],
+  notes: [
+    'Every method at its playground defaults (MiniLLM α = 0.2, γ = 0.95, length normalisation; X-KD sequence-level base, λ = 1, γ = 1; GKD λ = 0.5, JSD β = 0.5).',
+  ],
   verdict(r) {
     const m = r.at('minillm', 'rklStudent');
     const q = r.at('seqkd', 'rklStudent');

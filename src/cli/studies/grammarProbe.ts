@@ -42,7 +42,11 @@ export class GrammarProbeSet {
   private readonly noise: number[];
   readonly sentences: string[];
 
-  constructor(seed: number, readonly samples = 256, sentences = 256) {
+  constructor(
+    seed: number,
+    readonly samples = 256,
+    sentences = 256,
+  ) {
     const rng = new Rng(seed);
     this.noise = rng.fork().state();
     const draw = rng.fork();

@@ -15,7 +15,15 @@ export function publishStudy(study: Study, claims: ClaimResult[], run: { seeds: 
 
   const file = join(publicDir, 'summary.json');
   const summary: FindingsSummary = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  summary[study.name] = { title: study.title, seeds: run.seeds, steps: run.steps, arms: study.arms.length, claims, page: `${study.name}.html`, chart: `${study.name}.svg` };
+  summary[study.name] = {
+    title: study.title,
+    seeds: run.seeds,
+    steps: run.steps,
+    arms: study.arms.length,
+    claims,
+    page: `${study.name}.html`,
+    chart: `${study.name}.svg`,
+  };
   writeFileSync(file, JSON.stringify(summary, null, 1) + '\n');
 }
 

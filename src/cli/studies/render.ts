@@ -54,7 +54,8 @@ export function makeResults(runs: RunResult[], info: RenderInfo): Results {
     has: (arm) => armRuns(runs, arm, info).length > 0,
     at: (arm, metric, step = 'last') => summarize(armRuns(runs, arm, info).map((r) => valueAt(r, metric, step))),
     seeds: (arm, metric, step = 'last') => armRuns(runs, arm, info).map((r) => valueAt(r, metric, step)),
-    all: (arms, metric) => arms.flatMap((a) => armRuns(runs, a, info).flatMap((r) => r.records.map((x) => (typeof x[metric] === 'number' ? (x[metric] as number) : null)))),
+    all: (arms, metric) =>
+      arms.flatMap((a) => armRuns(runs, a, info).flatMap((r) => r.records.map((x) => (typeof x[metric] === 'number' ? (x[metric] as number) : null)))),
   };
 }
 
@@ -89,9 +90,13 @@ export function renderStudy(study: Study, runs: RunResult[], info: RenderInfo, o
     for (const d of discussion) lines.push(d, '');
   }
   lines.push('## Settings', '');
-  lines.push(`- ${info.steps} training steps per run, evaluation every ${info.evalEvery} steps (records at ${steps.join(', ')}), seeds 1–${info.seeds}, backend ${info.backend}.`);
+  lines.push(
+    `- ${info.steps} training steps per run, evaluation every ${info.evalEvery} steps (records at ${steps.join(', ')}), seeds 1–${info.seeds}, backend ${info.backend}.`,
+  );
   const common = Object.entries(study.common).map(([k, v]) => `${k} = ${v}`);
-  lines.push(`- Shared by every arm: playground defaults (batch 32, learning rate 0.003, student d32×1 with 2 heads)${common.length ? `, except ${common.join(', ')}` : ''}; the shipped teachers (d64×3, 4 heads).`);
+  lines.push(
+    `- Shared by every arm: playground defaults (batch 32, learning rate 0.003, student d32×1 with 2 heads)${common.length ? `, except ${common.join(', ')}` : ''}; the shipped teachers (d64×3, 4 heads).`,
+  );
   const starts = used.map((r) => r.studentStart ?? 'scratch');
   const warm = starts.filter((x) => x === 'sft').length;
   lines.push(
@@ -101,16 +106,24 @@ export function renderStudy(study: Study, runs: RunResult[], info: RenderInfo, o
         ? '- Every student starts from random weights (scratch).'
         : `- Students start from the shipped SFT checkpoint in ${warm} of ${starts.length} runs; the others start from random weights because no checkpoint of their size ships.`,
   );
-  lines.push(`- These are short runs, far fewer steps than the papers use, chosen to fit a shared 2-core machine; they show early training, not converged students.`);
+  lines.push(
+    `- These are short runs, far fewer steps than the papers use, chosen to fit a shared 2-core machine; they show early training, not converged students.`,
+  );
   for (const n of [...study.notes, ...(info.extra ?? [])]) lines.push(`- ${n}`);
   lines.push('', '| arm | task | method | changed from defaults | runs | mean wall time per run |', '| --- | --- | --- | --- | --- | --- |');
   for (const a of study.arms) {
     const rs = armRuns(runs, a.id, info);
-    const hyper = Object.entries(a.hyper ?? {}).map(([k, v]) => `${k} = ${v}`).join(', ') || '–';
+    const hyper =
+      Object.entries(a.hyper ?? {})
+        .map(([k, v]) => `${k} = ${v}`)
+        .join(', ') || '–';
     const wall = rs.length ? minutes(rs.reduce((x, r) => x + r.wallMs, 0) / rs.length) : 'not run';
     lines.push(`| ${a.label} | ${a.task} | ${a.method} | ${hyper} | ${rs.length}/${info.seeds} | ${wall} |`);
   }
-  lines.push('', `Compute: ${used.length} runs, ${minutes(totalMs)} of run time in total (summed over runs; runs went in parallel processes on 2 shared cores, so wall-clock time was shorter).`);
+  lines.push(
+    '',
+    `Compute: ${used.length} runs, ${minutes(totalMs)} of run time in total (summed over runs; runs went in parallel processes on 2 shared cores, so wall-clock time was shorter).`,
+  );
   const halted = used.filter((r) => r.halted);
   if (halted.length) {
     lines.push('', 'Halted runs (non-finite loss; their last record is before the halt):');
@@ -153,7 +166,10 @@ export function renderStudy(study: Study, runs: RunResult[], info: RenderInfo, o
       });
     }
   }
-  writeFileSync(join(outDir, `${study.name}.svg`), lineChart(panels, { title: `${study.title} (mean ± sd over ${info.seeds} seeds)`, columns: tasks.length > 1 ? tasks.length : 3 }));
+  writeFileSync(
+    join(outDir, `${study.name}.svg`),
+    lineChart(panels, { title: `${study.title} (mean ± sd over ${info.seeds} seeds)`, columns: tasks.length > 1 ? tasks.length : 3 }),
+  );
   updateReadme(outDir, study, claims, info, totalMs);
   return claims;
 }

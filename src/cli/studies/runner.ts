@@ -92,7 +92,19 @@ export async function runArm(
   } finally {
     trainer.dispose();
   }
-  const result: RunResult = { study: study.name, arm: arm.id, seed, steps, evalEvery, records, wallMs: performance.now() - started, halted, backend, studentInit, studentStart: trainer.studentStart };
+  const result: RunResult = {
+    study: study.name,
+    arm: arm.id,
+    seed,
+    steps,
+    evalEvery,
+    records,
+    wallMs: performance.now() - started,
+    halted,
+    backend,
+    studentInit,
+    studentStart: trainer.studentStart,
+  };
   mkdirSync(cacheDir, { recursive: true });
   writeFileSync(file, JSON.stringify(result));
   return result;

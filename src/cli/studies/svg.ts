@@ -83,7 +83,9 @@ export function lineChart(panels: Panel[], opts: { title: string; columns?: numb
       const upper = ok.map((p) => `${n2(px(p.x))},${n2(py(p.mean + sd(p)))}`);
       const lower = ok.map((p) => `${n2(px(p.x))},${n2(py(p.mean - sd(p)))}`).reverse();
       parts.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${color(s.label)}" fill-opacity="0.12" stroke="none"/>`);
-      parts.push(`<polyline points="${ok.map((p) => `${n2(px(p.x))},${n2(py(p.mean))}`).join(' ')}" fill="none" stroke="${color(s.label)}" stroke-width="1.8"/>`);
+      parts.push(
+        `<polyline points="${ok.map((p) => `${n2(px(p.x))},${n2(py(p.mean))}`).join(' ')}" fill="none" stroke="${color(s.label)}" stroke-width="1.8"/>`,
+      );
     }
   });
   const ly = 30 + rows * H + 4;

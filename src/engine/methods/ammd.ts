@@ -44,13 +44,22 @@ export function ammd(setup: MethodSetup): MethodRuntime {
         if (t) owned.push(t);
         return t;
       };
-      const [teacherHiddenOn, teacherHiddenOff] = teacherHidden ? [own(ctx.teacher.hidden(on.tokens)), own(ctx.teacher.hidden(off.tokens))] : [undefined, undefined];
+      const [teacherHiddenOn, teacherHiddenOff] = teacherHidden
+        ? [own(ctx.teacher.hidden(on.tokens)), own(ctx.teacher.hidden(off.tokens))]
+        : [undefined, undefined];
       const teacherOn = own(timed('teacherForward', () => (teacherHiddenOn ? ctx.teacher.head(teacherHiddenOn) : ctx.teacher.forward(on.tokens))));
       const teacherOff = off.logits!;
       const studentOnSamples = on.logits!;
       // The student as it is now, detached, for a critic that reads it.
-      const [studentHiddenOn, studentHiddenOff] = studentHidden ? [own(ctx.student.hidden(on.tokens)), own(ctx.student.hidden(off.tokens))] : [undefined, undefined];
-      const probe = (b: DeviceBatch, teacher: [tf.Tensor3D, tf.Tensor3D | undefined], student: Transformer | tf.Tensor3D, sHidden?: tf.Tensor3D): AmmdBatch => ({
+      const [studentHiddenOn, studentHiddenOff] = studentHidden
+        ? [own(ctx.student.hidden(on.tokens)), own(ctx.student.hidden(off.tokens))]
+        : [undefined, undefined];
+      const probe = (
+        b: DeviceBatch,
+        teacher: [tf.Tensor3D, tf.Tensor3D | undefined],
+        student: Transformer | tf.Tensor3D,
+        sHidden?: tf.Tensor3D,
+      ): AmmdBatch => ({
         tokens: b.tokens,
         mask: b.mask,
         targets: b.targets,

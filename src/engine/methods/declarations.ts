@@ -42,8 +42,7 @@ export const METHODS: readonly MethodDeclaration[] = [
     summary: 'Supervised fine-tuning on the reference answers; ignores the teacher',
     params: [],
     card: {
-      optimises:
-        'The likelihood of the dataset’s reference answers. The teacher is never consulted: this is the baseline every distillation method must beat.',
+      optimises: 'The likelihood of the dataset’s reference answers. The teacher is never consulted: this is the baseline every distillation method must beat.',
       formula: String.raw`\mathcal{L}(\theta) = -\frac{1}{|M|}\sum_{(b,t)\in M} \log q_\theta(y_t \mid x, y_{<t}),\quad (x,y)\sim\mathcal{D}`,
       paper: {
         title: 'Training language models to follow instructions with human feedback (the SFT stage)',
@@ -104,7 +103,9 @@ export const METHODS: readonly MethodDeclaration[] = [
         venue: 'NIPS 2014 Deep Learning Workshop',
         url: 'https://arxiv.org/abs/1503.02531',
       },
-      ours: ['Applied per token to an autoregressive model on teacher-forced dataset prefixes (word-level KD, as in Kim & Rush 2016); no hard-label term is mixed in.'],
+      ours: [
+        'Applied per token to an autoregressive model on teacher-forced dataset prefixes (word-level KD, as in Kim & Rush 2016); no hard-label term is mixed in.',
+      ],
     },
     has: { criticLoss: false, criticEstimates: false },
   },
@@ -133,8 +134,7 @@ export const METHODS: readonly MethodDeclaration[] = [
     summary: 'Token-level total variation distance on dataset prefixes',
     params: [],
     card: {
-      optimises:
-        'At every dataset prefix, the total variation distance between the two next-token distributions: symmetric and bounded by 1.',
+      optimises: 'At every dataset prefix, the total variation distance between the two next-token distributions: symmetric and bounded by 1.',
       formula: String.raw`\mathcal{L}(\theta) = \frac{1}{|M|}\sum_{(b,t)\in M} \tfrac12 \sum_{v} \big|p(v\mid s_t) - q_\theta(v\mid s_t)\big|`,
       paper: {
         title: 'f-Divergence Minimization for Sequence-Level Knowledge Distillation',
@@ -547,7 +547,8 @@ export const METHODS: readonly MethodDeclaration[] = [
         'The student’s logits are read as action values Q(s, ·). A reward model with a Gaussian over each action’s reward is fitted to the teacher’s experience, and the student’s temporal differences Q(s_t, y_t) − γQ(s_{t+1}, y_{t+1}) are kept likely under it, on top of a usual distillation loss.',
       formula: String.raw`\mathcal{L} = \mathcal{L}_{\mathrm{KD}} + \frac{1}{|M|}\sum_{t}\Big[\mathrm{KL}\big(\mathcal{N}(\mu_t,\sigma_t^2)\,\|\,\mathcal{N}(0,1)\big) - \lambda\log\mathcal{N}\big(Q_\theta(s_t,y_t) - \gamma Q_\theta(s_{t+1},y_{t+1});\ \mu_t,\sigma_t\big)\Big],\quad y\sim p`,
       paper: {
-        title: 'X-KD: General Experiential Knowledge Distillation for Large Language Models (adopting AVRIL: Scalable Bayesian Inverse Reinforcement Learning, Chan & van der Schaar, ICLR 2021)',
+        title:
+          'X-KD: General Experiential Knowledge Distillation for Large Language Models (adopting AVRIL: Scalable Bayesian Inverse Reinforcement Learning, Chan & van der Schaar, ICLR 2021)',
         authors: 'Yuang Cai, Yuyu Yuan',
         venue: 'arXiv 2026',
         url: 'https://arxiv.org/abs/2602.12674',

@@ -56,4 +56,3 @@ export function distillm(hyper: ParamValues, seqLen: number): MethodRuntime {
     dispose() {},
   };
 }
-

@@ -21,7 +21,11 @@ export function gkd(): MethodRuntime {
       const tau = num(ctx.hyper, 'sampleTemperature');
       // On teacher samples the teacher's logits come back from the sampling; otherwise one forward.
       const b: SampledBatch =
-        source === 'student' ? sampledBatch(ctx, ctx.student, tau) : source === 'teacher' ? sampledBatch(ctx, ctx.teacher, tau, undefined, true) : datasetBatch(ctx);
+        source === 'student'
+          ? sampledBatch(ctx, ctx.student, tau)
+          : source === 'teacher'
+            ? sampledBatch(ctx, ctx.teacher, tau, undefined, true)
+            : datasetBatch(ctx);
       const kind = str(ctx.hyper, 'divergence') as DivergenceKind;
       const beta = num(ctx.hyper, 'beta');
       const teacherLogits = b.logits ?? timed('teacherForward', () => ctx.teacher.forward(b.tokens));

@@ -9,7 +9,6 @@ import { minillm } from './minillm';
 import { ammd } from './ammd';
 import { xkd } from './xkd';
 
-
 type Factory = (setup: MethodSetup) => MethodRuntime;
 
 const FACTORIES: Record<MethodId, Factory> = {

@@ -27,7 +27,14 @@ export interface MetricDecl {
 
 export const METRICS = [
   { key: 'step', label: 'step', unit: 'steps', source: 'training', chart: null, help: 'Training steps taken when the record was made.' },
-  { key: 'loss', label: 'loss', unit: '', source: 'training', chart: null, help: "The student's training loss at its last step (each method's own objective)." },
+  {
+    key: 'loss',
+    label: 'loss',
+    unit: '',
+    source: 'training',
+    chart: null,
+    help: "The student's training loss at its last step (each method's own objective).",
+  },
   {
     key: 'criticLoss',
     label: 'critic loss',
@@ -95,7 +102,7 @@ export const METRICS = [
     unit: 'ratio',
     source: 'evaluation',
     chart: 'efficiency',
-    help: "Critic efficiency: mmOnCritic over mmOnPenalised, 1 when the critic keeps up (AMMD only; null when the optimum is 0).",
+    help: 'Critic efficiency: mmOnCritic over mmOnPenalised, 1 when the critic keeps up (AMMD only; null when the optimum is 0).',
   },
   {
     key: 'criticEffOff',
@@ -104,7 +111,7 @@ export const METRICS = [
     source: 'evaluation',
     chart: 'efficiency',
     dash: '6 4',
-    help: "Critic efficiency: mmOffCritic over mmOffPenalised (AMMD only; null when the optimum is 0).",
+    help: 'Critic efficiency: mmOffCritic over mmOffPenalised (AMMD only; null when the optimum is 0).',
   },
   {
     key: 'fklTeacher',
@@ -156,9 +163,16 @@ export const METRICS = [
     source: 'evaluation',
     chart: 'score',
     dash: '6 4',
-    help: "How much of each answer is right, so progress shows before whole answers are: the share of answer positions the greedy answer gets right (addition, reverse; a missing or extra character is wrong), or the share of a sample before it first leaves the grammar (grammar).",
+    help: 'How much of each answer is right, so progress shows before whole answers are: the share of answer positions the greedy answer gets right (addition, reverse; a missing or extra character is wrong), or the share of a sample before it first leaves the grammar (grammar).',
   },
-  { key: 'stepsPerSec', label: 'steps/s', unit: 'steps/s', source: 'training', chart: null, help: 'Training steps per second since the previous record (evaluations excluded).' },
+  {
+    key: 'stepsPerSec',
+    label: 'steps/s',
+    unit: 'steps/s',
+    source: 'training',
+    chart: null,
+    help: 'Training steps per second since the previous record (evaluations excluded).',
+  },
 ] as const satisfies readonly MetricDecl[];
 
 export type MetricKey = (typeof METRICS)[number]['key'];

@@ -29,7 +29,6 @@ export type { CriticEstimates, Probe };
  */
 export const EVAL_PROMPTS = 64;
 
-
 /** The fixed evaluation material: prompts, references, teacher samples and the student's noise. */
 export class EvalSet {
   readonly examples: readonly Example[];

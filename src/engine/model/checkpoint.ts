@@ -118,7 +118,10 @@ export async function loadFromUrl(url: string, expect: Partial<ModelConfig> = {}
   const { modelTopology, entries, paths } = parseModelJson(json);
   if (!paths.length) throw new CheckpointError('model.json lists no weights file');
   const shards = await Promise.all(paths.map(async (p) => (await fetchOk(new URL(p, new URL(url, globalThis.location?.href)).href, p)).arrayBuffer()));
-  return fromArtifacts({ modelTopology: modelTopology as tf.io.ModelArtifacts['modelTopology'], weightSpecs: entries, weightData: joinBuffers(shards) }, expect);
+  return fromArtifacts(
+    { modelTopology: modelTopology as tf.io.ModelArtifacts['modelTopology'], weightSpecs: entries, weightData: joinBuffers(shards) },
+    expect,
+  );
 }
 
 /** Artifacts from model.json text and the weights' bytes (uploaded or read from disk), checked for shape. */

@@ -89,7 +89,10 @@ export class Transformer {
     this.params = params;
     const T = config.seqLen;
     this.causalBias = tf.tidy(() =>
-      tf.linalg.bandPart(tf.ones([T, T]), -1, 0).sub(1).mul(1e9),
+      tf.linalg
+        .bandPart(tf.ones([T, T]), -1, 0)
+        .sub(1)
+        .mul(1e9),
     ) as tf.Tensor2D;
   }
 
@@ -209,21 +212,30 @@ export class Transformer {
 
   private layerNorm(x: tf.Tensor, name: string): tf.Tensor {
     const { mean, variance } = tf.moments(x, -1, true);
-    return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(this.p(name + '.g')).add(this.p(name + '.b'));
+    return x
+      .sub(mean)
+      .mul(tf.rsqrt(variance.add(1e-5)))
+      .mul(this.p(name + '.g'))
+      .add(this.p(name + '.b'));
   }
 
   /** Queries, keys and values as [B, H, T, dh]. */
   private qkv(x: tf.Tensor, pre: string, B: number, T: number) {
     const { nHeads: H, dModel: d } = this.config;
     const split = (w: string, b: string) =>
-      dense(x, this.p(pre + w), this.p(pre + b)).reshape([B, T, H, d / H]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+      dense(x, this.p(pre + w), this.p(pre + b))
+        .reshape([B, T, H, d / H])
+        .transpose([0, 2, 1, 3]) as tf.Tensor4D;
     return { q: split('attn.wq', 'attn.bq'), k: split('attn.wk', 'attn.bk'), v: split('attn.wv', 'attn.bv') };
   }
 
   /** softmax(q kᵀ / √dh + bias) v, heads merged and projected: [B, Tq, d]. */
   private attend(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor, pre: string, B: number, Tq: number) {
     const { nHeads: H, dModel: d } = this.config;
-    const scores = q.matMul(k, false, true).mul(1 / Math.sqrt(d / H)).add(bias);
+    const scores = q
+      .matMul(k, false, true)
+      .mul(1 / Math.sqrt(d / H))
+      .add(bias);
     const mixed = tf.softmax(scores).matMul(v).transpose([0, 2, 1, 3]).reshape([B, Tq, d]);
     return dense(mixed, this.p(pre + 'attn.wo'), this.p(pre + 'attn.bo'));
   }
@@ -288,7 +300,11 @@ const GELU_SCALE = 2 * Math.sqrt(2 / Math.PI);
  * instead of `pow` and a sigmoid instead of tanh, both far cheaper on wasm, in 5 kernels.
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  const twoZ = x.square().mul(0.044715 * GELU_SCALE).add(GELU_SCALE).mul(x);
+  const twoZ = x
+    .square()
+    .mul(0.044715 * GELU_SCALE)
+    .add(GELU_SCALE)
+    .mul(x);
   return x.mul(tf.sigmoid(twoZ));
 }
 
@@ -296,4 +312,3 @@ export function disposeCache(cache: KVCache): void {
   for (const t of cache.keys) t.dispose();
   for (const t of cache.values) t.dispose();
 }
-

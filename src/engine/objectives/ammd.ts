@@ -59,7 +59,10 @@ export function criticLoss(args: CriticLossArgs): CriticLossResult {
     const tOn = term(on, 'on');
     const tOff = term(off, 'off');
     const game = tOn.value.mul(beta).add(tOff.value.mul(1 - beta));
-    const reg = tOn.size.mul(beta).add(tOff.size.mul(1 - beta)).mul(penalty);
+    const reg = tOn.size
+      .mul(beta)
+      .add(tOff.size.mul(1 - beta))
+      .mul(penalty);
     return { loss: reg.sub(game) as tf.Scalar, lOn: tOn.value as tf.Scalar, lOff: tOff.value as tf.Scalar };
   });
 }
@@ -157,7 +160,6 @@ export function futureGapAdvantage(gap: tf.Tensor2D | tf.Tensor, mask: tf.Tensor
     return future.sub(baseline).mul(mask) as tf.Tensor2D;
   });
 }
-
 
 function checkBeta(beta: number): void {
   if (!(beta >= 0 && beta <= 1)) throw new Error(`AMMD: beta must be in [0, 1], got ${beta}`);

@@ -71,7 +71,11 @@ export class Critic implements ActionValues {
     checkBound(R);
     if (features !== 'own' && !models) throw new Error(`Critic: features '${features}' need the teacher and the student`);
     const width =
-      features === 'own' ? config.dModel : features === 'teacher' ? models!.teacher.config.dModel : models!.teacher.config.dModel + models!.student.config.dModel;
+      features === 'own'
+        ? config.dModel
+        : features === 'teacher'
+          ? models!.teacher.config.dModel
+          : models!.teacher.config.dModel + models!.student.config.dModel;
     const trunk = features === 'own' ? Transformer.init(config, rng) : null;
     const zeroVariable = (shape: number[], name: string) => {
       const zeros = tf.zeros(shape);
@@ -171,4 +175,3 @@ export class Critic implements ActionValues {
 function checkBound(R: number): void {
   if (!(R > 0) || !Number.isFinite(R)) throw new Error(`Critic: the bound R must be a positive number, got ${R}`);
 }
-

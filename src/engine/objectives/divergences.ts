@@ -25,12 +25,7 @@ export const DEFAULT_ALPHA = 0.1;
  * position: [B, T, V] × [B, T, V] → [B, T]. Gradients flow to both arguments; a caller that
  * treats the teacher as a constant stops its gradient itself.
  */
-export function tokenDivergence(
-  kind: DivergenceKind,
-  teacherLogits: tf.Tensor3D,
-  studentLogits: tf.Tensor3D,
-  opts: DivergenceOptions = {},
-): tf.Tensor2D {
+export function tokenDivergence(kind: DivergenceKind, teacherLogits: tf.Tensor3D, studentLogits: tf.Tensor3D, opts: DivergenceOptions = {}): tf.Tensor2D {
   const tau = opts.temperature ?? 1;
   const beta = opts.beta ?? DEFAULT_BETA;
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
@@ -60,7 +55,9 @@ export function tokenDivergence(
         else if (beta === 1) value = kl(logQ, logP);
         else {
           const logM = logMixture(logP, beta, logQ);
-          value = kl(logP, logM).mul(beta).add(kl(logQ, logM).mul(1 - beta));
+          value = kl(logP, logM)
+            .mul(beta)
+            .add(kl(logQ, logM).mul(1 - beta));
         }
         break;
       case 'skl':
@@ -84,12 +81,7 @@ export function tokenDivergence(
  * The moment gap of a critic at every position: g_f(s) = Σ_a (p(a|s) − q(a|s)) · f(s, a),
  * [B, T, V] ×3 → [B, T] (docs/methods.md, "AMMD"). Gradients flow to all three arguments.
  */
-export function momentGap(
-  teacherLogits: tf.Tensor3D,
-  studentLogits: tf.Tensor3D,
-  critic: tf.Tensor3D,
-  opts: { temperature?: number } = {},
-): tf.Tensor2D {
+export function momentGap(teacherLogits: tf.Tensor3D, studentLogits: tf.Tensor3D, critic: tf.Tensor3D, opts: { temperature?: number } = {}): tf.Tensor2D {
   const tau = opts.temperature ?? 1;
   return tf.tidy(() => {
     const p = tf.softmax(scaled(teacherLogits, tau));

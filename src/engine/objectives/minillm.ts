@@ -145,7 +145,6 @@ function whiten(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   return centred.mul(tf.rsqrt(variance.add(WHITEN_EPS)));
 }
 
-
 /**
  * Float64 reference of the returns (used by tests and handy for explaining the method):
  * R[b][t] = Σ_{t'>t, mask} γ^{t'−t−1} r[b][t'], divided by the count of those t' when

@@ -113,7 +113,13 @@ export function xkdLoss(args: XkdArgs): XkdLoss {
     const td = qY.sub(nextQ.mul(gamma));
 
     const klToPrior = tf.exp(logSigma.mul(2)).add(mu.square()).sub(1).mul(0.5).sub(logSigma);
-    const tdLogLik = td.sub(mu).square().mul(tf.exp(logSigma.mul(-2))).mul(-0.5).sub(logSigma).sub(HALF_LOG_2PI);
+    const tdLogLik = td
+      .sub(mu)
+      .square()
+      .mul(tf.exp(logSigma.mul(-2)))
+      .mul(-0.5)
+      .sub(logSigma)
+      .sub(HALF_LOG_2PI);
     const rewardTerms = klToPrior.sub(tdLogLik.mul(lambda));
 
     const n = mask.sum().maximum(1);
@@ -122,4 +128,3 @@ export function xkdLoss(args: XkdArgs): XkdLoss {
     return { loss: kdLoss.add(rewardLoss) as tf.Scalar, rewardLoss };
   });
 }
-

@@ -17,7 +17,13 @@ function draw(rng: Rng): Example {
   return additionExample(rng.int(0, MAX), rng.int(0, MAX));
 }
 
-const heldOut = drawDistinct(512, ((r) => () => draw(r))(new Rng(1001)));
+const heldOut = drawDistinct(
+  512,
+  (
+    (r) => () =>
+      draw(r)
+  )(new Rng(1001)),
+);
 
 export const addition: Task = {
   id: 'addition',

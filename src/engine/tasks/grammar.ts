@@ -68,8 +68,7 @@ function expand(symbol: string): Array<{ words: string[]; p: number }> {
     let partial = [{ words: [] as string[], p: prob }];
     for (const s of symbols) {
       const next: typeof partial = [];
-      for (const left of partial)
-        for (const right of expand(s)) next.push({ words: [...left.words, ...right.words], p: left.p * right.p });
+      for (const left of partial) for (const right of expand(s)) next.push({ words: [...left.words, ...right.words], p: left.p * right.p });
       partial = next;
     }
     out.push(...partial);
@@ -190,4 +189,3 @@ export const grammar: Task = {
     return grammaticalPrefixFraction(output);
   },
 };
-

@@ -39,7 +39,13 @@ export function rougeL(candidate: string, reference: string): number {
   return (2 * p * r) / (p + r);
 }
 
-const heldOut = drawDistinct(512, ((r) => () => draw(r))(new Rng(2002)));
+const heldOut = drawDistinct(
+  512,
+  (
+    (r) => () =>
+      draw(r)
+  )(new Rng(2002)),
+);
 
 const referenceOf = (prompt: string) => [...prompt.replace(/>$/, '')].reverse().join('');
 

@@ -54,7 +54,13 @@ function build(spec: RunSpec, records: MetricRecord[][], ghosts: Ghost[], keys: 
       for (const k of keys) {
         if (k.produces && !k.produces(method)) continue;
         const pts = metricPoints(recs, k.key);
-        if (pts.length) out.push(series({ id: `g${g.id}_${lane}_${k.key}`, label: `${g.label}: ${k.label}`, group: g.label, color: GHOST_COLOR, ghost: true, lane, ...style(k) }, pts));
+        if (pts.length)
+          out.push(
+            series(
+              { id: `g${g.id}_${lane}_${k.key}`, label: `${g.label}: ${k.label}`, group: g.label, color: GHOST_COLOR, ghost: true, lane, ...style(k) },
+              pts,
+            ),
+          );
       }
     });
   }
@@ -64,7 +70,12 @@ function build(spec: RunSpec, records: MetricRecord[][], ghosts: Ghost[], keys: 
     const name = several ? `${lane + 1}: ${laneLabel(spec, lane)}` : laneLabel(spec, lane);
     for (const k of keys) {
       if (k.produces && !k.produces(method)) continue;
-      out.push(series({ id: `s${lane}_${k.key}`, label: keys.length > 1 ? `${name}, ${k.label}` : name, group: name, color: LANE_COLORS[lane], lane, ...style(k) }, metricPoints(recs, k.key)));
+      out.push(
+        series(
+          { id: `s${lane}_${k.key}`, label: keys.length > 1 ? `${name}, ${k.label}` : name, group: name, color: LANE_COLORS[lane], lane, ...style(k) },
+          metricPoints(recs, k.key),
+        ),
+      );
     }
   });
   return out;
@@ -92,10 +103,25 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
   const critic = useMemo(() => build(spec, records, ghosts, CRITIC_KEYS), [spec, records, ghosts]);
   // The lesson's divergence is drawn even if its box was unticked.
   const lessonKey = expected && chartFor(expected.effect.metric) === 'chart-divergence' ? expected.effect.metric : null;
-  const divergence = useMemo(() => build(spec, records, ghosts, DIV_KEYS.filter((k) => divKeys.includes(k.key) || k.key === lessonKey)), [spec, records, ghosts, divKeys, lessonKey]);
+  const divergence = useMemo(
+    () =>
+      build(
+        spec,
+        records,
+        ghosts,
+        DIV_KEYS.filter((k) => divKeys.includes(k.key) || k.key === lessonKey),
+      ),
+    [spec, records, ghosts, divKeys, lessonKey],
+  );
   const bands = useMemo(() => {
-    const on = (chart: string, isLog: boolean) => (expected && chartFor(expected.effect.metric) === chart ? expectedBands(expected, LANE_COLORS, isLog) : undefined);
-    return { mm: on('chart-mm', log.mm), critic: on('chart-critic', log.critic), divergence: on('chart-divergence', log.divergence), score: on('chart-score', log.score) };
+    const on = (chart: string, isLog: boolean) =>
+      expected && chartFor(expected.effect.metric) === chart ? expectedBands(expected, LANE_COLORS, isLog) : undefined;
+    return {
+      mm: on('chart-mm', log.mm),
+      critic: on('chart-critic', log.critic),
+      divergence: on('chart-divergence', log.divergence),
+      score: on('chart-score', log.score),
+    };
   }, [expected, log.mm, log.critic, log.divergence, log.score]);
   const score = useMemo(() => build(spec, records, ghosts, SCORE_KEYS), [spec, records, ghosts]);
   const estimates = spec.lanes.some((l) => hasEstimates(l.method));

@@ -32,10 +32,22 @@ export const Controls = memo(function Controls({ spec, hidden, present = false, 
   const shown = (id: string) => !hidden.includes(id);
   const race = spec.lanes.length > 1;
   // A shared value the run would adjust (heads that do not divide the width) is skipped by keys.
-  const validShared = useCallback((id: string) => (v: number) => resolveSpec({ settings: { ...spec.settings, [id]: v }, lanes: spec.lanes }).problems.length === 0, [spec]);
+  const validShared = useCallback(
+    (id: string) => (v: number) => resolveSpec({ settings: { ...spec.settings, [id]: v }, lanes: spec.lanes }).problems.length === 0,
+    [spec],
+  );
   const runParam = (id: string) => {
     const p = RUN_PARAMS.find((x) => x.id === id)!;
-    return <ParamControl key={p.id} spec={p} value={spec.settings[p.id]} testId={paramTestId(null, p.id)} onChange={(v) => onParam(null, p.id, v)} valid={p.kind === 'number' ? validShared(p.id) : undefined} />;
+    return (
+      <ParamControl
+        key={p.id}
+        spec={p}
+        value={spec.settings[p.id]}
+        testId={paramTestId(null, p.id)}
+        onChange={(v) => onParam(null, p.id, v)}
+        valid={p.kind === 'number' ? validShared(p.id) : undefined}
+      />
+    );
   };
 
   const lessons = shown('presets') && <LessonPicker active={lesson} onPick={onPreset} />;
@@ -43,7 +55,11 @@ export const Controls = memo(function Controls({ spec, hidden, present = false, 
 
   return (
     <div className="controls">
-      {shown(TASK_FIRST) && <section className="panel" aria-label="Task">{runParam(TASK_FIRST)}</section>}
+      {shown(TASK_FIRST) && (
+        <section className="panel" aria-label="Task">
+          {runParam(TASK_FIRST)}
+        </section>
+      )}
 
       {spec.lanes.map((lane, i) => {
         const decl = isMethodId(lane.method) ? getMethod(lane.method) : null;
@@ -70,7 +86,13 @@ export const Controls = memo(function Controls({ spec, hidden, present = false, 
                   <span className="param-label">Method</span>
                   <span className="badge restart">restarts</span>
                 </label>
-                <select id={`method-${i}`} data-testid={paramTestId(i, 'method')} value={lane.method} onChange={(e) => onMethod(i, e.target.value)} aria-describedby={`method-${i}-summary`}>
+                <select
+                  id={`method-${i}`}
+                  data-testid={paramTestId(i, 'method')}
+                  value={lane.method}
+                  onChange={(e) => onMethod(i, e.target.value)}
+                  aria-describedby={`method-${i}-summary`}
+                >
                   {METHODS.map((m) => (
                     <option key={m.id} value={m.id}>
                       {m.label}
@@ -103,7 +125,11 @@ export const Controls = memo(function Controls({ spec, hidden, present = false, 
       </section>
 
       {lessons}
-      {hidden.length > 0 && <p className="muted small">This link hides {hidden.length} control{hidden.length > 1 ? 's' : ''} chosen by the instructor.</p>}
+      {hidden.length > 0 && (
+        <p className="muted small">
+          This link hides {hidden.length} control{hidden.length > 1 ? 's' : ''} chosen by the instructor.
+        </p>
+      )}
     </div>
   );
 });

@@ -104,7 +104,15 @@ export const ParamControl = memo(function ParamControl({ spec, value, onChange, 
     return (
       <div className="param" title={spec.help}>
         <label className="param-head" htmlFor={id}>
-          <input id={id} type="checkbox" data-testid={testId} checked={Boolean(value)} disabled={disabled} aria-describedby={helpId} onChange={(e) => onChange(e.target.checked)} />
+          <input
+            id={id}
+            type="checkbox"
+            data-testid={testId}
+            checked={Boolean(value)}
+            disabled={disabled}
+            aria-describedby={helpId}
+            onChange={(e) => onChange(e.target.checked)}
+          />
           <span className="param-label">{spec.label}</span>
           {badge}
         </label>
