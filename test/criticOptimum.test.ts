@@ -131,19 +131,19 @@ describe('critics on frozen features', () => {
   const teacherConfig: ModelConfig = { vocabSize: V, seqLen: T, dModel: 12, nLayers: 1, nHeads: 2 };
   const studentConfig: ModelConfig = { vocabSize: V, seqLen: T, dModel: 8, nLayers: 1, nHeads: 2 };
 
-  for (const features of ['teacher', 'both'] as const) {
+  for (const features of ['teacher', 'both', 'probs'] as const) {
     it(`${features}: zero at start, no trunk, gradient only into the heads, and trained alone it approaches the penalised optimum`, async () => {
       const teacher = Transformer.init(teacherConfig, new Rng(7), false);
       const student = Transformer.init(studentConfig, new Rng(8));
       const critic = Critic.init(studentConfig, new Rng(9), 1, features, { teacher, student });
       expect(critic.trunk).toBeNull();
       expect(critic.variables()).toHaveLength(4);
-      const width = features === 'teacher' ? 12 : 20;
+      const width = features === 'teacher' ? 12 : features === 'both' ? 20 : 20 + 2 * V;
       expect(critic.variables()[0].shape).toEqual([width, V]);
       const [on, off] = [randomBatch(10), randomBatch(11)];
       expect(Math.max(...(await read(critic.valueFor(on, 'on'))).map(Math.abs))).toBe(0);
 
-      if (features === 'both') {
+      if (features !== 'teacher') {
         // The student's hidden states are read, but its weights get no gradient from the critic.
         const sGrads = tf.variableGrads(() => criticLoss({ critic, on, off, beta: 0.5, penalty: 0.5 }).loss, student.variables());
         for (const g of Object.values(sGrads.grads)) expect(Math.max(...(await read(g)).map(Math.abs))).toBe(0);
@@ -174,6 +174,41 @@ describe('critics on frozen features', () => {
   }
 });
 
+describe('critic on probs features', () => {
+  it('reads p and q: heads set to ±1/(2c) on them give R·tanh((p − q)/(2c)), worked out in float64', async () => {
+    const teacherConfig: ModelConfig = { vocabSize: V, seqLen: T, dModel: 12, nLayers: 1, nHeads: 2 };
+    const studentConfig: ModelConfig = { vocabSize: V, seqLen: T, dModel: 8, nLayers: 1, nHeads: 2 };
+    const teacher = Transformer.init(teacherConfig, new Rng(7), false);
+    const student = Transformer.init(studentConfig, new Rng(8));
+    const [R, c] = [0.7, 0.25];
+    const critic = Critic.init(studentConfig, new Rng(9), R, 'probs', { teacher, student });
+    // Rows 0..19 read the hidden states (left at zero), rows 20..25 read p, rows 26..31 read q.
+    const w = Array.from({ length: 20 + 2 * V }, (_, i) => Array.from({ length: V }, (_, a) => (i - 20 === a ? 1 / (2 * c) : i - 20 - V === a ? -1 / (2 * c) : 0)));
+    const wOn = tf.tensor2d(w);
+    critic.variables()[0].assign(wOn);
+    wOn.dispose();
+    const batch = randomBatch(12);
+    const [tl, sl, f] = await Promise.all([batch.teacherLogits.data(), batch.studentLogits.data(), read(critic.valueFor(batch, 'on'))]);
+    const softmax = (x: number[]) => {
+      const m = Math.max(...x);
+      const e = x.map((v) => Math.exp(v - m));
+      const z = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => v / z);
+    };
+    let worst = 0;
+    for (let i = 0; i < B * T; i++) {
+      const p = softmax(Array.from(tl.slice(i * V, (i + 1) * V)));
+      const q = softmax(Array.from(sl.slice(i * V, (i + 1) * V)));
+      for (let a = 0; a < V; a++) worst = Math.max(worst, Math.abs(f[i * V + a] - R * Math.tanh((p[a] - q[a]) / (2 * c))));
+    }
+    expect(worst).toBeLessThan(1e-5);
+    critic.dispose();
+    teacher.dispose();
+    student.dispose();
+    disposeBatch(batch);
+  });
+});
+
 describe('AMMD in the trainer with exact critics', () => {
   it('penalised: efficiency 1 at every evaluation; oracle: the critic’s estimate is the exact distance', async () => {
     const tt = tinyTeacher();
@@ -195,9 +230,9 @@ describe('AMMD in the trainer with exact critics', () => {
     tt.dispose();
   });
 
-  it('learned critics on teacher and both features train in the trainer', async () => {
+  it('learned critics on teacher, both and probs features train in the trainer', async () => {
     const tt = tinyTeacher();
-    for (const criticFeatures of ['teacher', 'both']) {
+    for (const criticFeatures of ['teacher', 'both', 'probs']) {
       const t = await Trainer.create(tinyConfig('ammd', { evalEvery: 3 }, { criticFeatures, criticWarmup: 4, penalty: 0.1, criticLrScale: 1 }), tt, {
         evalPrompts: 4,
       });

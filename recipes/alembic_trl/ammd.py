@@ -15,7 +15,9 @@ first). ``critic``: ``learned`` (the above), or computed exactly from p and q at
 optimum clip((p - q) / 2c, -R, R), what a critic that keeps up would give. ``critic_features``,
 what learned heads read: ``own`` a transformer of the student's architecture, freshly
 initialised; ``teacher`` the frozen teacher's last hidden state; ``both`` the teacher's and the
-detached student's last hidden states side by side.
+detached student's last hidden states side by side; ``probs`` those two plus the teacher's and
+the student's next-token distributions p and q (detached), so a linear head can reach the
+penalised optimum (p - q) / 2c (the playground's default).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from .base import AlembicDistillConfig, AlembicDistillTrainer
 from .losses import ammd_critic_loss, ammd_student_loss, exact_distance, oracle_critic, penalised_critic
 
 CRITICS = ("learned", "oracle", "penalised")
-FEATURES = ("own", "teacher", "both")
+FEATURES = ("own", "teacher", "both", "probs")
 
 
 @dataclass
@@ -90,8 +92,10 @@ class AMMDTrainer(AlembicDistillTrainer):
                 heads = ValueHeads(trunk.config.get_text_config().hidden_size, vocab, a.bound, trunk)
             else:
                 width = self.accelerator.unwrap_model(self.teacher_model).config.get_text_config().hidden_size
-                if a.critic_features == "both":
+                if a.critic_features in ("both", "probs"):
                     width += config.get_text_config().hidden_size
+                if a.critic_features == "probs":
+                    width += self.accelerator.unwrap_model(self.teacher_model).config.get_text_config().vocab_size + vocab
                 heads = ValueHeads(width, vocab, a.bound)
             optimizer = torch.optim.Adam(heads.parameters(), lr=a.learning_rate * a.critic_lr_scale, betas=(a.adam_beta1, a.adam_beta2), eps=a.adam_epsilon)
             self.critic, self.critic_optimizer = self.accelerator.prepare(heads.to(self.args.device), optimizer)
@@ -143,12 +147,16 @@ class AMMDTrainer(AlembicDistillTrainer):
         """Teacher and student logits of a batch, as constants (what the critics see)."""
         features = self.args.critic_features if self.args.critic == "learned" else None
         with torch.no_grad():
-            out = self.teacher_logits(batch, hidden=features in ("teacher", "both"))
-            teacher, hidden = out if features in ("teacher", "both") else (out, None)
-            student_out = self.student_outputs(model, batch, hidden=features == "both")
+            frozen = features in ("teacher", "both", "probs")
+            out = self.teacher_logits(batch, hidden=frozen)
+            teacher, hidden = out if frozen else (out, None)
+            student_out = self.student_outputs(model, batch, hidden=features in ("both", "probs"))
             student = student_out.logits
-            if features == "both":
+            if features in ("both", "probs"):
                 hidden = torch.cat([hidden, student_out.hidden_states[-1].to(hidden.dtype)], dim=-1)
+            if features == "probs":
+                p, q = (x.float().softmax(-1).to(hidden.dtype) for x in (teacher, student))
+                hidden = torch.cat([hidden, p, q], dim=-1)
         t, s, targets, mask = self.align(teacher, student, batch["labels"])
         return {"teacher_logits": t, "student_logits": s.detach(), "targets": targets, "mask": mask, "hidden": hidden}
 

@@ -126,6 +126,7 @@ AMMD_CRITICS = {
     "penalised": {"critic": "penalised"},
     "teacher-features": {"critic_features": "teacher", "critic_warmup": 2},
     "both-features": {"critic_features": "both"},
+    "probs-features": {"critic_features": "probs"},
 }
 
 

@@ -169,6 +169,7 @@ const FEATURES: Record<string, string> = {
   own: 'Value heads on a freshly initialised transformer of the student’s architecture.',
   teacher: 'Value heads on the frozen teacher’s last hidden state.',
   both: 'Value heads on the teacher’s and the detached student’s last hidden states side by side.',
+  probs: 'Value heads on both hidden states and both next-token distributions p and q, all detached.',
 };
 
 /** AMMD's critic settings (the playground's defaults when a run predates them). */

@@ -9,7 +9,9 @@ type Task = 'addition' | 'reverse';
 const TASKS: Task[] = ['addition', 'reverse'];
 
 /** The critic the penalty and policy-gradient arms use (the chosen parametrisation). */
-export const CHOSEN_CRITIC = { criticFeatures: 'both' } as const;
+export const CHOSEN_CRITIC = { criticFeatures: 'probs' } as const;
+/** The penalty the policy-gradient arms use (the chosen default). */
+const PG_PENALTY = 0.3;
 /** The efficiency the critic should reach on held-out prompts. */
 const TARGET = 0.8;
 
@@ -21,10 +23,11 @@ const PARAMETRISATIONS: Array<{ id: string; label: string; hyper: Record<string,
   { id: 'teacher', label: 'heads on the teacher’s hidden state', hyper: { criticFeatures: 'teacher', penalty: 1 } },
   { id: 'both', label: 'heads on teacher’s + student’s hidden states', hyper: { criticFeatures: 'both', penalty: 1 } },
   { id: 'both-lr3', label: 'teacher’s + student’s hidden states, critic lr ×3', hyper: { criticFeatures: 'both', penalty: 1, criticLrScale: 3 } },
+  { id: 'probs', label: 'both hidden states + p and q', hyper: { criticFeatures: 'probs', penalty: 1 } },
 ];
 export const PENALTIES = [0.03, 0.1, 0.3, 1];
 /** The arm of penalty c with the chosen critic (c = 1 is the `both` parametrisation arm). */
-const penaltyArm = (t: Task, c: number) => (c === 1 ? `${t}-both` : `${t}-c${c}`);
+const penaltyArm = (t: Task, c: number) => (c === 1 ? `${t}-probs` : `${t}-c${c}`);
 
 function arms(task: Task): Arm[] {
   return [
@@ -36,7 +39,13 @@ function arms(task: Task): Arm[] {
       method: 'ammd',
       hyper: { ...CHOSEN_CRITIC, penalty: c },
     })),
-    { id: `${task}-pg`, label: `${task} c = 0.1 + policy gradient`, task, method: 'ammd', hyper: { ...CHOSEN_CRITIC, penalty: 0.1, policyGradient: true } },
+    {
+      id: `${task}-pg`,
+      label: `${task} c = ${PG_PENALTY} + policy gradient`,
+      task,
+      method: 'ammd',
+      hyper: { ...CHOSEN_CRITIC, penalty: PG_PENALTY, policyGradient: true },
+    },
     { id: `${task}-oracle`, label: `${task} oracle critic`, task, method: 'ammd', hyper: { critic: 'oracle' } },
   ];
 }
@@ -62,10 +71,11 @@ export const ammdCritic: Study = {
     { key: 'mmOnExact', label: 'mmOnExact (what any bounded critic could find)', chart: true },
     { key: 'mmOffExact', label: 'mmOffExact (2R·Σ_t tvd, teacher samples)', chart: true },
     { key: 'score', label: 'score (greedy exact match)', chart: true },
+    { key: 'partialCredit', label: 'partialCredit (per-token accuracy of the greedy answer)' },
     { key: 'fklTeacher', label: 'fklTeacher (per token, teacher samples)' },
   ],
   notes: [
-    'Every arm is AMMD with β = 0.5, R = 1 and the other defaults, changing only what its label says; the parametrisation arms use c = 1 (the old default), the penalty and policy-gradient arms the chosen critic (heads on the teacher’s and the detached student’s hidden states).',
+    'Every arm is AMMD with β = 0.5, R = 1 and the other defaults, changing only what its label says; the parametrisation arms use c = 1 (the old default), the penalty and policy-gradient arms the chosen critic (heads on both models’ hidden states and next-token distributions, all detached).',
     'Efficiency can exceed 1: the penalised optimum maximises the gap minus c·Σf², not the gap, so a critic with larger values finds more gap than it (the oracle’s efficiency is mmOnExact ÷ mmOnPenalised ≥ 1).',
   ],
   verdict(r) {
@@ -124,11 +134,12 @@ export const ammdCritic: Study = {
       const parts: string[] = [];
       const checks: boolean[] = [];
       for (const t of TASKS) {
-        if (!r.has(`${t}-pg`) || !r.has(`${t}-c0.1`)) continue;
-        const [a, b] = [r.at(`${t}-pg`, 'mmOffExact'), r.at(`${t}-c0.1`, 'mmOffExact')];
+        const without = penaltyArm(t, PG_PENALTY);
+        if (!r.has(`${t}-pg`) || !r.has(without)) continue;
+        const [a, b] = [r.at(`${t}-pg`, 'mmOffExact'), r.at(without, 'mmOffExact')];
         checks.push(a.mean + a.sd < b.mean - b.sd);
         parts.push(
-          `${t}: mmOffExact with ${s(a)} vs without ${s(b)}; mmOnExact ${s(r.at(`${t}-pg`, 'mmOnExact'))} vs ${s(r.at(`${t}-c0.1`, 'mmOnExact'))}; score ${s(r.at(`${t}-pg`, 'score'))} vs ${s(r.at(`${t}-c0.1`, 'score'))}`,
+          `${t}: mmOffExact with ${s(a)} vs without ${s(b)}; mmOnExact ${s(r.at(`${t}-pg`, 'mmOnExact'))} vs ${s(r.at(without, 'mmOnExact'))}; score ${s(r.at(`${t}-pg`, 'score'))} vs ${s(r.at(without, 'score'))}`,
         );
       }
       out.push({ claim: this.claims[2], verdict: tallyOf(checks), line: parts.join(' | ') });

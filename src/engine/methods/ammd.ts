@@ -26,8 +26,8 @@ export function ammd(setup: MethodSetup): MethodRuntime {
   const critic: ActionValues = learned ?? exact!;
   // Frozen-feature critics read the models' last hidden states: computed once per step (the
   // logits are the head applied to them), not once per critic step.
-  const teacherHidden = learned?.features === 'teacher' || learned?.features === 'both';
-  const studentHidden = learned?.features === 'both';
+  const teacherHidden = learned !== null && learned.features !== 'own';
+  const studentHidden = learned?.features === 'both' || learned?.features === 'probs';
   const optimizer = learned ? new FlatAdam(learned.variables(), criticLr(setup.settings, setup.hyper), 0.9, 0.98) : null;
 
   return {

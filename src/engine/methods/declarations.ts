@@ -438,6 +438,7 @@ export const METHODS: readonly MethodDeclaration[] = [
           { value: 'own', label: 'Its own small transformer trunk' },
           { value: 'teacher', label: 'The frozen teacher’s last hidden state' },
           { value: 'both', label: 'Teacher’s and (detached) student’s hidden states' },
+          { value: 'probs', label: 'Both hidden states and both next-token distributions' },
         ],
         apply: 'restart',
         help: 'What the learned critic’s two heads read at each state.',

@@ -6,7 +6,11 @@
 //   own      a small transformer trunk of the critic's own (the student's shape), trained with it;
 //   teacher  the frozen teacher's last hidden state (only the heads train);
 //   both     the teacher's and the student's last hidden states side by side, the student's
-//            detached (the critic never moves the student).
+//            detached (the critic never moves the student);
+//   probs    the same two hidden states plus the teacher's and the student's next-token
+//            distributions p and q, all detached: the best penalised critic clip((p − q)/(2c))
+//            is then within reach of a linear head (tanh aside), where from hidden states alone
+//            the heads found under half of it from a warm-started student (docs/findings/ammd-critic.md).
 // The heads start at exactly zero: f = 0 everywhere, no push on the student before the critic
 // has seen a difference (with `own` the trunk still starts random, so the heads' gradient is
 // non-zero; with frozen features it is non-zero from the first gap).
@@ -17,7 +21,7 @@ import { stopGradient } from './stopGradient';
 import { uniqueVariableName } from '../model/variableName';
 
 export type CriticHead = 'on' | 'off';
-export type CriticFeatures = 'own' | 'teacher' | 'both';
+export type CriticFeatures = 'own' | 'teacher' | 'both' | 'probs';
 
 /** What a critic may read at the states of a batch of continuations. */
 export interface CriticInput {
@@ -75,7 +79,7 @@ export class Critic implements ActionValues {
         ? config.dModel
         : features === 'teacher'
           ? models!.teacher.config.dModel
-          : models!.teacher.config.dModel + models!.student.config.dModel;
+          : models!.teacher.config.dModel + models!.student.config.dModel + (features === 'probs' ? 2 * config.vocabSize : 0);
     const trunk = features === 'own' ? Transformer.init(config, rng) : null;
     const zeroVariable = (shape: number[], name: string) => {
       const zeros = tf.zeros(shape);
@@ -158,7 +162,10 @@ export class Critic implements ActionValues {
     const teacher = stopGradient(batch.teacherHidden ?? models.teacher.hidden(batch.tokens));
     if (this.features === 'teacher') return teacher as tf.Tensor3D;
     const student = stopGradient(batch.studentHidden ?? models.student.hidden(batch.tokens));
-    return tf.concat([teacher, student], -1) as tf.Tensor3D;
+    if (this.features === 'both') return tf.concat([teacher, student], -1) as tf.Tensor3D;
+    const p = tf.softmax(stopGradient(batch.teacherLogits));
+    const q = tf.softmax(stopGradient(batch.studentLogits));
+    return tf.concat([teacher, student, p, q], -1) as tf.Tensor3D;
   }
 
   private ownTrunk(): Transformer {
