@@ -8,7 +8,7 @@ import { laneLabel } from '../../state/config';
 import { resolveRun } from '../../shared/runSpec';
 import type { Preset } from '../../state/presets';
 import type { EffectCheck, LessonReference, Trajectory } from '../../state/lessons';
-import type { Arm } from '../studies/definitions';
+import type { Arm } from '../studies/study';
 import { runArm, type RunResult } from '../studies/runner';
 import { summarize } from '../studies/stats';
 import { checkEffect, effectProblems } from './check';

@@ -2,8 +2,7 @@
 // behind AMMD's critic defaults. Critic efficiency (criticEffOn, criticEffOff) is the learned
 // critic's distance over that of the best critic of its own penalised objective at the same
 // held-out states, so 1 means the critic finds all its objective allows.
-import { formatSummary, type Summary } from './stats';
-import type { Arm, ClaimResult, Study, Verdict } from './definitions';
+import { fmt as s, tally, type Arm, type ClaimResult, type Study, type Verdict } from './study';
 
 type Task = 'addition' | 'reverse';
 const TASKS: Task[] = ['addition', 'reverse'];
@@ -49,8 +48,6 @@ function arms(task: Task): Arm[] {
     { id: `${task}-oracle`, label: `${task} oracle critic`, task, method: 'ammd', hyper: { critic: 'oracle' } },
   ];
 }
-
-const s = (x: Summary) => formatSummary(x, undefined, 3);
 
 export const ammdCritic: Study = {
   name: 'ammd-critic',
@@ -128,7 +125,7 @@ export const ammdCritic: Study = {
             `; oracle: mmOffExact ${s(r.at(`${t}-oracle`, 'mmOffExact'))}, score ${s(r.at(`${t}-oracle`, 'score'))}`,
         );
       }
-      out.push({ claim: this.claims[1], verdict: tallyOf(checks), line: parts.join(' | ') });
+      out.push({ claim: this.claims[1], verdict: tally(checks), line: parts.join(' | ') });
     }
     {
       const parts: string[] = [];
@@ -142,14 +139,8 @@ export const ammdCritic: Study = {
           `${t}: mmOffExact with ${s(a)} vs without ${s(b)}; mmOnExact ${s(r.at(`${t}-pg`, 'mmOnExact'))} vs ${s(r.at(without, 'mmOnExact'))}; score ${s(r.at(`${t}-pg`, 'score'))} vs ${s(r.at(without, 'score'))}`,
         );
       }
-      out.push({ claim: this.claims[2], verdict: tallyOf(checks), line: parts.join(' | ') });
+      out.push({ claim: this.claims[2], verdict: tally(checks), line: parts.join(' | ') });
     }
     return out;
   },
 };
-
-function tallyOf(checks: boolean[]): Verdict {
-  if (!checks.length) return 'not run';
-  const n = checks.filter(Boolean).length;
-  return n === checks.length ? 'reproduced' : n > 0 ? 'partly' : 'not reproduced';
-}

@@ -4,7 +4,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { marked } from 'marked';
-import type { ClaimResult, Study } from './definitions';
+import type { ClaimResult, Study } from './study';
 import type { FindingsSummary } from '../../shared/findings';
 
 export function publishStudy(study: Study, claims: ClaimResult[], run: { seeds: number; steps: number }, docsDir: string, publicDir: string): void {

@@ -2,7 +2,7 @@
 // README, from the finished runs. Runs that did not finish show as "not run".
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClaimResult, Results, Study } from './definitions';
+import type { ClaimResult, Results, Study } from './study';
 import { formatSummary, summarize, type Summary } from './stats';
 import { lineChart, type Panel } from './svg';
 import type { RunResult } from './runner';
@@ -114,7 +114,7 @@ export function renderStudy(study: Study, runs: RunResult[], info: RenderInfo, o
   for (const a of study.arms) {
     const rs = armRuns(runs, a.id, info);
     const hyper =
-      Object.entries(a.hyper ?? {})
+      Object.entries({ ...a.settings, ...a.hyper })
         .map(([k, v]) => `${k} = ${v}`)
         .join(', ') || '–';
     const wall = rs.length ? minutes(rs.reduce((x, r) => x + r.wallMs, 0) / rs.length) : 'not run';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Trainer, resolveConfig } from '../../engine/trainer';
 import type { Transformer } from '../../engine/model/transformer';
 import type { MetricRecord } from '../../engine/metrics/record';
-import type { Arm, Study } from './definitions';
+import type { Arm, Study } from './study';
 import type { GrammarProbeSet } from './grammarProbe';
 import type { StudentStart } from '../../engine/model/shippedStudents';
 import { loadStudentStart } from '../nodeModel';
@@ -62,7 +62,7 @@ export async function runArm(
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as RunResult;
   const { config, problems } = resolveConfig({
     method: arm.method,
-    settings: { ...study.common, task: arm.task, seed, steps: Math.max(10, steps), evalEvery, studentInit },
+    settings: { ...study.common, ...arm.settings, task: arm.task, seed, steps: Math.max(10, steps), evalEvery, studentInit },
     hyper: arm.hyper ?? {},
   });
   if (problems.length) throw new Error(`${study.name}/${arm.id}: ${problems.join('; ')}`);
