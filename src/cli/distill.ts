@@ -7,7 +7,7 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { commandLine, type Fail } from './args';
 import type { BackendName } from '../engine/backend';
 import { TASK_IDS, getTask, type TaskId } from '../engine/tasks';
 import { VOCAB_SIZE } from '../engine/tasks/vocab';
@@ -26,11 +26,6 @@ const USAGE =
   'usage: npm run distill -- --task T --method M --steps N --seed S [--backend cpu|wasm|webgpu] [--eval-every K] [--out FILE] [--set name=value ...] [--teacher DIR]';
 const BACKENDS: BackendName[] = ['cpu', 'wasm', 'webgpu'];
 
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(EXIT.usage);
-}
-
 /** One readable line and the exit code for it; the stack only when ALEMBIC_DEBUG is set. */
 function stop(code: number, message: string, error?: unknown): never {
   console.error(`distill: ${message}`);
@@ -48,26 +43,21 @@ function describeSpec(spec: ParamSpec): string {
   return `${spec.id} (true|false)`;
 }
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      task: { type: 'string' },
-      method: { type: 'string' },
-      steps: { type: 'string' },
-      seed: { type: 'string' },
-      backend: { type: 'string', default: 'wasm' },
-      'eval-every': { type: 'string' },
-      out: { type: 'string' },
-      set: { type: 'string', multiple: true, default: [] },
-      teacher: { type: 'string' },
-    },
-    strict: true,
-    allowPositionals: false,
-  }).values;
-} catch (e) {
-  fail((e as Error).message);
-}
+const cli = commandLine(USAGE, {
+  options: {
+    task: { type: 'string' },
+    method: { type: 'string' },
+    steps: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string', default: 'wasm' },
+    'eval-every': { type: 'string' },
+    out: { type: 'string' },
+    set: { type: 'string', multiple: true, default: [] },
+    teacher: { type: 'string' },
+  },
+});
+const args = cli.values;
+const fail: Fail = (message) => cli.fail(message, EXIT.usage);
 
 if (!args.task) fail(`--task is required. Tasks: ${TASK_IDS.join(', ')}`);
 if (!(TASK_IDS as readonly string[]).includes(args.task)) fail(`Unknown task '${args.task}'. Tasks: ${TASK_IDS.join(', ')}`);

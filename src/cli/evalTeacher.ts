@@ -7,7 +7,7 @@
 // else (the tfjs banners, errors) goes to stderr, so the output can be piped into jq.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine, type Fail } from './args';
 import { chooseBackend, type BackendName } from '../engine/backend';
 import { Rng } from '../engine/rng';
 import { TASK_IDS, getTask } from '../engine/tasks';
@@ -18,40 +18,30 @@ import { parseStudentSize } from '../engine/model/shippedStudents';
 
 const USAGE = `usage: npm run eval-teacher -- --task ${TASK_IDS.join('|')} [--student [--size WxLxH]] [--backend wasm|cpu|webgpu] [--seed S] [--batch B]`;
 
-function fail(message: string, code: number): never {
-  console.error(message);
-  process.exit(code);
-}
-
-let values: { task?: string; backend?: string; seed?: string; batch?: string; student?: boolean; size?: string };
-try {
-  values = parseArgs({
-    options: {
-      task: { type: 'string' },
-      backend: { type: 'string', default: 'wasm' },
-      // Fixed, so the sampled grammar score is the same number on every run.
-      seed: { type: 'string', default: '1234' },
-      batch: { type: 'string', default: '64' },
-      student: { type: 'boolean', default: false },
-      size: { type: 'string' },
-    },
-  }).values;
-} catch (e) {
-  fail(`${(e as Error).message}\n${USAGE}`, 2);
-}
-if (!values.task) fail(USAGE, 2);
-if (!(TASK_IDS as string[]).includes(values.task)) fail(`Unknown task '${values.task}'. Known tasks: ${TASK_IDS.join(', ')}\n${USAGE}`, 2);
+const cli = commandLine(USAGE, {
+  options: {
+    task: { type: 'string' },
+    backend: { type: 'string', default: 'wasm' },
+    // Fixed, so the sampled grammar score is the same number on every run.
+    seed: { type: 'string', default: '1234' },
+    batch: { type: 'string', default: '64' },
+    student: { type: 'boolean', default: false },
+    size: { type: 'string' },
+  },
+});
+const values = cli.values;
+const fail: Fail = cli.fail;
+if (!values.task) fail('--task is required');
+if (!(TASK_IDS as string[]).includes(values.task)) fail(`Unknown task '${values.task}'. Known tasks: ${TASK_IDS.join(', ')}`);
 const backendName = values.backend as BackendName;
-if (!['wasm', 'cpu', 'webgpu'].includes(backendName)) fail(`Unknown backend '${values.backend}'\n${USAGE}`, 2);
-const seed = Number(values.seed);
-const batchSize = Number(values.batch);
-if (!Number.isInteger(seed)) fail(`--seed must be an integer, got '${values.seed}'`, 2);
-if (!Number.isInteger(batchSize) || batchSize < 1) fail(`--batch must be a positive integer, got '${values.batch}'`, 2);
+if (!['wasm', 'cpu', 'webgpu'].includes(backendName)) fail(`Unknown backend '${values.backend}'`);
+const seed = cli.whole('seed', values.seed, Number.MIN_SAFE_INTEGER);
+const batchSize = cli.whole('batch', values.batch);
 
 const task = getTask(values.task);
-if (values.size !== undefined && !values.student) fail(`--size applies to --student only\n${USAGE}`, 2);
+if (values.size !== undefined && !values.student) fail('--size applies to --student only');
 const size = parseStudentSize(values.size);
-if (typeof size === 'string') fail(`${size}\n${USAGE}`, 2);
+if (typeof size === 'string') fail(size);
 const role = values.student ? 'student' : 'teacher';
 const dir = values.student ? studentDir(task.id, size) : teacherDir(task.id);
 if (!existsSync(join(dir, 'model.json'))) {

@@ -5,7 +5,7 @@
 // shared settings or to every student with that parameter. Bad input exits with code 2 and says why.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine, type Fail } from './args';
 import { METHOD_IDS, isMethodId } from '../engine/methods/declarations';
 import { coerce } from '../engine/params';
 import { laneParam } from '../state/config';
@@ -15,22 +15,12 @@ import { buildRecipe } from '../recipes/build';
 
 const USAGE = 'usage: npm run export-recipe -- [LINK] [--method M[,M…]] [--set name=value …] [--out DIR]';
 
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
-
-let parsed;
-try {
-  parsed = parseArgs({
-    options: { method: { type: 'string' }, set: { type: 'string', multiple: true, default: [] }, out: { type: 'string', default: 'recipe' } },
-    strict: true,
-    allowPositionals: true,
-  });
-} catch (e) {
-  fail((e as Error).message);
-}
-const { values, positionals } = parsed;
+const cli = commandLine(USAGE, {
+  options: { method: { type: 'string' }, set: { type: 'string', multiple: true, default: [] }, out: { type: 'string', default: 'recipe' } },
+  allowPositionals: true,
+});
+const { values, positionals } = cli;
+const fail: Fail = cli.fail;
 if (positionals.length > 1) fail(`Expected at most one link, got ${positionals.length}`);
 
 let spec: RunSpec;

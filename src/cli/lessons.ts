@@ -7,35 +7,25 @@
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine, type Fail } from './args';
 import { PRESETS } from '../state/presets';
 
 const USAGE = `usage: npm run lessons [-- --lesson ID[,ID...]] [--seeds N] [--backend wasm|cpu] [--cache DIR] [--out DIR]
 lessons: ${PRESETS.map((p) => p.id).join(', ')}`;
 
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
-
-let args;
-try {
-  args = parseArgs({
-    options: {
-      lesson: { type: 'string' },
-      seeds: { type: 'string', default: '3' },
-      backend: { type: 'string', default: 'wasm' },
-      cache: { type: 'string', default: join('/tmp', 'alembic-lessons') },
-      out: { type: 'string' },
-    },
-    strict: true,
-  }).values;
-} catch (e) {
-  fail((e as Error).message);
-}
-const seeds = Number(args.seeds);
-if (!Number.isInteger(seeds) || seeds < 1) fail(`--seeds must be a whole number ≥ 1, got '${args.seeds}'`);
-if (!['wasm', 'cpu'].includes(args.backend!)) fail('--backend must be wasm or cpu');
+const cli = commandLine(USAGE, {
+  options: {
+    lesson: { type: 'string' },
+    seeds: { type: 'string', default: '3' },
+    backend: { type: 'string', default: 'wasm' },
+    cache: { type: 'string', default: join('/tmp', 'alembic-lessons') },
+    out: { type: 'string' },
+  },
+});
+const args = cli.values;
+const fail: Fail = cli.fail;
+const seeds = cli.whole('seeds', args.seeds);
+const backendName = cli.oneOf('backend', args.backend, ['wasm', 'cpu'] as const);
 const wanted = args.lesson ? args.lesson.split(',') : PRESETS.map((p) => p.id);
 for (const id of wanted) if (!PRESETS.some((p) => p.id === id)) fail(`Unknown lesson '${id}'`);
 const lessons = PRESETS.filter((p) => wanted.includes(p.id));
@@ -44,7 +34,7 @@ const { REPO_ROOT, loadModelDir, teacherDir } = await import('./nodeModel');
 const docsDir = args.out ?? join(REPO_ROOT, 'docs', 'lessons');
 const publicDir = args.out ? join(args.out, 'public') : join(REPO_ROOT, 'public', 'lessons');
 const { chooseBackend } = await import('../engine/backend');
-const backend = await chooseBackend([args.backend as 'wasm' | 'cpu']);
+const backend = await chooseBackend([backendName]);
 const { verifyLesson } = await import('./lessons/run');
 const { writeLesson, verdictLine } = await import('./lessons/render');
 

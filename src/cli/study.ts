@@ -9,39 +9,30 @@
 // again), and --shard i/n takes every n-th run so several processes can share a study.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine, type Fail } from './args';
 import { STUDIES, getStudy } from './studies/definitions';
 
 const USAGE = `usage: npm run study -- --study NAME [--seeds N] [--steps N] [--eval-every K] [--backend wasm|cpu] [--shard i/n] [--cache DIR] [--render-only] [--student-init sft|scratch]
 studies: ${STUDIES.map((s) => s.name).join(', ')}`;
 
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
-
-let args;
-try {
-  args = parseArgs({
-    options: {
-      study: { type: 'string' },
-      seeds: { type: 'string', default: '3' },
-      steps: { type: 'string' },
-      'eval-every': { type: 'string' },
-      backend: { type: 'string', default: 'wasm' },
-      shard: { type: 'string', default: '0/1' },
-      cache: { type: 'string' },
-      out: { type: 'string' },
-      'render-only': { type: 'boolean', default: false },
-      reverse: { type: 'boolean', default: false },
-      arms: { type: 'string' },
-      'student-init': { type: 'string', default: 'sft' },
-    },
-    strict: true,
-  }).values;
-} catch (e) {
-  fail((e as Error).message);
-}
+const cli = commandLine(USAGE, {
+  options: {
+    study: { type: 'string' },
+    seeds: { type: 'string', default: '3' },
+    steps: { type: 'string' },
+    'eval-every': { type: 'string' },
+    backend: { type: 'string', default: 'wasm' },
+    shard: { type: 'string', default: '0/1' },
+    cache: { type: 'string' },
+    out: { type: 'string' },
+    'render-only': { type: 'boolean', default: false },
+    reverse: { type: 'boolean', default: false },
+    arms: { type: 'string' },
+    'student-init': { type: 'string', default: 'sft' },
+  },
+});
+const args = cli.values;
+const fail: Fail = cli.fail;
 if (!args.study) fail('--study is required');
 let study;
 try {
@@ -49,19 +40,15 @@ try {
 } catch (e) {
   fail((e as Error).message);
 }
-const seeds = Number(args.seeds);
-const steps = args.steps === undefined ? study.defaultSteps : Number(args.steps);
+const seeds = cli.whole('seeds', args.seeds);
+const steps = args.steps === undefined ? study.defaultSteps : cli.whole('steps', args.steps);
 // About five records per run (plus step 0; no early ones): evaluation is a small share of the compute.
-const evalEvery = args['eval-every'] === undefined ? Math.max(1, Math.round(steps / 5)) : Number(args['eval-every']);
-if (!Number.isInteger(seeds) || seeds < 1) fail(`--seeds must be a whole number ≥ 1, got '${args.seeds}'`);
-if (!Number.isInteger(steps) || steps < 1) fail(`--steps must be a whole number ≥ 1, got '${args.steps}'`);
-if (!Number.isInteger(evalEvery) || evalEvery < 1) fail(`--eval-every must be a whole number ≥ 1`);
+const evalEvery = args['eval-every'] === undefined ? Math.max(1, Math.round(steps / 5)) : cli.whole('eval-every', args['eval-every']);
 const shardMatch = /^(\d+)\/(\d+)$/.exec(args.shard!);
 if (!shardMatch || Number(shardMatch[1]) >= Number(shardMatch[2])) fail(`--shard expects i/n with 0 ≤ i < n, got '${args.shard}'`);
 const [shard, shards] = [Number(shardMatch[1]), Number(shardMatch[2])];
-if (!['wasm', 'cpu'].includes(args.backend!)) fail(`--backend must be wasm or cpu`);
-const studentInit = args['student-init'] as 'sft' | 'scratch';
-if (studentInit !== 'sft' && studentInit !== 'scratch') fail(`--student-init must be sft or scratch, got '${studentInit}'`);
+const backendName = cli.oneOf('backend', args.backend, ['wasm', 'cpu'] as const);
+const studentInit = cli.oneOf('student-init', args['student-init'], ['sft', 'scratch'] as const);
 
 const { REPO_ROOT, loadModelDir, teacherDir } = await import('./nodeModel');
 const outDir = args.out ?? join(REPO_ROOT, 'docs', 'findings');
@@ -74,7 +61,7 @@ for (const task of new Set(study.arms.map((a) => a.task))) {
 }
 
 const { chooseBackend } = await import('../engine/backend');
-const backend = await chooseBackend([args.backend as 'wasm' | 'cpu']);
+const backend = await chooseBackend([backendName]);
 const { runArm, readCache } = await import('./studies/runner');
 const { renderStudy } = await import('./studies/render');
 const { publishStudy } = await import('./studies/publish');

@@ -5,7 +5,7 @@
 // public/students/T/<size>/ ('default' for the default student size). Training stops at the
 // first evaluation whose held-out score reaches --target, so the student is partly trained:
 // good enough to show the task's format, with room to improve under distillation.
-import { parseArgs } from 'node:util';
+import { commandLine, type Fail } from './args';
 import { chooseBackend, type BackendName } from '../engine/backend';
 import { Rng } from '../engine/rng';
 import { TASK_IDS, getTask, type TaskId } from '../engine/tasks';
@@ -21,36 +21,28 @@ export const STUDENT_TARGETS: Record<TaskId, number> = { addition: 0.3, reverse:
 
 const USAGE = `usage: npm run train-student -- --task ${TASK_IDS.join('|')} [--size WxLxH, default ${DEFAULT_STUDENT.dModel}x${DEFAULT_STUDENT.nLayers}x${DEFAULT_STUDENT.nHeads}] [--steps N] [--seed S] [--target X] [--lr X] [--batch B] [--backend wasm|cpu|webgpu]`;
 
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
-
 function parseSize(text: string | undefined): ModelSize {
   const size = parseStudentSize(text);
   if (typeof size === 'string') fail(size);
   return size;
 }
 
-let values;
-try {
-  values = parseArgs({
-    options: {
-      task: { type: 'string' },
-      size: { type: 'string' },
-      steps: { type: 'string', default: '4000' },
-      batch: { type: 'string', default: '32' },
-      lr: { type: 'string', default: '0.003' },
-      warmup: { type: 'string', default: '50' },
-      seed: { type: 'string', default: '1' },
-      target: { type: 'string' },
-      'eval-every': { type: 'string', default: '25' },
-      backend: { type: 'string', default: 'wasm' },
-    },
-  }).values;
-} catch (e) {
-  fail((e as Error).message);
-}
+const cli = commandLine(USAGE, {
+  options: {
+    task: { type: 'string' },
+    size: { type: 'string' },
+    steps: { type: 'string', default: '4000' },
+    batch: { type: 'string', default: '32' },
+    lr: { type: 'string', default: '0.003' },
+    warmup: { type: 'string', default: '50' },
+    seed: { type: 'string', default: '1' },
+    target: { type: 'string' },
+    'eval-every': { type: 'string', default: '25' },
+    backend: { type: 'string', default: 'wasm' },
+  },
+});
+const values = cli.values;
+const fail: Fail = cli.fail;
 if (!values.task) fail('--task is required');
 if (!(TASK_IDS as string[]).includes(values.task)) fail(`Unknown task '${values.task}'. Known tasks: ${TASK_IDS.join(', ')}`);
 const task = getTask(values.task);
