@@ -1,6 +1,6 @@
 // The method declarations are the one schema the UI, the URL and the CLI read: check that every
 // knob is well formed and every method has its card.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { METHODS, METHOD_IDS, getMethod, isMethodId } from '../src/engine/methods/declarations';
 import { SHARED_PARAMS } from '../src/engine/settings';
@@ -74,9 +74,23 @@ describe('method declarations', () => {
     expect(getMethod('ammd').card.ours.join(' ')).toMatch(/penalty/);
   });
 
-  it('is plain data: imports no TensorFlow.js', () => {
-    const src = readFileSync(new URL('../src/engine/methods/declarations.ts', import.meta.url), 'utf8');
-    expect(src).not.toMatch(/@tensorflow/);
-    expect(src).not.toMatch(/from '\.\.\/(model|objectives)/);
+  it('is plain data: the list, each declaration beside its runtime and the shared knobs import no TensorFlow.js', () => {
+    const dir = new URL('../src/engine/methods/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.declaration.ts'));
+    // One declaration file per runtime file that runs a method.
+    expect(files.sort()).toEqual(['ammd', 'basic', 'distillm', 'gkd', 'minillm', 'xkd'].map((f) => `${f}.declaration.ts`));
+    for (const file of [...files, 'declarations.ts', 'commonParams.ts', 'types.ts']) {
+      const src = readFileSync(new URL(file, dir), 'utf8');
+      expect(src, file).not.toMatch(/@tensorflow/);
+      expect(src, file).not.toMatch(/from '\.\.\/(model|objectives)/);
+      // Declarations import only plain data: other declarations, the shared knobs, the param types.
+      for (const [, from] of src.matchAll(/from '([^']+)'/g)) expect(from, file).toMatch(/^\.\/(types|commonParams|[a-z]+\.declaration)$|^\.\.\/params$/);
+    }
+  });
+
+  it('names the second loss of exactly the methods that chart one', () => {
+    for (const m of METHODS) expect(m.sideLoss !== null, m.id).toBe(m.has.criticLoss);
+    expect(getMethod('ammd').sideLoss).toBe('critic');
+    expect(getMethod('xkd').sideLoss).toBe('reward head');
   });
 });

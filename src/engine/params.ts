@@ -4,9 +4,9 @@
 
 export type ParamValue = number | string | boolean;
 
-interface ParamBase {
+interface ParamBase<Id extends string> {
   /** Identifier used in the URL, in --set name=value and as data-testid="param-<id>". */
-  id: string;
+  id: Id;
   label: string;
   /** One line shown on hover and focus. */
   help: string;
@@ -14,7 +14,7 @@ interface ParamBase {
   apply: 'live' | 'restart';
 }
 
-export interface NumberParam extends ParamBase {
+export interface NumberParam<Id extends string = string> extends ParamBase<Id> {
   kind: 'number';
   default: number;
   min: number;
@@ -25,13 +25,14 @@ export interface NumberParam extends ParamBase {
   unit?: string;
 }
 
-export interface ChoiceParam extends ParamBase {
+/** `V` is the union of the choices' values when the declaration keeps them literal. */
+export interface ChoiceParam<Id extends string = string, V extends string = string> extends ParamBase<Id> {
   kind: 'choice';
-  default: string;
-  choices: ReadonlyArray<{ value: string; label: string }>;
+  default: V;
+  choices: ReadonlyArray<{ value: V; label: string }>;
 }
 
-export interface BooleanParam extends ParamBase {
+export interface BooleanParam<Id extends string = string> extends ParamBase<Id> {
   kind: 'boolean';
   default: boolean;
 }
@@ -39,6 +40,61 @@ export interface BooleanParam extends ParamBase {
 export type ParamSpec = NumberParam | ChoiceParam | BooleanParam;
 
 export type ParamValues = Record<string, ParamValue>;
+
+/** The value type of one spec: number, boolean, or the union of a choice's values. */
+export type ValueOf<S> = S extends { kind: 'number' }
+  ? number
+  : S extends { kind: 'boolean' }
+    ? boolean
+    : S extends { kind: 'choice'; choices: ReadonlyArray<{ value: infer V }> }
+      ? V
+      : never;
+
+/**
+ * The typed values of a list of specs declared with literal ids (a method's `params`): one
+ * property per id, so reading an id the list does not declare is a compile error.
+ */
+export type ValuesOf<P extends readonly ParamSpec[]> = { readonly [S in P[number] as S['id']]: ValueOf<S> };
+
+/** Whether `v` is a value `spec` accepts as it stands (no coercion). */
+function fits(spec: ParamSpec, v: ParamValue | undefined): boolean {
+  if (spec.kind === 'number') return typeof v === 'number';
+  if (spec.kind === 'boolean') return typeof v === 'boolean';
+  return typeof v === 'string' && spec.choices.some((c) => c.value === v);
+}
+
+/**
+ * The one checked reader of declared values: `values` (already resolved, see resolveConfig) as
+ * the typed record of `specs`. Throws naming `owner` and the id when a value is missing or of the
+ * wrong kind: a bug upstream, never a user's input, which resolveConfig coerces first.
+ */
+export function readValues<const P extends readonly ParamSpec[]>(specs: P, values: ParamValues, owner: string): ValuesOf<P> {
+  const out: Record<string, ParamValue> = {};
+  for (const spec of specs) {
+    const v = values[spec.id];
+    if (!fits(spec, v))
+      throw new Error(
+        `${owner}: '${spec.id}' should be ${spec.kind === 'choice' ? `one of ${spec.choices.map((c) => c.value).join(', ')}` : `a ${spec.kind}`}, got ${quote(v)}`,
+      );
+    out[spec.id] = v;
+  }
+  return out as ValuesOf<P>;
+}
+
+/** A number knob; `scale` is linear unless said. The id stays literal, for typed values. */
+export function numberParam<const Id extends string>(p: Omit<NumberParam<Id>, 'kind' | 'scale'> & { scale?: NumberParam['scale'] }): NumberParam<Id> {
+  return { kind: 'number', scale: 'linear', ...p };
+}
+
+/** A choice knob; its id and values stay literal, for typed values. */
+export function choiceParam<const Id extends string, const V extends string>(p: Omit<ChoiceParam<Id, V>, 'kind'>): ChoiceParam<Id, V> {
+  return { kind: 'choice', ...p };
+}
+
+/** A true/false knob. */
+export function booleanParam<const Id extends string>(p: Omit<BooleanParam<Id>, 'kind'>): BooleanParam<Id> {
+  return { kind: 'boolean', ...p };
+}
 
 /** The defaults of a list of params. */
 export function defaults(specs: readonly ParamSpec[]): ParamValues {

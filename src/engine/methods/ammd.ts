@@ -4,11 +4,13 @@
 // student's loss against the fixed critics (objectives/ammd.ts, objectives/critic.ts).
 import * as tf from '@tensorflow/tfjs';
 import { FlatAdam } from '../flatAdam';
-import { Critic, type ActionValues, type CriticFeatures } from '../objectives/critic';
+import { Critic, type ActionValues } from '../objectives/critic';
 import { ExactCritic } from '../objectives/exactCritic';
 import { criticLoss, penalisedDistance, studentLoss, type AmmdBatch } from '../objectives/ammd';
-import { bool, num, str } from '../runConfig';
-import type { ParamValue } from '../params';
+import { num } from '../runConfig';
+import type { ParamValue, ParamValues } from '../params';
+import type { HyperOf } from './types';
+import type { AMMD } from './ammd.declaration';
 import type { Transformer } from '../model/transformer';
 import { sampledBatch, type MethodRuntime, type MethodSetup, type StepContext, type StepPlan } from './runtime';
 import { disposeBatch, type DeviceBatch } from '../deviceBatch';
@@ -17,12 +19,12 @@ import { timed } from '../profile';
 /** Global-norm clip of every critic step (as the student's). */
 const CRITIC_MAX_NORM = 1;
 
-export function ammd(setup: MethodSetup): MethodRuntime {
-  const R = num(setup.hyper, 'bound');
-  const kind = str(setup.hyper, 'critic');
-  const features = str(setup.hyper, 'criticFeatures') as CriticFeatures;
+type AmmdHyper = HyperOf<typeof AMMD>;
+
+export function ammd(setup: MethodSetup<AmmdHyper>): MethodRuntime<AmmdHyper> {
+  const { bound: R, critic: kind, criticFeatures: features } = setup.hyper;
   const learned = kind === 'learned' ? Critic.init(setup.studentConfig, setup.initRng, R, features, setup.models ?? null) : null;
-  const exact = learned ? null : new ExactCritic(R, kind === 'oracle' ? 0 : num(setup.hyper, 'penalty'));
+  const exact = learned ? null : new ExactCritic(R, kind === 'oracle' ? 0 : setup.hyper.penalty);
   const critic: ActionValues = learned ?? exact!;
   // Frozen-feature critics read the models' last hidden states: computed once per step (the
   // logits are the head applied to them), not once per critic step.
@@ -31,10 +33,8 @@ export function ammd(setup: MethodSetup): MethodRuntime {
   const optimizer = learned ? new FlatAdam(learned.variables(), criticLr(setup.settings, setup.hyper), 0.9, 0.98) : null;
 
   return {
-    prepare(ctx: StepContext): StepPlan {
-      const tau = num(ctx.hyper, 'sampleTemperature');
-      const beta = num(ctx.hyper, 'beta');
-      const penalty = num(ctx.hyper, 'penalty');
+    prepare(ctx: StepContext<AmmdHyper>): StepPlan {
+      const { sampleTemperature: tau, beta, penalty, criticSteps, criticWarmup, policyGradient } = ctx.hyper;
       // Each sampler's own logits come back with its samples: the student's on its samples and
       // the teacher's on its samples need no second forward pass.
       const on = sampledBatch(ctx, ctx.student, tau, undefined, true);
@@ -85,7 +85,7 @@ export function ammd(setup: MethodSetup): MethodRuntime {
           penalty,
         });
         let value: tf.Scalar | null = null;
-        const K = learned ? num(ctx.hyper, 'criticSteps') + (ctx.step === 0 ? num(ctx.hyper, 'criticWarmup') : 0) : 0;
+        const K = learned ? criticSteps + (ctx.step === 0 ? criticWarmup : 0) : 0;
         for (let k = 0; k < K; k++) {
           const step = tf.variableGrads(() => criticLoss(args()).loss, learned!.variables());
           applyGuarded(optimizer!, step.grads);
@@ -99,7 +99,6 @@ export function ammd(setup: MethodSetup): MethodRuntime {
         return value;
       });
 
-      const policyGradient = bool(ctx.hyper, 'policyGradient');
       const plan: StepPlan = {
         loss: () => {
           // One student pass over both batches stacked (half the kernels of two passes).
@@ -130,7 +129,7 @@ export function ammd(setup: MethodSetup): MethodRuntime {
     criticEstimates(on, off) {
       return tf.tidy(() => {
         const r = criticLoss({ critic, on, off, beta: 0.5, penalty: 0 });
-        const c = num(setup.hyper, 'penalty');
+        const c = setup.current().penalty;
         const R = critic.R;
         return {
           on: r.lOn,
@@ -153,8 +152,8 @@ export function ammd(setup: MethodSetup): MethodRuntime {
   };
 }
 
-function criticLr(settings: Record<string, ParamValue>, hyper: Record<string, ParamValue>): number {
-  return num(settings, 'lr') * num(hyper, 'criticLrScale');
+function criticLr(settings: ParamValues, hyper: AmmdHyper): number {
+  return num(settings, 'lr') * hyper.criticLrScale;
 }
 
 /**

@@ -3,16 +3,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { maskedMean, tokenNll } from '../objectives/likelihood';
 import { tokenDivergence, type DivergenceKind } from '../objectives/divergences';
-import { num } from '../runConfig';
+import type { HyperOf } from './types';
+import type { KD, SEQKD } from './basic.declaration';
 import { datasetBatch, planOver, sampledBatch, type MethodRuntime, type StepContext, type StepPlan } from './runtime';
 import { timed } from '../profile';
 
-function stateless(prepare: (ctx: StepContext) => StepPlan): MethodRuntime {
+function stateless<H>(prepare: (ctx: StepContext<H>) => StepPlan): MethodRuntime<H> {
   return { prepare, extraVariables: () => [], extras: () => ({}), dispose() {} };
 }
 
 /** Negative log-likelihood of the reference answers. */
-export function sft(): MethodRuntime {
+export function sft(): MethodRuntime<unknown> {
   return stateless((ctx) => {
     const b = datasetBatch(ctx);
     return planOver(b, 'dataset', () => maskedMean(tokenNll(ctx.student.forward(b.tokens), b.targets), b.mask));
@@ -20,9 +21,9 @@ export function sft(): MethodRuntime {
 }
 
 /** Negative log-likelihood of teacher samples at τ_s (Kim & Rush 2016). */
-export function seqkd(): MethodRuntime {
+export function seqkd(): MethodRuntime<HyperOf<typeof SEQKD>> {
   return stateless((ctx) => {
-    const b = sampledBatch(ctx, ctx.teacher, num(ctx.hyper, 'sampleTemperature'));
+    const b = sampledBatch(ctx, ctx.teacher, ctx.hyper.sampleTemperature);
     return planOver(b, 'teacher', () => maskedMean(tokenNll(ctx.student.forward(b.tokens), b.targets), b.mask));
   });
 }
@@ -31,7 +32,7 @@ export function seqkd(): MethodRuntime {
  * A token divergence on dataset prefixes, scaled by `scale(hyper)`: KD is τ²·fkl at τ
  * (Hinton et al. 2015: τ² keeps the gradient's size independent of τ), RKL and TVD at τ = 1.
  */
-function onDatasetPrefixes(kind: DivergenceKind, temperature: (ctx: StepContext) => number): MethodRuntime {
+function onDatasetPrefixes<H>(kind: DivergenceKind, temperature: (ctx: StepContext<H>) => number): MethodRuntime<H> {
   return stateless((ctx) => {
     const b = datasetBatch(ctx);
     const tau = temperature(ctx);
@@ -45,6 +46,6 @@ function onDatasetPrefixes(kind: DivergenceKind, temperature: (ctx: StepContext)
   });
 }
 
-export const kd = () => onDatasetPrefixes('fkl', (ctx) => num(ctx.hyper, 'temperature'));
-export const rkl = () => onDatasetPrefixes('rkl', () => 1);
-export const tvd = () => onDatasetPrefixes('tvd', () => 1);
+export const kd = () => onDatasetPrefixes<HyperOf<typeof KD>>('fkl', (ctx) => ctx.hyper.temperature);
+export const rkl = () => onDatasetPrefixes<unknown>('rkl', () => 1);
+export const tvd = () => onDatasetPrefixes<unknown>('tvd', () => 1);

@@ -6,24 +6,29 @@ import { maskedMean } from '../objectives/likelihood';
 import { tokenDivergence } from '../objectives/divergences';
 import { AdaptiveOffPolicy, ReplayBuffer } from '../objectives/distillm';
 import { fromTokens } from '../data';
-import { num, str } from '../runConfig';
-import type { ParamValues } from '../params';
-import { datasetBatch, planOver, sampledBatch, stepPrompts, type MethodRuntime, type StepContext } from './runtime';
+import { num } from '../runConfig';
+import type { HyperOf } from './types';
+import type { DISTILLM } from './distillm.declaration';
+import { datasetBatch, planOver, sampledBatch, stepPrompts, type MethodRuntime, type MethodSetup, type StepContext } from './runtime';
 import { uploadBatch } from '../deviceBatch';
 import { timed } from '../profile';
 
-export function distillm(hyper: ParamValues, seqLen: number): MethodRuntime {
-  const schedule = new AdaptiveOffPolicy(num(hyper, 'epsilon'));
-  const buffer = new ReplayBuffer(num(hyper, 'bufferCapacity'), seqLen);
+type DistillmHyper = HyperOf<typeof DISTILLM>;
+
+export function distillm(setup: MethodSetup<DistillmHyper>): MethodRuntime<DistillmHyper> {
+  const seqLen = setup.studentConfig.seqLen;
+  const schedule = new AdaptiveOffPolicy(setup.hyper.epsilon);
+  const buffer = new ReplayBuffer(setup.hyper.bufferCapacity, seqLen);
   return {
-    prepare(ctx: StepContext) {
+    prepare(ctx: StepContext<DistillmHyper>) {
+      const { sampleTemperature, divergence, alpha } = ctx.hyper;
       const r = ctx.methodRng.next();
       const choice = schedule.choose(r, ctx.step, num(ctx.settings, 'steps'), buffer.full);
       const B = ctx.examples.length;
       let batch;
       let promptLens: Int32Array | null = null;
       if (choice === 'fresh') {
-        batch = sampledBatch(ctx, ctx.student, num(ctx.hyper, 'sampleTemperature'));
+        batch = sampledBatch(ctx, ctx.student, sampleTemperature);
         promptLens = stepPrompts(ctx).promptLens;
       } else if (choice === 'buffer') {
         const replay = buffer.sample(B, ctx.methodRng);
@@ -31,14 +36,12 @@ export function distillm(hyper: ParamValues, seqLen: number): MethodRuntime {
       } else {
         batch = datasetBatch(ctx);
       }
-      const kind = str(ctx.hyper, 'divergence') === 'srkl' ? 'srkl' : 'skl';
-      const alpha = num(ctx.hyper, 'alpha');
       const teacherLogits = timed('teacherForward', () => ctx.teacher.forward(batch.tokens));
       const b = batch;
       const plan = planOver(
         b,
         choice === 'fresh' ? 'student' : choice === 'buffer' ? 'buffer' : 'dataset',
-        () => maskedMean(tokenDivergence(kind, teacherLogits, ctx.student.forward(b.tokens), { alpha }), b.mask),
+        () => maskedMean(tokenDivergence(divergence, teacherLogits, ctx.student.forward(b.tokens), { alpha }), b.mask),
         [teacherLogits],
       );
       if (promptLens) {

@@ -2,23 +2,26 @@
 // if u < λ the batch is the student's own samples (on-policy), otherwise the dataset or teacher
 // samples. The loss is the chosen token divergence, with no gradient through the sampling.
 import { maskedMean } from '../objectives/likelihood';
-import { tokenDivergence, type DivergenceKind } from '../objectives/divergences';
-import { num, str } from '../runConfig';
+import { tokenDivergence } from '../objectives/divergences';
+import type { HyperOf } from './types';
+import type { GKD } from './gkd.declaration';
 import { datasetBatch, planOver, sampledBatch, type DataSource, type SampledBatch, type MethodRuntime, type StepContext } from './runtime';
 import { timed } from '../profile';
 
 /** Where GKD's batch comes from for a draw u: u < λ → student samples. λ = 0 never, λ = 1 always. */
-export function gkdSource(u: number, lambda: number, offPolicyData: string): DataSource {
+export function gkdSource(u: number, lambda: number, offPolicyData: GkdHyper['offPolicyData']): DataSource {
   if (u < lambda) return 'student';
   return offPolicyData === 'teacher' ? 'teacher' : 'dataset';
 }
 
-export function gkd(): MethodRuntime {
+type GkdHyper = HyperOf<typeof GKD>;
+
+export function gkd(): MethodRuntime<GkdHyper> {
   return {
-    prepare(ctx: StepContext) {
+    prepare(ctx: StepContext<GkdHyper>) {
+      const { lambda, offPolicyData, sampleTemperature: tau, divergence, beta } = ctx.hyper;
       const u = ctx.methodRng.next(); // drawn every step, whatever λ, so the stream never shifts
-      const source = gkdSource(u, num(ctx.hyper, 'lambda'), str(ctx.hyper, 'offPolicyData'));
-      const tau = num(ctx.hyper, 'sampleTemperature');
+      const source = gkdSource(u, lambda, offPolicyData);
       // On teacher samples the teacher's logits come back from the sampling; otherwise one forward.
       const b: SampledBatch =
         source === 'student'
@@ -26,10 +29,10 @@ export function gkd(): MethodRuntime {
           : source === 'teacher'
             ? sampledBatch(ctx, ctx.teacher, tau, undefined, true)
             : datasetBatch(ctx);
-      const kind = str(ctx.hyper, 'divergence') as DivergenceKind;
-      const beta = num(ctx.hyper, 'beta');
       const teacherLogits = b.logits ?? timed('teacherForward', () => ctx.teacher.forward(b.tokens));
-      return planOver(b, source, () => maskedMean(tokenDivergence(kind, teacherLogits, ctx.student.forward(b.tokens), { beta }), b.mask), [teacherLogits]);
+      return planOver(b, source, () => maskedMean(tokenDivergence(divergence, teacherLogits, ctx.student.forward(b.tokens), { beta }), b.mask), [
+        teacherLogits,
+      ]);
     },
     extraVariables: () => [],
     extras: () => ({}),

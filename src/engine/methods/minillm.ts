@@ -3,18 +3,20 @@
 // term (objectives/minillm.ts).
 import * as tf from '@tensorflow/tfjs';
 import { minillmLoss } from '../objectives/minillm';
-import { bool, num } from '../runConfig';
+import type { HyperOf } from './types';
+import type { MINILLM } from './minillm.declaration';
 import { planOver, sampledBatch, type MethodRuntime, type StepContext } from './runtime';
 
-export function minillm(): MethodRuntime {
+type MinillmHyper = HyperOf<typeof MINILLM>;
+
+export function minillm(): MethodRuntime<MinillmHyper> {
   return {
-    prepare(ctx: StepContext) {
-      const mixAlpha = num(ctx.hyper, 'mixAlpha');
+    prepare(ctx: StepContext<MinillmHyper>) {
+      const { mixAlpha, clip, gamma, lengthNorm } = ctx.hyper;
       // The teacher ran on these tokens while mixing into the sampling: its logits come along.
       const b = sampledBatch(ctx, ctx.student, 1, { model: ctx.teacher, weight: mixAlpha }, true);
       b.logits?.dispose();
       const teacherLogits = b.mixLogits!;
-      const clip = num(ctx.hyper, 'clip');
       return planOver(
         b,
         'mixed',
@@ -25,8 +27,8 @@ export function minillm(): MethodRuntime {
             targets: b.targets,
             mask: b.mask,
             mixAlpha,
-            gamma: num(ctx.hyper, 'gamma'),
-            lengthNorm: bool(ctx.hyper, 'lengthNorm'),
+            gamma,
+            lengthNorm,
             clip: clip > 0 ? clip : null,
           });
           tf.dispose([out.pgLoss, out.singleStepLoss]);

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import type { Example, Task } from '../tasks';
 import type { ParamValue, ParamValues } from '../params';
-import type { ModelConfig, Transformer } from '../model/transformer';
+import type { Transformer } from '../model/transformer';
+import type { ModelConfig } from '../model/config';
 import { encodeExamples, encodePrompts } from '../data';
 import { disposeBatch, shiftTargets, uploadBatch, type DeviceBatch } from '../deviceBatch';
 import { sampleTensors } from '../model/sampling';
@@ -15,13 +16,13 @@ import type { CriticEstimates } from '../metrics/probe';
 /** A fixed-shape batch on the device. logits[:, t] predict targets[:, t] = tokens[:, t + 1]. */
 export type DataSource = 'dataset' | 'teacher' | 'student' | 'buffer' | 'mixed';
 
-/** What a method sees at one training step. */
-export interface StepContext {
+/** What a method sees at one training step; `H` is its typed hyperparameters (HyperOf its declaration). */
+export interface StepContext<H = ParamValues> {
   teacher: Transformer;
   student: Transformer;
   task: Task;
-  /** The method's hyperparameters as they are now (live changes included). */
-  hyper: ParamValues;
+  /** The method's hyperparameters as they are now (live changes included), read afresh each step. */
+  hyper: H;
   settings: ParamValues;
   /** Steps completed before this one. */
   step: number;
@@ -52,8 +53,8 @@ export interface StepPlan {
   dispose(): void;
 }
 
-/** What a method may need when it is built. */
-export interface MethodSetup {
+/** What the trainer hands the registry to build a method: the run's hyperparameters as given (changed live in place). */
+export interface MethodInputs {
   hyper: ParamValues;
   settings: ParamValues;
   studentConfig: ModelConfig;
@@ -63,10 +64,18 @@ export interface MethodSetup {
   models?: { teacher: Transformer; student: Transformer };
 }
 
+/** What a method's factory receives: its hyperparameters typed and checked (see registry.ts). */
+export interface MethodSetup<H> extends Omit<MethodInputs, 'hyper'> {
+  /** The values when the method is built: the ones that apply on restart never change after. */
+  hyper: H;
+  /** The values as they are now, live changes included (for reads outside a step, such as at an evaluation). */
+  current(): H;
+}
+
 /** A method's state across steps. */
-export interface MethodRuntime {
+export interface MethodRuntime<H = ParamValues> {
   /** Build the step's batch, take the critic steps, and return the student's loss. */
-  prepare(ctx: StepContext): StepPlan;
+  prepare(ctx: StepContext<H>): StepPlan;
   /** Variables trained jointly with the student by the student's optimiser (X-KD's reward head). */
   extraVariables(): tf.Variable[];
   /** Called at every evaluation with the student's validation NLL (DistiLLM's threshold). */
@@ -83,11 +92,11 @@ export interface MethodRuntime {
 }
 
 /** The reference answers of this step's examples. */
-export function datasetBatch(ctx: StepContext): DeviceBatch {
+export function datasetBatch(ctx: StepContext<unknown>): DeviceBatch {
   return uploadBatch(encodeExamples(ctx.examples, ctx.student.config.seqLen));
 }
 
-export function stepPrompts(ctx: StepContext) {
+export function stepPrompts(ctx: StepContext<unknown>) {
   return encodePrompts(
     ctx.examples.map((e) => e.prompt),
     ctx.student.config.seqLen,
@@ -108,7 +117,7 @@ export interface SampledBatch extends DeviceBatch {
  * them), so a method need not run a model again on the samples it just drew.
  */
 export function sampledBatch(
-  ctx: StepContext,
+  ctx: StepContext<unknown>,
   model: Transformer,
   temperature: number,
   mix?: { model: Transformer; weight: number },

@@ -1,6 +1,7 @@
 // What a distillation method declares about itself: plain data the UI, the URL codec and the
-// CLI read without loading TensorFlow.js. The runtime half lives beside it in the registry.
-import type { ParamSpec } from '../params';
+// CLI read without loading TensorFlow.js. Each method's declaration sits beside its runtime
+// (X.declaration.ts next to X.ts); declarations.ts lists them, registry.ts runs them.
+import type { ParamSpec, ValuesOf } from '../params';
 
 export type MethodId = 'sft' | 'seqkd' | 'kd' | 'rkl' | 'tvd' | 'gkd' | 'distillm' | 'minillm' | 'ammd' | 'xkd';
 
@@ -14,13 +15,26 @@ export interface MethodCard {
   ours: string[];
 }
 
-export interface MethodDeclaration {
+export interface MethodDeclaration<P extends readonly ParamSpec[] = readonly ParamSpec[]> {
   id: MethodId;
   label: string;
   /** Short tagline for selects. */
   summary: string;
-  params: readonly ParamSpec[];
+  params: P;
   card: MethodCard;
   /** Which optional charts have data: AMMD's critics, X-KD's reward head. */
   has: { criticLoss: boolean; criticEstimates: boolean };
+  /** What the second loss a step reports is called in messages ('critic', 'reward head'); null when there is none. */
+  sideLoss: string | null;
+}
+
+/** The typed hyperparameters of a declaration: `{ beta: number; critic: 'learned' | … }`. */
+export type HyperOf<D extends MethodDeclaration<readonly ParamSpec[]>> = ValuesOf<D['params']>;
+
+/**
+ * Declare a method. The params keep their literal ids and choice values, so `HyperOf<typeof X>`
+ * is the exact type of its hyperparameters and a misspelt id is a compile error.
+ */
+export function defineMethod<const P extends readonly ParamSpec[]>(declaration: MethodDeclaration<P>): MethodDeclaration<P> {
+  return declaration;
 }

@@ -5,17 +5,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { RewardHead, xkdLoss } from '../objectives/xkd';
 import { stopGradient } from '../objectives/stopGradient';
-import type { DivergenceKind } from '../objectives/divergences';
-import { num, str } from '../runConfig';
+import type { HyperOf } from './types';
+import type { XKD } from './xkd.declaration';
 import { sampledBatch, planOver, type MethodRuntime, type MethodSetup, type StepContext } from './runtime';
 
-export function xkd(setup: MethodSetup): MethodRuntime {
+type XkdHyper = HyperOf<typeof XKD>;
+
+export function xkd(setup: MethodSetup<XkdHyper>): MethodRuntime<XkdHyper> {
   const head = RewardHead.init(setup.studentConfig.dModel, setup.studentConfig.vocabSize, setup.initRng);
   return {
-    prepare(ctx: StepContext) {
+    prepare(ctx: StepContext<XkdHyper>) {
+      const { sampleTemperature, base, lambda, gamma, divergence } = ctx.hyper;
       // Teacher samples: the teacher's logits on them come back from the sampling.
-      const b = sampledBatch(ctx, ctx.teacher, num(ctx.hyper, 'sampleTemperature'), undefined, true);
-      const base = str(ctx.hyper, 'base') === 'divergence' ? 'divergence' : 'seq';
+      const b = sampledBatch(ctx, ctx.teacher, sampleTemperature, undefined, true);
       const teacherLogits = b.logits!;
       const plan = planOver(
         b,
@@ -30,10 +32,10 @@ export function xkd(setup: MethodSetup): MethodRuntime {
             logSigma,
             targets: b.targets,
             mask: b.mask,
-            lambda: num(ctx.hyper, 'lambda'),
-            gamma: num(ctx.hyper, 'gamma'),
+            lambda,
+            gamma,
             base,
-            divergence: str(ctx.hyper, 'divergence') as DivergenceKind,
+            divergence,
           });
           plan.side?.dispose();
           plan.side = tf.keep(out.rewardLoss); // reported as the critic loss

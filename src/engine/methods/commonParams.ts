@@ -1,0 +1,44 @@
+// Knobs several methods share, as small factories: one definition of the sampling temperature,
+// the [0, 1] weights, the discount and the divergence choices. Plain data: no TensorFlow.js here.
+import { choiceParam, numberParam, type ChoiceParam, type NumberParam } from '../params';
+
+/** τ_s of the data sources (docs/methods.md): the temperature at which teacher or student continuations are sampled. */
+export function sampleTemperature(help: string): NumberParam<'sampleTemperature'> {
+  return numberParam({
+    id: 'sampleTemperature',
+    label: 'Sampling temperature τ_s',
+    default: 1,
+    min: 0,
+    max: 2,
+    step: 0.05,
+    apply: 'live',
+    help: `${help} 0 decodes greedily.`,
+  });
+}
+
+/** A mixing weight or probability in [0, 1] (GKD's λ and β, MiniLLM's α, AMMD's β), changeable live. */
+export function unitWeight<const Id extends string>(id: Id, label: string, value: number, help: string): NumberParam<Id> {
+  return numberParam({ id, label, default: value, min: 0, max: 1, step: 0.05, apply: 'live', help });
+}
+
+/** The discount γ of a return or a temporal difference (MiniLLM, X-KD). */
+export function discount(value: number, help: string): NumberParam<'gamma'> {
+  return numberParam({ id: 'gamma', label: 'Discount γ', default: value, min: 0, max: 1, step: 0.01, apply: 'live', help });
+}
+
+/** The token divergences' names as the choices show them. */
+export const DIVERGENCE_CHOICE = {
+  fkl: { value: 'fkl', label: 'Forward KL(p‖q)' },
+  rkl: { value: 'rkl', label: 'Reverse KL(q‖p)' },
+  tvd: { value: 'tvd', label: 'Total variation' },
+} as const;
+
+/** The divergence a method minimises, changeable live; `choices` in the order the control lists them. */
+export function divergenceParam<const V extends string>(
+  label: string,
+  value: NoInfer<V>,
+  choices: ReadonlyArray<{ value: V; label: string }>,
+  help: string,
+): ChoiceParam<'divergence', V> {
+  return choiceParam({ id: 'divergence', label, default: value, choices, apply: 'live', help });
+}
