@@ -50,3 +50,8 @@ export async function syncDevice(): Promise<void> {
   }
   await backend.device.queue.onSubmittedWorkDone();
 }
+
+/** Milliseconds from a monotonic clock where there is one. */
+export function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}

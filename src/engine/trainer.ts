@@ -4,41 +4,29 @@
 // diverging run halts with the last good weights. Every evalEvery steps it emits a metric record.
 import * as tf from '@tensorflow/tfjs';
 import { FlatAdam } from './flatAdam';
-import { Rng } from './rng';
-import { getTask, type Task, type TaskId } from './tasks';
+import { getTask, type Task } from './tasks';
 import { VOCAB_SIZE } from './tasks/vocab';
-import { Transformer, type ModelConfig } from './model/transformer';
-import { modelConfig } from './model/sizes';
+import { Transformer } from './model/transformer';
 import type { StudentStart } from './model/shippedStudents';
 import { fromArtifacts, toArtifacts, CheckpointError } from './model/checkpoint';
 import { coerce, type ParamValue } from './params';
-import { METRIC_KEYS, type MetricRecord } from './metrics/record';
-import { METRICS, type TrainingKey } from './metrics/catalog';
+import { METRIC_KEYS, assembleRecord, type MetricRecord } from './metrics/record';
+import type { TrainingKey } from './metrics/catalog';
 import { EvalSet, evaluateStudent, EVAL_PROMPTS } from './metrics/evaluate';
 import { getMethod } from './methods/declarations';
+import type { MethodDeclaration } from './methods/types';
 import { createMethod } from './methods/registry';
 import type { DataSource, MethodRuntime, StepContext } from './methods/runtime';
 import type { DeviceBatch } from './deviceBatch';
 import type { Example } from './tasks';
 import { findParam, num, resolveConfig, type RunConfig } from './runConfig';
-import { profiling, report, syncDevice } from './profile';
+import { now, profiling, report, syncDevice } from './profile';
 import { acquireEvalSet, releaseEvalSet } from './metrics/sharedEvalSet';
+import { EARLY_EVAL_STEPS, MAX_GRAD_NORM, haltReason, isEvalStep, warmedUp } from './stepRules';
+import { checkFits, forkStreams, studentConfig, type Streams } from './runSetup';
 
 export { resolveConfig, type RunConfig };
-
-/** Global gradient-norm clip of every student step. */
-export const MAX_GRAD_NORM = 1;
-
-/**
- * Steps evaluated whatever evalEvery says, so the first curve points come within seconds of
- * Play (a warm student changes fastest at the start); after them, every evalEvery steps.
- */
-export const EARLY_EVAL_STEPS: readonly number[] = [1, 2, 4, 8, 16];
-
-/** Whether the trainer records an evaluation after step `step` (0 is the caller's first record). */
-export function isEvalStep(step: number, evalEvery: number, early: readonly number[] = EARLY_EVAL_STEPS): boolean {
-  return step % evalEvery === 0 || early.includes(step);
-}
+export { EARLY_EVAL_STEPS, MAX_GRAD_NORM, isEvalStep, warmedUp, studentConfig };
 
 export interface StepOutcome {
   step: number;
@@ -73,26 +61,6 @@ export interface TrainerOptions {
   earlyEvalSteps?: readonly number[];
 }
 
-/** The independent random streams of a run, forked from the seed in a fixed order. */
-interface Streams {
-  init: Rng;
-  data: Rng;
-  sample: Rng;
-  method: Rng;
-  evaluation: Rng;
-  methodInit: Rng;
-}
-
-function forkStreams(seed: number): Streams {
-  const root = new Rng(seed);
-  return { init: root.fork(), data: root.fork(), sample: root.fork(), method: root.fork(), evaluation: root.fork(), methodInit: root.fork() };
-}
-
-export function studentConfig(config: RunConfig): ModelConfig {
-  const s = config.settings;
-  return modelConfig(s.task as TaskId, { dModel: num(s, 'studentWidth'), nLayers: num(s, 'studentLayers'), nHeads: num(s, 'studentHeads') });
-}
-
 export class Trainer {
   readonly config: RunConfig;
   readonly backendName: string | null;
@@ -102,6 +70,7 @@ export class Trainer {
   private readonly teacherModel: Transformer;
   private readonly studentModel: Transformer;
   private readonly method: MethodRuntime;
+  private readonly declaration: MethodDeclaration;
   /** Created at the first step, over the student's variables and the method's extra ones. */
   private optimizer: FlatAdam | null = null;
   private readonly evalSet: EvalSet;
@@ -133,6 +102,7 @@ export class Trainer {
     this.studentStart = opts.initialStudent ? 'sft' : 'scratch';
     this.earlyEvalSteps = opts.earlyEvalSteps ?? EARLY_EVAL_STEPS;
     if (opts.initialStudent) for (const [name, v] of this.studentModel.params) v.assign(opts.initialStudent.p(name));
+    this.declaration = getMethod(config.method);
     this.method = createMethod(config.method, {
       hyper: this.config.hyper,
       settings: this.config.settings,
@@ -244,7 +214,7 @@ export class Trainer {
       owned.push(packed);
       const values = await packed.data(); // the step's one GPU→CPU read
       const [loss, gradNorm, side] = [values[0], values[1], values[2]];
-      const reason = haltReason(this.stepCount + 1, loss, gradNorm, plan.side ? side : 0, this.config.method);
+      const reason = haltReason(this.stepCount + 1, loss, gradNorm, plan.side ? side : 0, this.declaration.sideLoss);
       if (reason) return { halted: reason, source: plan.source };
 
       const scale = gradNorm > MAX_GRAD_NORM ? MAX_GRAD_NORM / gradNorm : 1;
@@ -267,7 +237,6 @@ export class Trainer {
 
   private async evaluateNow(): Promise<MetricRecord> {
     const started = now();
-    const declaration = getMethod(this.config.method);
     const bound = this.method.bound?.() ?? 1;
     const m = await evaluateStudent(this.teacherModel, this.studentModel, this.task, this.evalSet, { bound, critic: this.method.criticEstimates });
     this.method.observeEvaluation?.(m.valNll);
@@ -275,12 +244,10 @@ export class Trainer {
     const training: Record<TrainingKey, number | null> = {
       step: this.stepCount,
       loss: this.lastLoss,
-      criticLoss: declaration.has.criticLoss ? this.lastSide : null,
+      criticLoss: this.declaration.has.criticLoss ? this.lastSide : null,
       stepsPerSec: steps > 0 && ms > 0 ? (steps * 1000) / ms : null,
     };
-    // In catalog order, so records, JSON lines and exports list the metrics the same way.
-    const record = Object.fromEntries(METRICS.map((d) => [d.key, d.source === 'training' ? training[d.key] : m.metrics[d.key]])) as unknown as MetricRecord;
-    record.extras = { valNll: m.valNll, ...m.extras, ...this.method.extras() };
+    const record = assembleRecord(m.metrics, training, { valNll: m.valNll, ...m.extras, ...this.method.extras() });
     this.sinceRecord = { ms: 0, steps: 0 };
     if (profiling()) {
       await syncDevice();
@@ -336,34 +303,6 @@ export class Trainer {
     this.optimizer?.dispose();
     releaseEvalSet(this.teacherModel, this.evalSet);
   }
-}
-
-/** The learning rate of step `step` (0-based): linear warm-up over `warmup` steps, then `lr`. */
-export function warmedUp(lr: number, step: number, warmup: number): number {
-  return warmup > 0 && step < warmup ? (lr * (step + 1)) / warmup : lr;
-}
-
-/** Throws if a warm-start checkpoint's config is not the student's. */
-function checkFits(a: ModelConfig, b: ModelConfig): void {
-  const fields = ['vocabSize', 'seqLen', 'dModel', 'nLayers', 'nHeads'] as const;
-  const differs = fields.filter((k) => a[k] !== b[k]);
-  if (differs.length) throw new CheckpointError(`The warm-start student does not fit: ${differs.map((k) => `${k} ${a[k]}, expected ${b[k]}`).join('; ')}`);
-}
-
-function haltReason(step: number, loss: number, gradNorm: number, side: number, method: string): string | null {
-  const what = !Number.isFinite(loss)
-    ? `the loss is ${loss}`
-    : !Number.isFinite(gradNorm)
-      ? `the gradient norm is ${gradNorm}`
-      : !Number.isFinite(side)
-        ? `the ${method === 'xkd' ? 'reward head' : 'critic'} loss is ${side}`
-        : null;
-  if (!what) return null;
-  return `Halted at step ${step}: ${what}. The weights are kept from step ${step - 1}; lower the learning rate or reset the run.`;
-}
-
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
 export { METRIC_KEYS, CheckpointError };

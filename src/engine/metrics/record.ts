@@ -1,6 +1,6 @@
 // One evaluation's numbers: a value (or null where the method has no such quantity) for every
 // metric of the catalog, plus extras. Plain data: no TensorFlow.js here.
-import type { MetricKey } from './catalog';
+import { METRICS, type EvaluationKey, type MetricKey, type TrainingKey } from './catalog';
 
 export { METRIC_KEYS, type MetricKey } from './catalog';
 
@@ -9,3 +9,14 @@ export type MetricRecord = Record<MetricKey, number | null> & {
   /** Method-specific extras, e.g. DistiLLM's threshold `phi` and `bufferFill`, ROUGE-L. */
   extras?: Record<string, number>;
 };
+
+/** A record in catalog order (so records, JSON lines and exports list the metrics the same way). */
+export function assembleRecord(
+  evaluation: Record<EvaluationKey, number | null>,
+  training: Record<TrainingKey, number | null>,
+  extras: Record<string, number>,
+): MetricRecord {
+  const record = Object.fromEntries(METRICS.map((d) => [d.key, d.source === 'training' ? training[d.key] : evaluation[d.key]])) as unknown as MetricRecord;
+  record.extras = extras;
+  return record;
+}
