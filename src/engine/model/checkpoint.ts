@@ -1,7 +1,8 @@
 // Save and load a Transformer in the TensorFlow.js weights format: a model.json whose
 // `modelTopology` holds our config and whose `weightsManifest` lists the binary shards.
 import * as tf from '@tensorflow/tfjs';
-import { Transformer, parameterSpecs, validateConfig, type ModelConfig } from './transformer';
+import { Transformer } from './transformer';
+import { parameterSpecs, validateConfig, type ModelConfig } from './config';
 import { CheckpointError, checkEntries, checkFinite, joinBuffers, parseModelJson } from './weightCheck';
 
 export const FORMAT = 'alembic-transformer';

@@ -7,7 +7,8 @@
 //     from the key/value cache. Shapes never change with the position (fixed WebGPU buffers).
 // The numbers are those of Transformer.forward up to float32 rounding (test/decoder.test.ts).
 import * as tf from '@tensorflow/tfjs';
-import { gelu, type Transformer } from './transformer';
+import type { Transformer } from './transformer';
+import { gelu } from './layers';
 
 interface LayerWeights {
   ln1: [tf.Tensor, tf.Tensor];

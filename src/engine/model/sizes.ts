@@ -1,7 +1,7 @@
 // The shipped teachers' sizes and the default student, per task. Plain data (no TensorFlow.js).
 import { VOCAB_SIZE } from '../tasks/vocab';
 import { TASKS, type TaskId } from '../tasks';
-import type { ModelConfig } from './transformer';
+import type { ModelConfig } from './config';
 
 export interface ModelSize {
   dModel: number;

@@ -6,70 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
 import { uniqueVariableName } from './variableName';
+import { countParameters, parameterSpecs, validateConfig, type ModelConfig } from './config';
+import { dense, gelu } from './layers';
 
-export interface ModelConfig {
-  vocabSize: number;
-  /** Context length T; inputs are always [B, T] (fixed shapes keep the WebGPU buffer pool small). */
-  seqLen: number;
-  dModel: number;
-  nLayers: number;
-  nHeads: number;
-}
-
-type Init = 'normal' | 'residual' | 'zeros' | 'ones';
-export interface ParamSpec {
-  name: string;
-  shape: number[];
-  init: Init;
-}
-
-/** Every parameter of a model of this configuration, in a fixed order (the file order). */
-export function parameterSpecs(c: ModelConfig): ParamSpec[] {
-  const d = c.dModel;
-  const specs: ParamSpec[] = [
-    { name: 'tok_emb', shape: [c.vocabSize, d], init: 'normal' },
-    { name: 'pos_emb', shape: [c.seqLen, d], init: 'normal' },
-  ];
-  for (let l = 0; l < c.nLayers; l++) {
-    const p = `h${l}.`;
-    specs.push(
-      { name: p + 'ln1.g', shape: [d], init: 'ones' },
-      { name: p + 'ln1.b', shape: [d], init: 'zeros' },
-      { name: p + 'attn.wq', shape: [d, d], init: 'normal' },
-      { name: p + 'attn.wk', shape: [d, d], init: 'normal' },
-      { name: p + 'attn.wv', shape: [d, d], init: 'normal' },
-      { name: p + 'attn.bq', shape: [d], init: 'zeros' },
-      { name: p + 'attn.bk', shape: [d], init: 'zeros' },
-      { name: p + 'attn.bv', shape: [d], init: 'zeros' },
-      { name: p + 'attn.wo', shape: [d, d], init: 'residual' },
-      { name: p + 'attn.bo', shape: [d], init: 'zeros' },
-      { name: p + 'ln2.g', shape: [d], init: 'ones' },
-      { name: p + 'ln2.b', shape: [d], init: 'zeros' },
-      { name: p + 'mlp.w1', shape: [d, 4 * d], init: 'normal' },
-      { name: p + 'mlp.b1', shape: [4 * d], init: 'zeros' },
-      { name: p + 'mlp.w2', shape: [4 * d, d], init: 'residual' },
-      { name: p + 'mlp.b2', shape: [d], init: 'zeros' },
-    );
-  }
-  specs.push(
-    { name: 'ln_f.g', shape: [d], init: 'ones' },
-    { name: 'ln_f.b', shape: [d], init: 'zeros' },
-    { name: 'head.w', shape: [d, c.vocabSize], init: 'normal' },
-    { name: 'head.b', shape: [c.vocabSize], init: 'zeros' },
-  );
-  return specs;
-}
-
-export function countParameters(c: ModelConfig): number {
-  return parameterSpecs(c).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
-}
-
-export function validateConfig(c: ModelConfig): void {
-  for (const k of ['vocabSize', 'seqLen', 'dModel', 'nLayers', 'nHeads'] as const) {
-    if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`Model config: ${k} must be a positive integer, got ${c[k]}`);
-  }
-  if (c.dModel % c.nHeads !== 0) throw new Error(`Model config: dModel ${c.dModel} is not divisible by nHeads ${c.nHeads}`);
-}
+export { countParameters, parameterSpecs, validateConfig, type ModelConfig, dense, gelu };
 
 /** Keys and values of every layer at every position, for decoding one token at a time. */
 export interface KVCache {
@@ -253,59 +193,6 @@ export class Transformer {
 function writeAt(at: tf.Tensor3D, x: tf.Tensor4D): tf.Tensor4D {
   const [B, H, , dh] = x.shape;
   return tf.matMul(at, x.reshape([B * H, 1, dh])).reshape([B, H, -1, dh]);
-}
-
-/**
- * x [..., din] · w [din, dout] + b. Under a gradient tape the product's gradient transposes
- * explicitly (see `product`); with no tape (sampling, teacher logits, evaluation) tfjs's own.
- */
-export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
-  const shape = x.shape;
-  const flat = x.reshape([-1, shape[shape.length - 1]]) as tf.Tensor2D;
-  const xw = recordingGradients() ? product(flat, w as tf.Tensor2D) : flat.matMul(w as tf.Tensor2D);
-  const y = b ? xw.add(b) : xw;
-  return y.reshape([...shape.slice(0, -1), w.shape[1] as number]);
-}
-
-/**
- * x [n, din] · w [din, dout] whose gradient keeps every product plain (no transpose flag, no
- * batch): dx = dy · transpose(w), dw = transpose(x) · dy. The wasm backend runs only plain 2-D
- * products on XNNPACK; transposed ones (tfjs's own matMul gradient) take a scalar loop ~20×
- * slower. The two explicit transposes are cheap copies.
- */
-type GradientFunc = Parameters<typeof tf.customGrad>[0];
-const product = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([x, w]);
-  return {
-    value: (x as tf.Tensor2D).matMul(w as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [
-      (dy as tf.Tensor2D).matMul(ws.transpose() as tf.Tensor2D),
-      (xs.transpose() as tf.Tensor2D).matMul(dy as tf.Tensor2D),
-    ],
-  };
-}) as unknown as GradientFunc) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
-
-/** Whether a gradient tape records the ops run now (inside tf.grad / variableGrads). */
-function recordingGradients(): boolean {
-  return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
-}
-
-/** 2·√(2/π): GELU's tanh argument, doubled for the sigmoid form below. */
-const GELU_SCALE = 2 * Math.sqrt(2 / Math.PI);
-
-/**
- * GELU, tanh approximation (Hendrycks & Gimpel 2016): 0.5·x·(1 + tanh z) with
- * z = √(2/π)(x + 0.044715x³). Computed as x·sigmoid(2z), the same function exactly
- * (0.5(1 + tanh z) = sigmoid(2z)), and 2z = x·(k + 0.044715k·x²) with k = 2√(2/π): a square
- * instead of `pow` and a sigmoid instead of tanh, both far cheaper on wasm, in 5 kernels.
- */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  const twoZ = x
-    .square()
-    .mul(0.044715 * GELU_SCALE)
-    .add(GELU_SCALE)
-    .mul(x);
-  return x.mul(tf.sigmoid(twoZ));
 }
 
 export function disposeCache(cache: KVCache): void {

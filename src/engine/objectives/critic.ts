@@ -16,7 +16,9 @@
 // non-zero; with frozen features it is non-zero from the first gap).
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
-import { Transformer, dense, type ModelConfig } from '../model/transformer';
+import { Transformer } from '../model/transformer';
+import { dense } from '../model/layers';
+import type { ModelConfig } from '../model/config';
 import { stopGradient } from './stopGradient';
 import { uniqueVariableName } from '../model/variableName';
 

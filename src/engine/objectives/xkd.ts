@@ -8,7 +8,7 @@
 // with μ_t, σ_t read at (s_t, y_t), Q(s_{t+1}, ·) = 0 after EOS, averaged over the valid positions.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
-import { dense } from '../model/transformer';
+import { dense } from '../model/layers';
 import { tokenDivergence, type DivergenceKind, type DivergenceOptions } from './divergences';
 import { stopGradient } from './stopGradient';
 import { uniqueVariableName } from '../model/variableName';
