@@ -144,12 +144,38 @@ export function watchErrors(page: Page): ErrorLog {
   return log;
 }
 
+/**
+ * Records, for failure messages, what passes between the page and its engine worker: every
+ * command sent and every event received except the frequent ones (status, records, alive). It
+ * wraps the page's Worker constructor from outside, so the product carries no test hook. A
+ * string, not a function: tsx would wrap a function with helpers the page lacks.
+ */
+const RECORD_ENGINE_TRAFFIC = `(() => {
+  const events = [];
+  window.__alembicEvents = events;
+  const now = () => Math.round(performance.now());
+  events.push([now(), 'page-start']);
+  const Native = window.Worker;
+  window.Worker = class extends Native {
+    constructor(url, options) {
+      super(url, options);
+      this.addEventListener('message', (ev) => {
+        const e = ev.data;
+        if (!e || typeof e.type !== 'string' || ['status', 'records', 'alive'].includes(e.type)) return;
+        events.push([now(), e.type, typeof e.status === 'string' ? e.status : '']);
+      });
+    }
+    postMessage(...args) {
+      const cmd = args[0];
+      if (cmd && typeof cmd.type === 'string' && cmd.type !== 'inspect') events.push([now(), '→ ' + cmd.type + (cmd.restore ? ' (saved run)' : '')]);
+      return super.postMessage(...args);
+    }
+  };
+})();`;
+
 export async function newPage(browser: Browser, viewport = { width: 1440, height: 1000 }): Promise<{ context: BrowserContext; page: Page; log: ErrorLog }> {
   const context = await browser.newContext({ viewport });
-  // The page reports the engine's events here (see src/ui/controller.ts), for diagnostics.
-  await context.addInitScript(() => {
-    (window as unknown as { __alembicEvents: unknown[] }).__alembicEvents = [];
-  });
+  await context.addInitScript(RECORD_ENGINE_TRAFFIC);
   const page = await context.newPage();
   return { context, page, log: watchErrors(page) };
 }
@@ -157,5 +183,5 @@ export async function newPage(browser: Browser, viewport = { width: 1440, height
 /** What the page has been told so far, for a failure message. */
 export async function eventTrail(page: Page): Promise<string> {
   const events = await page.evaluate(() => (window as unknown as { __alembicEvents?: unknown[] }).__alembicEvents ?? []).catch(() => []);
-  return JSON.stringify(events.filter((e) => !(Array.isArray(e) && (e[1] === 'status' || e[1] === 'records'))).slice(-30));
+  return JSON.stringify(events.slice(-30));
 }
