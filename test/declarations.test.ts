@@ -88,6 +88,21 @@ describe('method declarations', () => {
     }
   });
 
+  it('says which per-position quantity each method pushes down, from its hyperparameters', () => {
+    const at = (id: string, hyper: Record<string, unknown> = {}) => {
+      const m = getMethod(id);
+      return m.stepQuantity({ ...defaults(m.params), ...hyper } as never);
+    };
+    expect(at('sft')).toEqual({ kind: 'nll' });
+    expect(at('seqkd')).toEqual({ kind: 'nll' });
+    expect(at('kd', { temperature: 2 })).toEqual({ kind: 'fkl', temperature: 2 });
+    expect(at('minillm')).toEqual({ kind: 'rkl' });
+    expect(at('gkd', { divergence: 'tvd', beta: 0.3 })).toEqual({ kind: 'tvd', beta: 0.3 });
+    expect(at('distillm', { divergence: 'srkl', alpha: 0.2 })).toEqual({ kind: 'srkl', alpha: 0.2 });
+    expect(at('ammd', { bound: 2 })).toEqual({ kind: 'bestCritic', bound: 2 });
+    expect(at('xkd', { divergence: 'jsd' })).toEqual({ kind: 'jsd' });
+  });
+
   it('names the second loss of exactly the methods that chart one', () => {
     for (const m of METHODS) expect(m.sideLoss !== null, m.id).toBe(m.has.criticLoss);
     expect(getMethod('ammd').sideLoss).toBe('critic');

@@ -11,7 +11,9 @@ import type { DataSource } from './methods/runtime';
 import type { Example } from './tasks';
 import { tokenDivergence, type DivergenceKind } from './objectives/divergences';
 import { num } from './runConfig';
-import type { ParamValues } from './params';
+import { readValues, type ParamValues } from './params';
+import { getMethod } from './methods/declarations';
+import type { MethodId } from './methods/types';
 import { PAD } from './tasks/vocab';
 
 /** What the explainer shows per position: the quantity the method's loss pushes down. */
@@ -54,33 +56,18 @@ const DIVERGENCE_LABEL: Record<DivergenceKind, string> = {
   srkl: 'skew reverse KL',
 };
 
-/** The per-position quantity a method's loss pushes down, from its hyperparameters. */
-export function stepQuantity(method: string, hyper: ParamValues): { quantity: StepQuantity; opts: { temperature?: number; beta?: number; alpha?: number } } {
-  const div = (kind: DivergenceKind, opts = {}) => ({ quantity: { kind, label: DIVERGENCE_LABEL[kind], unit: kind === 'tvd' ? '0–1' : 'nats' }, opts });
-  const chosen = (fallback: DivergenceKind): DivergenceKind => {
-    const k = String(hyper.divergence ?? fallback);
-    return (k in DIVERGENCE_LABEL ? k : fallback) as DivergenceKind;
-  };
-  switch (method) {
-    case 'sft':
-    case 'seqkd':
-      return { quantity: { kind: 'nll', label: '−log q(token)', unit: 'nats' }, opts: {} };
-    case 'kd':
-      return div('fkl', { temperature: num(hyper, 'temperature') });
-    case 'rkl':
-    case 'minillm':
-      return div('rkl');
-    case 'tvd':
-      return div('tvd');
-    case 'gkd':
-      return div(chosen('jsd'), { beta: num(hyper, 'beta') });
-    case 'distillm':
-      return div(chosen('skl'), { alpha: num(hyper, 'alpha') });
-    case 'ammd':
-      return { quantity: { kind: 'bestCritic', label: 'best critic’s gap 2R·TVD', unit: 'per token' }, opts: {} };
-    default:
-      return div(chosen('fkl'));
-  }
+/** The per-position quantity a method's loss pushes down, as its declaration says for these hyperparameters. */
+export function stepQuantity(
+  method: MethodId,
+  hyper: ParamValues,
+): { quantity: StepQuantity; opts: { temperature?: number; beta?: number; alpha?: number }; bound: number } {
+  const declaration = getMethod(method);
+  const spec = declaration.stepQuantity(readValues(declaration.params, hyper, method));
+  if (spec.kind === 'nll') return { quantity: { kind: 'nll', label: '−log q(token)', unit: 'nats' }, opts: {}, bound: 1 };
+  if (spec.kind === 'bestCritic')
+    return { quantity: { kind: 'bestCritic', label: 'best critic’s gap 2R·TVD', unit: 'per token' }, opts: {}, bound: spec.bound };
+  const { kind, ...opts } = spec;
+  return { quantity: { kind, label: DIVERGENCE_LABEL[kind], unit: kind === 'tvd' ? '0–1' : 'nats' }, opts, bound: 1 };
 }
 
 /** [1, T] per-position values of the quantity for logits [1, T, V] (targets for −log q). */
@@ -96,8 +83,7 @@ export async function explainStep(live: Trainer, example: Example): Promise<Expl
   const kept: tf.Tensor[] = [];
   try {
     scratch.loadStudent(await live.exportStudent());
-    const { quantity, opts } = stepQuantity(live.config.method, live.config.hyper);
-    const bound = live.config.method === 'ammd' ? num(live.config.hyper, 'bound') : 1;
+    const { quantity, opts, bound } = stepQuantity(live.config.method, live.config.hyper);
     const B = num(live.config.settings, 'batchSize');
     let row: { tokens: tf.Tensor2D; targets: tf.Tensor2D; mask: tf.Tensor2D } | null = null;
     let before: tf.Tensor3D | null = null;

@@ -116,4 +116,5 @@ export const AMMD = defineMethod({
   },
   has: { criticLoss: true, criticEstimates: true },
   sideLoss: 'critic',
+  stepQuantity: (h) => ({ kind: 'bestCritic', bound: h.bound }),
 });

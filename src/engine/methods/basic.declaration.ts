@@ -22,6 +22,7 @@ export const SFT = defineMethod({
   },
   has: { criticLoss: false, criticEstimates: false },
   sideLoss: null,
+  stepQuantity: () => ({ kind: 'nll' }),
 });
 
 export const SEQKD = defineMethod({
@@ -45,6 +46,7 @@ export const SEQKD = defineMethod({
   },
   has: { criticLoss: false, criticEstimates: false },
   sideLoss: null,
+  stepQuantity: () => ({ kind: 'nll' }),
 });
 
 export const KD = defineMethod({
@@ -80,6 +82,7 @@ export const KD = defineMethod({
   },
   has: { criticLoss: false, criticEstimates: false },
   sideLoss: null,
+  stepQuantity: (h) => ({ kind: 'fkl', temperature: h.temperature }),
 });
 
 export const RKL = defineMethod({
@@ -101,6 +104,7 @@ export const RKL = defineMethod({
   },
   has: { criticLoss: false, criticEstimates: false },
   sideLoss: null,
+  stepQuantity: () => ({ kind: 'rkl' }),
 });
 
 export const TVD = defineMethod({
@@ -121,4 +125,5 @@ export const TVD = defineMethod({
   },
   has: { criticLoss: false, criticEstimates: false },
   sideLoss: null,
+  stepQuantity: () => ({ kind: 'tvd' }),
 });

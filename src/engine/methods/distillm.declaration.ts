@@ -70,4 +70,5 @@ export const DISTILLM = defineMethod({
   },
   has: { criticLoss: false, criticEstimates: false },
   sideLoss: null,
+  stepQuantity: (h) => ({ kind: h.divergence, alpha: h.alpha }),
 });

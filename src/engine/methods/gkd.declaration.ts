@@ -52,4 +52,5 @@ export const GKD = defineMethod({
   },
   has: { criticLoss: false, criticEstimates: false },
   sideLoss: null,
+  stepQuantity: (h) => ({ kind: h.divergence, beta: h.beta }),
 });

@@ -47,4 +47,5 @@ export const MINILLM = defineMethod({
   },
   has: { criticLoss: false, criticEstimates: false },
   sideLoss: null,
+  stepQuantity: () => ({ kind: 'rkl' }),
 });

@@ -15,6 +15,16 @@ export interface MethodCard {
   ours: string[];
 }
 
+/**
+ * The per-position quantity a method's loss pushes down, which the step explainer shows: the
+ * likelihood, a token divergence (with the options the method takes it at), or AMMD's best
+ * critic's gap 2R·tvd.
+ */
+export type StepQuantitySpec =
+  | { kind: 'nll' }
+  | { kind: 'bestCritic'; bound: number }
+  | { kind: 'fkl' | 'rkl' | 'tvd' | 'jsd' | 'skl' | 'srkl'; temperature?: number; beta?: number; alpha?: number };
+
 export interface MethodDeclaration<P extends readonly ParamSpec[] = readonly ParamSpec[]> {
   id: MethodId;
   label: string;
@@ -26,6 +36,8 @@ export interface MethodDeclaration<P extends readonly ParamSpec[] = readonly Par
   has: { criticLoss: boolean; criticEstimates: boolean };
   /** What the second loss a step reports is called in messages ('critic', 'reward head'); null when there is none. */
   sideLoss: string | null;
+  /** The quantity the step explainer shows per position, for these hyperparameters. */
+  stepQuantity(hyper: ValuesOf<P>): StepQuantitySpec;
 }
 
 /** The typed hyperparameters of a declaration: `{ beta: number; critic: 'learned' | … }`. */

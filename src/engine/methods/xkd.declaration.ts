@@ -57,4 +57,5 @@ export const XKD = defineMethod({
   },
   has: { criticLoss: true, criticEstimates: false },
   sideLoss: 'reward head',
+  stepQuantity: (h) => ({ kind: h.divergence }),
 });
