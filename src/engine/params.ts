@@ -86,9 +86,15 @@ export function numberParam<const Id extends string>(p: Omit<NumberParam<Id>, 'k
   return { kind: 'number', scale: 'linear', ...p };
 }
 
-/** A choice knob; its id and values stay literal, for typed values. */
-export function choiceParam<const Id extends string, const V extends string>(p: Omit<ChoiceParam<Id, V>, 'kind'>): ChoiceParam<Id, V> {
-  return { kind: 'choice', ...p };
+/**
+ * A choice knob, its choices given as value → label in the order the control lists them; its id
+ * and values stay literal, for typed values.
+ */
+export function choiceParam<const Id extends string, const V extends string>(
+  p: Omit<ChoiceParam<Id, V>, 'kind' | 'choices' | 'default'> & { default: NoInfer<V>; choices: Readonly<Record<V, string>> },
+): ChoiceParam<Id, V> {
+  const choices = Object.entries<string>(p.choices).map(([value, label]) => ({ value: value as V, label }));
+  return { ...p, kind: 'choice', choices };
 }
 
 /** A true/false knob. */

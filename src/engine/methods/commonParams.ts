@@ -26,18 +26,14 @@ export function discount(value: number, help: string): NumberParam<'gamma'> {
   return numberParam({ id: 'gamma', label: 'Discount γ', default: value, min: 0, max: 1, step: 0.01, apply: 'live', help });
 }
 
-/** The token divergences' names as the choices show them. */
-export const DIVERGENCE_CHOICE = {
-  fkl: { value: 'fkl', label: 'Forward KL(p‖q)' },
-  rkl: { value: 'rkl', label: 'Reverse KL(q‖p)' },
-  tvd: { value: 'tvd', label: 'Total variation' },
-} as const;
+/** The names the divergence choices show for the token divergences several methods offer. */
+export const DIVERGENCE_LABEL = { fkl: 'Forward KL(p‖q)', rkl: 'Reverse KL(q‖p)', tvd: 'Total variation' } as const;
 
-/** The divergence a method minimises, changeable live; `choices` in the order the control lists them. */
+/** The divergence a method minimises, changeable live; `choices` (value → label) in the order the control lists them. */
 export function divergenceParam<const V extends string>(
   label: string,
   value: NoInfer<V>,
-  choices: ReadonlyArray<{ value: V; label: string }>,
+  choices: Readonly<Record<V, string>>,
   help: string,
 ): ChoiceParam<'divergence', V> {
   return choiceParam({ id: 'divergence', label, default: value, choices, apply: 'live', help });

@@ -11,10 +11,7 @@ export const DISTILLM = defineMethod({
     divergenceParam(
       'Divergence',
       'skl',
-      [
-        { value: 'skl', label: 'Skew KL(p ‖ αp + (1−α)q)' },
-        { value: 'srkl', label: 'Skew reverse KL(q ‖ (1−α)p + αq)' },
-      ],
+      { skl: 'Skew KL(p ‖ αp + (1−α)q)', srkl: 'Skew reverse KL(q ‖ (1−α)p + αq)' },
       'Skew forward or skew reverse KL: mixing a little of one distribution into the other keeps the gradient bounded.',
     ),
     numberParam({

@@ -1,6 +1,6 @@
 // GKD's declaration (runtime: gkd.ts). Plain data: no TensorFlow.js here.
 import { choiceParam } from '../params';
-import { sampleTemperature, unitWeight, divergenceParam, DIVERGENCE_CHOICE } from './commonParams';
+import { sampleTemperature, unitWeight, divergenceParam, DIVERGENCE_LABEL } from './commonParams';
 import { defineMethod } from './types';
 
 export const GKD = defineMethod({
@@ -17,7 +17,7 @@ export const GKD = defineMethod({
     divergenceParam(
       'Divergence',
       'jsd',
-      [{ value: 'jsd', label: 'Generalized JSD (β)' }, DIVERGENCE_CHOICE.fkl, DIVERGENCE_CHOICE.rkl, DIVERGENCE_CHOICE.tvd],
+      { jsd: 'Generalized JSD (β)', ...DIVERGENCE_LABEL },
       'The token-level divergence between teacher p and student q that the student minimises.',
     ),
     unitWeight('beta', 'JSD weight β', 0.5, 'Generalized JSD mixture m = βp + (1−β)q: β = 0 is forward KL, β = 1 reverse KL. Only for the JSD divergence.'),
@@ -25,10 +25,7 @@ export const GKD = defineMethod({
       id: 'offPolicyData',
       label: 'Off-policy data',
       default: 'dataset',
-      choices: [
-        { value: 'dataset', label: 'Dataset answers' },
-        { value: 'teacher', label: 'Teacher samples' },
-      ],
+      choices: { dataset: 'Dataset answers', teacher: 'Teacher samples' },
       apply: 'live',
       help: 'Where the batch comes from when u ≥ λ: the reference answers or fresh teacher samples.',
     }),

@@ -1,6 +1,6 @@
 // X-KD's declaration (runtime: xkd.ts). Plain data: no TensorFlow.js here.
 import { numberParam, choiceParam } from '../params';
-import { sampleTemperature, discount, divergenceParam, DIVERGENCE_CHOICE } from './commonParams';
+import { sampleTemperature, discount, divergenceParam, DIVERGENCE_LABEL } from './commonParams';
 import { defineMethod } from './types';
 
 export const XKD = defineMethod({
@@ -23,17 +23,14 @@ export const XKD = defineMethod({
       id: 'base',
       label: 'Base loss',
       default: 'seq',
-      choices: [
-        { value: 'seq', label: 'Sequence level (SeqKD NLL)' },
-        { value: 'divergence', label: 'Divergence on teacher prefixes' },
-      ],
+      choices: { seq: 'Sequence level (SeqKD NLL)', divergence: 'Divergence on teacher prefixes' },
       apply: 'live',
       help: 'The distillation loss L_KD the reward model is added to.',
     }),
     divergenceParam(
       'Base divergence',
       'fkl',
-      [DIVERGENCE_CHOICE.fkl, DIVERGENCE_CHOICE.rkl, { value: 'jsd', label: 'Generalized JSD (β = 0.5)' }, DIVERGENCE_CHOICE.tvd],
+      { fkl: DIVERGENCE_LABEL.fkl, rkl: DIVERGENCE_LABEL.rkl, jsd: 'Generalized JSD (β = 0.5)', tvd: DIVERGENCE_LABEL.tvd },
       'The token divergence of the divergence-based variant (ignored by the sequence-level one).',
     ),
     sampleTemperature('Temperature of the teacher samples (the teacher’s experience).'),
