@@ -1,7 +1,8 @@
 // The findings as the playground shows them: public/findings/summary.json (every study's claims
 // and verdicts, which method cards and presets read), and each study's page as HTML with its
 // chart beside it, so the links work in the served app and not only in the repository.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeAtomic } from './writeAtomic';
 import { join } from 'node:path';
 import { marked } from 'marked';
 import type { ClaimResult, Study } from './study';
@@ -9,9 +10,9 @@ import type { FindingsSummary } from '../../shared/findings';
 
 export function publishStudy(study: Study, claims: ClaimResult[], run: { seeds: number; steps: number }, docsDir: string, publicDir: string): void {
   mkdirSync(publicDir, { recursive: true });
-  writeFileSync(join(publicDir, `${study.name}.html`), page(study.title, toHtml(readFileSync(join(docsDir, `${study.name}.md`), 'utf8'))));
+  writeAtomic(join(publicDir, `${study.name}.html`), page(study.title, toHtml(readFileSync(join(docsDir, `${study.name}.md`), 'utf8'))));
   copyFileSync(join(docsDir, `${study.name}.svg`), join(publicDir, `${study.name}.svg`));
-  writeFileSync(join(publicDir, 'index.html'), page('Findings', toHtml(readFileSync(join(docsDir, 'README.md'), 'utf8'))));
+  writeAtomic(join(publicDir, 'index.html'), page('Findings', toHtml(readFileSync(join(docsDir, 'README.md'), 'utf8'))));
 
   const file = join(publicDir, 'summary.json');
   const summary: FindingsSummary = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
@@ -24,7 +25,7 @@ export function publishStudy(study: Study, claims: ClaimResult[], run: { seeds: 
     page: `${study.name}.html`,
     chart: `${study.name}.svg`,
   };
-  writeFileSync(file, JSON.stringify(summary, null, 1) + '\n');
+  writeAtomic(file, JSON.stringify(summary, null, 1) + '\n');
 }
 
 /** Markdown to HTML; links to sibling pages point at their published .html. */

@@ -1,6 +1,7 @@
 // A study's page (docs/findings/NAME.md), its chart (NAME.svg) and its lines in the findings
 // README, from the finished runs. Runs that did not finish show as "not run".
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeAtomic } from './writeAtomic';
 import { join } from 'node:path';
 import type { ClaimResult, Results, Study } from './study';
 import { formatSummary, summarize, type Summary } from './stats';
@@ -143,7 +144,7 @@ export function renderStudy(study: Study, runs: RunResult[], info: RenderInfo, o
     }
     lines.push('');
   }
-  writeFileSync(join(outDir, `${study.name}.md`), lines.join('\n'));
+  writeAtomic(join(outDir, `${study.name}.md`), lines.join('\n'));
 
   const tasks = [...new Set(study.arms.map((a) => a.task))];
   const panels: Panel[] = [];
@@ -166,7 +167,7 @@ export function renderStudy(study: Study, runs: RunResult[], info: RenderInfo, o
       });
     }
   }
-  writeFileSync(
+  writeAtomic(
     join(outDir, `${study.name}.svg`),
     lineChart(panels, { title: `${study.title} (mean ± sd over ${info.seeds} seeds)`, columns: tasks.length > 1 ? tasks.length : 3 }),
   );
@@ -200,5 +201,5 @@ function updateReadme(outDir: string, study: Study, claims: ClaimResult[], info:
   const i = text.indexOf(begin);
   const j = text.indexOf(end);
   text = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : text.trimEnd() + '\n\n' + block + '\n';
-  writeFileSync(file, text);
+  writeAtomic(file, text);
 }

@@ -1,7 +1,8 @@
 // One run of a study arm through the engine's Trainer, as the distill CLI runs it: records at
 // step 0 and every evalEvery steps (flattened, extras included), plus the grammar probe when the
 // study asks for it. Each finished run is cached as JSON, so shards and resumed sessions share it.
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { writeAtomic } from './writeAtomic';
 import { join } from 'node:path';
 import { Trainer, resolveConfig } from '../../engine/trainer';
 import type { Transformer } from '../../engine/model/transformer';
@@ -106,6 +107,6 @@ export async function runArm(
     studentStart: trainer.studentStart,
   };
   mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(result));
+  writeAtomic(file, JSON.stringify(result));
   return result;
 }
