@@ -17,49 +17,16 @@ import { getMethod } from './methods/declarations';
 import type { MethodDeclaration } from './methods/types';
 import { createMethod } from './methods/registry';
 import type { DataSource, MethodRuntime, StepContext } from './methods/runtime';
-import type { DeviceBatch } from './deviceBatch';
-import type { Example } from './tasks';
 import { findParam, num, resolveConfig, type RunConfig } from './runConfig';
 import { now, profiling, report, syncDevice } from './profile';
 import { acquireEvalSet, releaseEvalSet } from './metrics/sharedEvalSet';
 import { EARLY_EVAL_STEPS, MAX_GRAD_NORM, haltReason, isEvalStep, warmedUp } from './stepRules';
 import { checkFits, forkStreams, studentConfig, type Streams } from './runSetup';
+import type { StepOptions, StepOutcome, TrainerOptions } from './trainerOptions';
 
 export { resolveConfig, type RunConfig };
 export { EARLY_EVAL_STEPS, MAX_GRAD_NORM, isEvalStep, warmedUp, studentConfig };
-
-export interface StepOutcome {
-  step: number;
-  /** The metric record, when this step ended with an evaluation. */
-  record: MetricRecord | null;
-  /** Non-finite loss or gradient: why the run stopped. The weights are those before the step. */
-  halted: string | null;
-  /** Where this step's batch came from (GKD and DistiLLM choose per step). */
-  source: DataSource;
-}
-
-export interface StepOptions {
-  /** False: a warm-up step that no one will chart (no evaluation). */
-  evaluate?: boolean;
-  /** This step's examples instead of the next ones of the data stream (the step explainer's). */
-  examples?: readonly Example[];
-  /** Sees the batch the student learns from before the update (tensors are the plan's: clone to keep). */
-  onPlan?: (batch: DeviceBatch | undefined, source: DataSource) => void;
-}
-
-export interface TrainerOptions {
-  /** The backend in use, for reports. */
-  backendName?: string;
-  /** Held-out prompts per evaluation (default EVAL_PROMPTS). */
-  evalPrompts?: number;
-  /**
-   * A warm start: the student begins as a copy of these weights (a shipped SFT checkpoint of
-   * the same size; the caller keeps ownership). Without it the student starts from the seed.
-   */
-  initialStudent?: Transformer | null;
-  /** Steps evaluated besides every evalEvery (default EARLY_EVAL_STEPS). */
-  earlyEvalSteps?: readonly number[];
-}
+export type { StepOptions, StepOutcome, TrainerOptions };
 
 export class Trainer {
   readonly config: RunConfig;
