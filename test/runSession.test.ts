@@ -3,7 +3,13 @@
 // test used to catch (pause unconfirmed, a step added during pausing, weight reads flipping the
 // run to paused, restart while running, play after a halt) replayed deterministically in Node.
 import { afterEach, describe, expect, test } from 'vitest';
-import { Session } from '../src/worker/session';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Session, type SessionOptions } from '../src/worker/session';
+import type { StudentSource } from '../src/worker/student';
+import type { Transformer } from '../src/engine/model/transformer';
+import { loadStudentStart, studentDir } from '../src/cli/nodeModel';
+import { DEFAULT_STUDENT } from '../src/engine/model/sizes';
 import { serve } from '../src/worker/serve';
 import type { Command, Event, WeightFiles } from '../src/worker/protocol';
 import { RunTransport } from '../src/ui/runTransport';
@@ -28,10 +34,13 @@ const SPEC = resolveSpec({
 type Status = Extract<Event, { type: 'status' }>;
 
 /** A page and a worker session; events wait in `inbox` until delivered. */
-function connect() {
+function connect(options: SessionOptions = {}) {
   const inbox: Event[] = [];
   const seen: Event[] = [];
-  const session = new Session((e) => inbox.push(e), { loadTeacher: async (task) => ({ ok: true, model: tinyTeacher(task as 'addition'), meta: {} }) });
+  const session = new Session((e) => inbox.push(e), {
+    loadTeacher: async (task) => ({ ok: true, model: tinyTeacher(task as 'addition'), meta: {} }),
+    ...options,
+  });
   const receive = serve(session, (e) => inbox.push(e));
   let handled: Promise<void> = Promise.resolve();
   const send = (cmd: Command) => {
@@ -289,5 +298,64 @@ describe('worker message loop', () => {
     c.deliver();
     expect(c.seen.some((e) => e.type === 'error' && e.context === 'protocol')).toBe(true);
     expect(c.statuses().at(-1)!.handled).toBe(before + 2);
+  });
+});
+
+describe('warm-start students', () => {
+  /** The shipped students read from public/ on disk (the worker fetches them from its site). */
+  function fromDisk(): StudentSource & { held: Transformer[] } {
+    const held: Transformer[] = [];
+    return {
+      held,
+      load: async (config) => {
+        const start = loadStudentStart(config);
+        if (start.model) held.push(start.model);
+        if (start.model) return { model: start.model, meta: {} };
+        return start.notice ? { model: null, notice: start.notice } : null;
+      },
+      release: () => held.splice(0).forEach((m) => m.dispose()),
+    };
+  }
+
+  /** The values of the first tensor the shipped manifest lists, as stored in `json` + `weights` (float32). */
+  function firstWeight(shippedJson: string, json: string, weights: ArrayBuffer): Float32Array {
+    const first = JSON.parse(shippedJson).weightsManifest[0].weights[0].name as string;
+    let offset = 0;
+    for (const w of JSON.parse(json).weightsManifest[0].weights as Array<{ name: string; shape: number[] }>) {
+      const size = w.shape.reduce((a, b) => a * b, 1);
+      if (w.name === first) return new Float32Array(weights.slice(offset, offset + 4 * size));
+      offset += 4 * size;
+    }
+    throw new Error(`no weight named ${first}`);
+  }
+
+  test('Student start = sft begins from the shipped checkpoint (through the given loader); scratch does not', async () => {
+    const students = fromDisk();
+    const c = (current = connect({ students }));
+    const spec = (studentInit: string) =>
+      resolveSpec({ settings: { task: 'addition', backend: 'cpu', studentInit, evalPrompts: 8, batchSize: 4, evalEvery: 1000 }, lanes: [{ method: 'sft' }] })
+        .spec;
+    // The shipped files, read here on their own: the first weight (the token embedding) is the
+    // first tensor in weights.bin.
+    const dir = studentDir('addition', DEFAULT_STUDENT);
+    const shippedJson = readFileSync(join(dir, 'model.json'), 'utf8');
+    const bin = readFileSync(join(dir, 'weights.bin'));
+    const shape = JSON.parse(shippedJson).weightsManifest[0].weights[0].shape as number[];
+    const shipped = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + 4 * shape[0] * shape[1]));
+
+    c.page.reset(spec('sft'));
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('paused');
+    expect(c.seen.find((e) => e.type === 'ready')).toMatchObject({ studentStarts: ['sft'], notices: [] });
+    expect(students.held).toHaveLength(1);
+    const warm = await c.session.saveWeights(0);
+    expect(firstWeight(shippedJson, warm.modelJson, warm.weights)).toEqual(shipped);
+
+    c.page.reset(spec('scratch'));
+    await c.idle();
+    const cold = await c.session.saveWeights(0);
+    expect(firstWeight(shippedJson, cold.modelJson, cold.weights)).not.toEqual(shipped);
+    students.release();
   });
 });

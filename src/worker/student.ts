@@ -10,6 +10,14 @@ import type { TaskId } from '../engine/tasks';
 
 export type StudentCheckpoint = { model: Transformer; meta: Record<string, unknown> } | { model: null; notice: string };
 
+/** Where a run's students start from. The source owns the models it hands out (trainers copy them). */
+export interface StudentSource {
+  /** The checkpoint a run's students start from, or null (Student start = scratch). */
+  load(config: RunConfig): Promise<StudentCheckpoint | null>;
+  /** Release every model held (the backend changes). */
+  release(): void;
+}
+
 const cache = new Map<string, StudentCheckpoint>();
 let index: Promise<StudentIndex> | null = null;
 
@@ -48,3 +56,6 @@ export function disposeStudentCheckpoints(): void {
   for (const c of cache.values()) c.model?.dispose();
   cache.clear();
 }
+
+/** The students shipped with the site, fetched from beside the worker and kept. */
+export const shippedStudents: StudentSource = { load: studentCheckpoint, release: disposeStudentCheckpoints };

@@ -6,7 +6,7 @@ import { generate } from '../engine/scoring';
 import { Rng } from '../engine/rng';
 import { getTask } from '../engine/tasks';
 import { VOCAB_SIZE } from '../engine/tasks/vocab';
-import type { TeacherSample } from './protocol';
+import type { Event, TeacherSample } from './protocol';
 
 // Eight, like the smallest evaluation batch, so both share compiled GPU programs.
 export const SHOWCASE_PROMPTS = 8;
@@ -47,4 +47,26 @@ export async function showcase(model: Transformer, task: string, seed: number): 
     new Rng(seed),
   );
   return examples.map((e, i) => ({ prompt: e.prompt, output: outputs[i], reference: e.answer }));
+}
+
+/**
+ * Load the teacher of `task` and show the page what it does (or that it is missing: null).
+ * The score shown is the one its file records (measured on held-out prompts when it was
+ * trained): scoring it here again would cost a full decoding pass before the first step.
+ */
+export async function presentTeacher(
+  task: string,
+  seed: number,
+  load: (task: string) => Promise<TeacherLoad>,
+  post: (e: Event) => void,
+): Promise<Transformer | null> {
+  post({ type: 'teacher', task, status: 'loading' });
+  const loaded = await load(task);
+  if (!loaded.ok) {
+    post({ type: 'teacher', task, status: 'missing', message: loaded.message });
+    return null;
+  }
+  const samples = await showcase(loaded.model, task, seed);
+  post({ type: 'teacher', task, status: 'ready', params: loaded.model.parameterCount(), score: metaScore(loaded.meta), samples });
+  return loaded.model;
 }
