@@ -4,30 +4,18 @@
 // log step, heads only to values that divide the width); a live change is marked on the charts;
 // and axe-core finds no serious or critical violation on the default page, a race and
 // presenter mode. Default backend (wasm here), default sizes: nothing here trains for long.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { ensureBuilt, launch, newPage, serve } from './harness';
+import type { Page } from 'playwright-core';
+import { closeClean, useServedPage, whenReady } from './harness';
 
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
+const site = useServedPage({ webgpu: true });
 const PROJECTOR = { width: 1024, height: 768 };
 const CHARTS = ['chart-mm', 'chart-critic', 'chart-divergence', 'chart-score'];
 
-beforeAll(async () => {
-  await ensureBuilt();
-  server = await serve();
-  browser = await launch({ webgpu: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function open(hash: string, viewport = PROJECTOR) {
-  const opened = await newPage(browser, viewport);
-  await opened.page.goto(`${server.url}${hash}`);
-  await opened.page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 240_000 });
+  const opened = await site.open(hash, viewport);
+  await whenReady(opened.page, { timeout: 240_000 });
   return opened;
 }
 
@@ -84,8 +72,7 @@ describe('classroom', () => {
     expect(await page.getByTestId('notice').count()).toBe(0); // nothing had to be adjusted
     // A chart's text alternative names what it shows and its latest values.
     expect(await page.getByTestId('chart-score-alt').textContent()).toMatch(/Latest values at step 0: AMMD, score \d[^;]*; AMMD, partial credit \d/);
-    expect(log.errors).toEqual([]);
-    await context.close();
+    await closeClean({ context, page, log });
   });
 
   test('a three-student race: grouped legends, no series a method does not produce; axe clean', async () => {
@@ -108,8 +95,7 @@ describe('classroom', () => {
     expect(await explainer.locator('.xp-detail').textContent()).toMatch(/forward KL\(p‖q\) went from [\d.e-]+ to [\d.e-]+ nats/);
     expect(await page.getByTestId('step-count').textContent()).toBe('0');
     expect(await axeProblems(page)).toEqual([]);
-    expect(log.errors).toEqual([]);
-    await context.close();
+    await closeClean({ context, page, log });
   });
 
   test('presenter mode (link and button) folds the sidebar to transport and lessons, without keep or share; axe clean', async () => {
@@ -129,8 +115,7 @@ describe('classroom', () => {
     expect(await page.getByTestId('param-task').count()).toBe(1);
     expect(await page.getByTestId('export-csv').count()).toBe(1);
     expect(await size()).toBeLessThan(big);
-    expect(log.errors).toEqual([]);
-    await context.close();
+    await closeClean({ context, page, log });
   });
 
   test('an instructor link hides the share panel and the hidden controls, and still names each method', async () => {
@@ -140,8 +125,7 @@ describe('classroom', () => {
     expect(await page.getByTestId('param-lr').count()).toBe(0);
     expect(await page.getByTestId('lane-method-1').textContent()).toContain('GKD');
     expect(await page.getByTestId('lane-method-2').textContent()).toContain('AMMD');
-    expect(log.errors).toEqual([]);
-    await context.close();
+    await closeClean({ context, page, log });
     // The share panel makes such links: hiding a control hides the panel too unless allowed.
     const plain = await open('');
     await plain.page.getByTestId('share').locator('summary').click();

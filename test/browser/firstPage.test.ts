@@ -1,28 +1,20 @@
 // The first page: the worker picks the backend (here WebAssembly, since WebGPU is only SwiftShader),
 // loads the shipped teacher and shows its answers; without a WebGPU adapter the page says so and falls back.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ensureBuilt, launch, newPage, serve } from './harness';
+import { launch, useServedPage, whenReady } from './harness';
 import { TASKS } from '../../src/engine/tasks';
 
-let server: Awaited<ReturnType<typeof serve>>;
+// Each test launches its own browser, with or without WebGPU.
+const site = useServedPage({ browser: false });
 const browsers: Browser[] = [];
-
-beforeAll(async () => {
-  await ensureBuilt();
-  server = await serve();
-});
-afterAll(async () => {
-  await Promise.all(browsers.map((b) => b.close()));
-  await server?.close();
-});
+afterAll(() => Promise.all(browsers.map((b) => b.close())));
 
 describe('first page', () => {
   test('passes over a software WebGPU adapter for WebAssembly, says so, and shows the teacher answering held-out prompts', async () => {
     const browser = await launch({ webgpu: true });
     browsers.push(browser);
-    const { page, log } = await newPage(browser);
-    await page.goto(server.url);
+    const { page, log } = await site.open('', undefined, browser);
     const backend = page.getByTestId('backend');
     await expect.poll(() => backend.textContent(), { timeout: 60_000 }).toMatch(/^(webgpu|wasm|webgl|cpu)$/);
     // SwiftShader here: a software adapter, which 'auto' leaves for wasm (docs/bench: 10–40×
@@ -51,7 +43,7 @@ describe('first page', () => {
     const link = findings.locator('a', { hasText: 'Adversarial moment matching' });
     const href = await link.getAttribute('href');
     expect(href).toBe('/findings/moment-matching.html');
-    const served = await page.request.get(new URL(href!, server.url).href);
+    const served = await page.request.get(new URL(href!, site.url).href);
     expect(served.status()).toBe(200);
     expect(await served.text()).toContain('<h1');
     expect(await findings.locator('.verdict').count()).toBeGreaterThanOrEqual(4);
@@ -61,8 +53,7 @@ describe('first page', () => {
   test('without a WebGPU adapter shows a banner, falls back to another backend, and still trains', async () => {
     const browser = await launch({ webgpu: false });
     browsers.push(browser);
-    const { page, log } = await newPage(browser);
-    await page.goto(`${server.url}#batchSize=4&evalEvery=1&studentWidth=8&studentHeads=1&s1=sft`);
+    const { page, log } = await site.open('#batchSize=4&evalEvery=1&studentWidth=8&studentHeads=1&s1=sft', undefined, browser);
     const banner = page.getByTestId('no-webgpu');
     await banner.waitFor({ timeout: 60_000 });
     expect(await banner.textContent()).toMatch(/WebGPU is not available/);
@@ -70,7 +61,7 @@ describe('first page', () => {
     expect(['wasm', 'webgl', 'cpu']).toContain(name);
     expect(await page.getByTestId('fallback-reason').textContent()).toMatch(/adapter/i);
     await page.getByTestId('teacher-output').first().waitFor({ timeout: 90_000 });
-    await page.getByTestId('step').and(page.locator(':not([disabled])')).waitFor({ timeout: 240_000 });
+    await whenReady(page, { control: 'step', timeout: 240_000 });
     const scorePoints = () => page.getByTestId('chart-score').getAttribute('data-points').then(Number);
     // Two series (exact match and partial credit) of the untrained student at step 0.
     await expect.poll(scorePoints, { timeout: 240_000 }).toBe(2);

@@ -2,22 +2,11 @@
 // 'auto' picks on a machine without a GPU), with default settings, within 30 s of Play the
 // score chart has at least three evaluations and the student's partial credit or exact match
 // has risen above its step-0 value (the warm-start student's).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ensureBuilt, eventTrail, launch, newPage, serve } from './harness';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { eventTrail, useServedPage, whenReady } from './harness';
 
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  await ensureBuilt();
-  server = await serve();
-  browser = await launch({ webgpu: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useServedPage({ webgpu: true });
 
 /** The score chart's live series as id → [first value, latest value]. */
 async function ends(page: Page): Promise<Record<string, [number, number]>> {
@@ -27,9 +16,8 @@ async function ends(page: Page): Promise<Record<string, [number, number]>> {
 
 describe('default experiment', () => {
   test('learns visibly within 30 s of Play', async () => {
-    const { page, log } = await newPage(browser, { width: 1366, height: 768 });
-    await page.goto(server.url);
-    await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 300_000 });
+    const { page, log } = await site.open('', { width: 1366, height: 768 });
+    await whenReady(page);
     expect(await page.getByTestId('backend').textContent()).toBe('wasm');
     // Step 0: the shipped warm-start student, partly right already (exact match and partial credit).
     const start = await ends(page);

@@ -3,24 +3,12 @@
 // choosing one opens one panel with its question, a prediction and Play; the expected band is
 // drawn on the chart of the lesson's metric and nowhere else; a changed setup hides it; once the
 // run passes the checkpoint the panel shows this run's values beside the expected ones.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ensureBuilt, eventTrail, launch, newPage, serve } from './harness';
+import { describe, expect, test } from 'vitest';
+import { closeClean, newPage, useServedPage, whenReady } from './harness';
 import { getPreset } from '../../src/state/presets';
 import type { LessonIndex, LessonReference } from '../../src/state/lessons';
 
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  await ensureBuilt();
-  server = await serve();
-  browser = await launch({ webgpu: false });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useServedPage({ webgpu: false });
 
 const preset = getPreset('critic-adversary')!;
 const steps = Array.from({ length: preset.effect.checkpoint / 10 + 1 }, (_, i) => i * 10);
@@ -58,10 +46,10 @@ const index: LessonIndex = {
 
 describe('lesson panel', () => {
   test('predict, play, expected band, then what happened against what was expected', async () => {
-    const { page, log, context } = await newPage(browser, { width: 1366, height: 768 });
+    const { page, log, context } = await newPage(site.browser, { width: 1366, height: 768 });
     await context.route('**/lessons/index.json', (r) => r.fulfill({ json: index }));
     await context.route('**/lessons/critic-adversary.json', (r) => r.fulfill({ json: fixture }));
-    await page.goto(server.url);
+    await page.goto(site.url);
 
     // Only the lesson whose check holds is offered.
     await page.getByTestId('preset-critic-adversary').waitFor({ timeout: 60_000 });
@@ -83,12 +71,7 @@ describe('lesson panel', () => {
     expect(await page.getByTestId('lesson-band-note').textContent()).toContain('expected, 3 seeds');
 
     // Play waits for a prediction.
-    await page
-      .locator('[data-testid="play"]:not([disabled])')
-      .waitFor({ timeout: 300_000 })
-      .catch(async (e) => {
-        throw new Error(`never ready: ${await eventTrail(page)}\n${(e as Error).message}`);
-      });
+    await whenReady(page);
     expect(await page.getByTestId('lesson-play').isDisabled()).toBe(true);
     await page.getByTestId('lesson-predict-1').check();
     expect(await page.getByTestId('lesson-play').isDisabled()).toBe(false);
@@ -116,7 +99,6 @@ describe('lesson panel', () => {
 
     await page.getByTestId('lesson-close').click();
     expect(await page.getByTestId('lesson-panel').count()).toBe(0);
-    expect(log.errors).toEqual([]);
-    await context.close();
+    await closeClean({ context, page, log });
   }, 900_000);
 });

@@ -5,26 +5,16 @@
 // changes nothing; a second student races in its own colour on every chart; a preset loads its
 // settings. A second page checks a malformed link. Settings are the smallest that show each
 // behaviour (batch 4, a d8 student, 8 evaluation prompts).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
-import type { Browser, Page } from 'playwright-core';
-import { ensureBuilt, eventTrail, launch, newPage, serve } from './harness';
+import type { Page } from 'playwright-core';
+import { closeClean, eventTrail, newPage, savedEntry, stepCount, useServedPage, whenReady as ready } from './harness';
+import type { SavedRun } from '../../src/state/runs';
 import { LANE_COLORS } from '../../src/state/config';
 import { METRIC_KEYS } from '../../src/engine/metrics/record';
 
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  await ensureBuilt();
-  server = await serve();
-  browser = await launch({ webgpu: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useServedPage({ webgpu: true });
 
 const SMALL = 'backend=webgpu&batchSize=4&evalEvery=2&studentWidth=8&studentHeads=1&evalPrompts=8';
 /**
@@ -37,59 +27,18 @@ const scorePoints = (records: number) => 2 * records;
 const CHARTS = ['chart-mm', 'chart-critic', 'chart-divergence', 'chart-score'];
 const LONG = 300_000;
 
-async function ready(page: Page) {
-  try {
-    await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: LONG });
-  } catch (e) {
-    // Say what the page showed instead: the notices and banners explain most stalls.
-    await page.screenshot({ path: '/tmp/alembic-not-ready.png', fullPage: true }).catch(() => {});
-    const shown = await page
-      .locator('.notices, .banner, .status')
-      .allTextContents()
-      .catch(() => []);
-    throw new Error(
-      `The run never became ready: ${shown.join(' | ')}; events ${await eventTrail(page)} (screenshot /tmp/alembic-not-ready.png)\n${(e as Error).message}`,
-    );
-  }
-}
 const points = (page: Page, id: string) => page.getByTestId(id).getAttribute('data-points').then(Number);
-const stepCount = (page: Page) => page.getByTestId('step-count').textContent().then(Number);
 const hash = (page: Page) => page.evaluate(() => location.hash);
 const notices = (page: Page, text: string) => page.getByTestId('notice').filter({ hasText: text }).count();
 /** The run saved in this browser: its learning rate, student 1's K and whether weights came with it. */
-const savedSettings = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<unknown>((resolve) => {
-        const open = indexedDB.open('alembic');
-        open.onerror = () => resolve(null);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('runs')) {
-            db.close();
-            return resolve(null);
-          }
-          const get = db
-            .transaction('runs')
-            .objectStore('runs')
-            .get(sessionStorage.getItem('alembic-tab') ?? '');
-          get.onsuccess = () => {
-            const run = get.result;
-            db.close();
-            resolve(
-              run
-                ? { lr: run.spec.settings.lr, criticSteps: run.spec.lanes[0].hyper.criticSteps, weights: run.weights.every((w: unknown) => w !== null) }
-                : null,
-            );
-          };
-          get.onerror = () => resolve(null);
-        };
-      }),
-  );
+async function savedSettings(page: Page) {
+  const run = await savedEntry<SavedRun>(page, 'runs');
+  return run ? { lr: run.spec.settings.lr, criticSteps: run.spec.lanes[0].hyper.criticSteps, weights: run.weights.every((w) => w !== null) } : null;
+}
 
 describe('playground', () => {
   test('play, step, live slider → URL → reload with the run restored, weights out and back, race, preset', async () => {
-    const { page, log, context } = await newPage(browser);
+    const { page, log, context } = await newPage(site.browser);
     // The page offers only lessons whose check holds (public/lessons/index.json): serve one
     // that does, so this flow does not depend on the shipped verification numbers.
     await context.route('**/lessons/index.json', (r) =>
@@ -98,7 +47,7 @@ describe('playground', () => {
     await context.route('**/lessons/critic-adversary.json', (r) => r.fulfill({ json: null })); // the band is test/browser/lesson.test.ts's business
     const t0 = Date.now();
     const phase = (name: string) => console.log(`[playground flow] ${((Date.now() - t0) / 1000).toFixed(0)} s: ${name}`);
-    await page.goto(`${server.url}#${SMALL}&s1=ammd&s1.criticSteps=1`);
+    await page.goto(`${site.url}#${SMALL}&s1=ammd&s1.criticSteps=1`);
     await ready(page);
     expect(await page.getByTestId('backend').textContent()).toBe('webgpu');
     // SwiftShader: a software adapter, so nobody mistakes these timings for GPU timings.
@@ -249,13 +198,11 @@ describe('playground', () => {
     expect(await page.getByTestId('param-s2.criticSteps').getAttribute('data-value')).toBe('5');
     expect(await page.getByTestId('param-batchSize').getAttribute('data-value')).toBe('32');
 
-    expect(log.errors).toEqual([]);
-    await context.close();
+    await closeClean({ context, page, log });
   }, 900_000);
 
   test('a malformed hash shows a notice naming what was dropped or clamped, and the page still works', async () => {
-    const { page, log, context } = await newPage(browser);
-    await page.goto(`${server.url}#task=banana&lr=99&zzz=1&%E0%A4%A&${SMALL}&s1=sft`);
+    const { page, log, context } = await site.open(`#task=banana&lr=99&zzz=1&%E0%A4%A&${SMALL}&s1=sft`);
     const notice = page.getByTestId('notice').first();
     await notice.waitFor({ timeout: 30_000 });
     const text = await notice.textContent();
@@ -269,20 +216,18 @@ describe('playground', () => {
     await expect.poll(() => hash(page)).toMatch(/[#&]lr=0\.05(&|$)/);
     expect(await hash(page)).not.toContain('banana');
     await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toBe('webgpu');
-    expect(log.errors).toEqual([]);
-    await context.close();
+    await closeClean({ context, page, log });
   });
 
   test('a missing teacher file gives a clear message, not a crash', async () => {
-    const { page, log, context } = await newPage(browser);
+    const { page, log, context } = await newPage(site.browser);
     await context.route('**/teachers/reverse/model.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
-    await page.goto(`${server.url}#task=reverse&${SMALL}&s1=sft`);
+    await page.goto(`${site.url}#task=reverse&${SMALL}&s1=sft`);
     const missing = page.getByTestId('teacher-missing');
     await missing.waitFor({ timeout: 60_000 });
     expect(await missing.textContent()).toMatch(/reverse teacher is not available/);
     expect(await page.getByTestId('play').isDisabled()).toBe(true);
     // The only error is the browser's own report of the 404 we staged.
-    expect(log.errors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
-    await context.close();
+    await closeClean({ context, page, log }, /404|Failed to load resource/);
   });
 });

@@ -2,33 +2,16 @@
 // NaN, a worker that dies, a second tab, storage cleared mid-run. Each case uses the smallest
 // run (SFT, width 8, batch 4) so a step takes well under a second on wasm.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureBuilt, eventTrail, launch, newPage, serve } from './harness';
+import { describe, expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { closeClean, eventTrail, launch, newPage, savedEntry, stepCount, useServedPage, whenReady } from './harness';
 
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  await ensureBuilt();
-  server = await serve();
-  browser = await launch({ webgpu: false });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useServedPage({ webgpu: false });
 
 export const SMALL = '#backend=wasm&batchSize=4&evalEvery=1&evalPrompts=8&studentWidth=8&studentHeads=1&s1=sft';
 
 /** Wait until the run is built and Step can be pressed. */
-async function ready(page: Page) {
-  await page.getByTestId('step').and(page.locator(':not([disabled])')).waitFor({ timeout: 180_000 });
-}
-
-async function stepCount(page: Page): Promise<number> {
-  return Number(await page.getByTestId('step-count').textContent());
-}
+const ready = (page: Page) => whenReady(page, { control: 'step', timeout: 180_000 });
 
 /** Press Step `n` times, each once the previous one is done. */
 async function steps(page: Page, n: number) {
@@ -40,51 +23,33 @@ async function steps(page: Page, n: number) {
 }
 
 /** The step of this tab's saved run (read straight from IndexedDB), or null. */
-function savedStep(page: Page): Promise<number | null> {
-  return page.evaluate(
-    () =>
-      new Promise<number | null>((resolve) => {
-        const open = indexedDB.open('alembic');
-        open.onerror = () => resolve(null);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('summaries')) {
-            db.close();
-            return resolve(null);
-          }
-          const get = db
-            .transaction('summaries')
-            .objectStore('summaries')
-            .get(sessionStorage.getItem('alembic-tab') ?? '');
-          get.onsuccess = () => {
-            db.close();
-            resolve(get.result ? get.result.step : null);
-          };
-          get.onerror = () => {
-            db.close();
-            resolve(null);
-          };
-        };
-      }),
-  );
+const savedStep = (page: Page) => savedEntry<{ step: number }>(page, 'summaries').then((s) => s?.step ?? null);
+
+/** A page on the small run, built, with `n` steps taken and saved. */
+async function trainedPage(n: number) {
+  const opened = await site.open(SMALL);
+  await ready(opened.page);
+  await steps(opened.page, n);
+  await expect.poll(() => savedStep(opened.page), { timeout: 30_000 }).toBe(n);
+  return opened;
 }
 
 async function openTab(context: BrowserContext, hash: string) {
   const page = await context.newPage();
-  await page.goto(server.url + hash);
+  await page.goto(site.url + hash);
   await ready(page);
   return page;
 }
 
 describe('content security policy', () => {
   test('the built page declares a strict policy and trains under it with no violation', async () => {
-    const { context, page, log } = await newPage(browser);
+    const { context, page, log } = await newPage(site.browser);
     await context.addInitScript(() => {
       const seen: string[] = [];
       (window as unknown as { __csp: string[] }).__csp = seen;
       document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
     });
-    await page.goto(server.url + SMALL);
+    await page.goto(site.url + SMALL);
     const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(policy).toMatch(/default-src 'self'/);
     expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval'(;|$)/);
@@ -115,11 +80,7 @@ describe('content security policy', () => {
 
 describe('two tabs', () => {
   test('each tab keeps its own run; a newer run of the same experiment elsewhere is offered, not taken', async () => {
-    const { context, page: a, log } = await newPage(browser);
-    await a.goto(server.url + SMALL);
-    await ready(a);
-    await steps(a, 3);
-    await expect.poll(() => savedStep(a), { timeout: 30_000 }).toBe(3);
+    const { context, page: a, log } = await trainedPage(3);
 
     // Tab B: another experiment first (seed 2), then the same one as A, trained further.
     const b = await openTab(context, SMALL + '&seed=2');
@@ -143,18 +104,13 @@ describe('two tabs', () => {
     await a.getByTestId('take-newer-run').click();
     await ready(a);
     await expect.poll(() => stepCount(a), { timeout: 60_000 }).toBe(5);
-    expect(log.errors, await eventTrail(a)).toEqual([]);
-    await context.close();
+    await closeClean({ context, page: a, log });
   }, 400_000);
 });
 
 describe('a dead engine worker', () => {
   test('a crash and a silent death are both noticed; restart keeps the saved run; reset never hangs', async () => {
-    const { context, page, log } = await newPage(browser);
-    await page.goto(server.url + SMALL);
-    await ready(page);
-    await steps(page, 2);
-    await expect.poll(() => savedStep(page), { timeout: 30_000 }).toBe(2);
+    const { context, page, log } = await trainedPage(2);
 
     // 1. An error the worker does not handle: reported at once, with a restart.
     await page.workers()[0].evaluate(() => {
@@ -194,14 +150,10 @@ describe('a dead engine worker', () => {
 
 describe('storage', () => {
   test('after site data is cleared mid-run, saving reopens the database; deleting it is never blocked', async () => {
-    const { context, page, log } = await newPage(browser);
-    await page.goto(server.url + SMALL);
-    await ready(page);
-    await steps(page, 1);
-    await expect.poll(() => savedStep(page), { timeout: 30_000 }).toBe(1);
+    const { context, page, log } = await trainedPage(1);
 
     const cdp = await context.newCDPSession(page);
-    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(server.url).origin, storageTypes: 'indexeddb' });
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(site.url).origin, storageTypes: 'indexeddb' });
     expect(await savedStep(page)).toBeNull();
     await steps(page, 2);
     await expect.poll(() => savedStep(page), { timeout: 30_000 }).toBe(3); // saved again, nothing lost
@@ -222,15 +174,13 @@ describe('storage', () => {
     expect(outcome).toBe('deleted');
     await steps(page, 1);
     await expect.poll(() => savedStep(page), { timeout: 30_000 }).toBe(4);
-    expect(log.errors, await eventTrail(page)).toEqual([]);
-    await context.close();
+    await closeClean({ context, page, log });
   }, 300_000);
 });
 
 describe('weights that would corrupt a run', () => {
   test('NaN and quantized files are refused by name; a halt explains Play and leaves with its cause', async () => {
-    const { context, page, log } = await newPage(browser);
-    await page.goto(server.url + SMALL);
+    const { context, page, log } = await site.open(SMALL);
     await ready(page);
     const downloads: Array<{ name: string; path: string }> = [];
     page.on('download', async (d) => downloads.push({ name: d.suggestedFilename(), path: (await d.path())! }));
@@ -289,8 +239,7 @@ describe('weights that would corrupt a run', () => {
     await page.getByTestId('param-lr').fill('100');
     await expect.poll(() => halted.count(), { timeout: 30_000 }).toBe(0);
     expect(await page.getByTestId('play').isDisabled()).toBe(false);
-    expect(log.errors, await eventTrail(page)).toEqual([]);
-    await context.close();
+    await closeClean({ context, page, log });
   }, 300_000);
 });
 
@@ -301,7 +250,7 @@ describe('a backend chosen by name that cannot start', () => {
       const context = await gpuBrowser.newContext();
       await context.route('**/*.wasm', (r) => r.fulfill({ status: 404, body: 'not found' }));
       const page = await context.newPage();
-      await page.goto(server.url + SMALL); // backend=wasm
+      await page.goto(site.url + SMALL); // backend=wasm
       const alert = page.getByTestId('backend-failed');
       await alert.waitFor({ timeout: 120_000 });
       expect(await alert.textContent()).toMatch(
