@@ -87,17 +87,7 @@ export function App() {
               </p>
             )}
           </div>
-          <Controls
-            spec={s.spec}
-            hidden={s.hidden}
-            present={s.present}
-            onParam={pg.setParam}
-            onMethod={pg.setMethod}
-            onAddLane={pg.addLane}
-            onRemoveLane={pg.removeLane}
-            onPreset={pg.applyPreset}
-            lesson={s.lesson}
-          />
+          <Controls spec={s.spec} hidden={s.hidden} present={s.present} actions={pg} lesson={s.lesson} />
         </aside>
         <main className="main">
           {lesson && (

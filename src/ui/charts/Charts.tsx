@@ -91,6 +91,22 @@ interface ChartsProps {
   expected?: LessonReference | null;
 }
 
+/** The fixed wording of the charts whose text does not depend on the run. */
+const CHART_TEXT = {
+  critic: {
+    testId: 'chart-critic',
+    title: 'Critic loss',
+    description: 'The loss of AMMD’s Q-critics or X-KD’s reward head at its last update.',
+    yLabel: 'critic loss',
+  },
+  divergence: {
+    testId: 'chart-divergence',
+    title: 'Divergence from the teacher',
+    description: 'Per-token divergences between teacher and student next-token distributions on held-out prompts: KL in nats, total variation from 0 to 1.',
+    yLabel: 'nats per token (TVD: 0–1)',
+  },
+};
+
 export const Charts = memo(function Charts({ spec, records, ghosts, marks, teacherScore, expected = null }: ChartsProps) {
   const [log, setLog] = useState<Record<string, boolean>>({ mm: false, critic: false, divergence: true, score: false, efficiency: false });
   const [divKeys, setDivKeys] = useState<MetricKey[]>(['fklTeacher', 'rklStudent']);
@@ -123,6 +139,8 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
       score: on('chart-score', log.score),
     };
   }, [expected, log.mm, log.critic, log.divergence, log.score]);
+  /** What every chart of `key` shares: the run's marks, the lesson's band, its log-scale switch. */
+  const chartState = (key: 'mm' | 'critic' | 'divergence' | 'score') => ({ marks, bands: bands[key], log: log[key], onLogChange: setLogFor(key) });
   const score = useMemo(() => build(spec, records, ghosts, SCORE_KEYS), [spec, records, ghosts]);
   const estimates = spec.lanes.some((l) => hasEstimates(l.method));
   const efficiency = useMemo(() => build(spec, records, ghosts, EFF_KEYS), [spec, records, ghosts]);
@@ -143,37 +161,11 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
         description="How far the student’s moments are from the teacher’s: on the student’s (on-policy) and the teacher’s (off-policy) continuations: the exact best-critic value any critic bounded by R could find (2R·Σ TVD per sequence), and for AMMD, on the right axis, what its critics found and what the best critic of their penalised objective could find."
         yLabel="distance per sequence"
         rightLabel={estimates ? 'critic estimate' : undefined}
-        marks={marks}
+        {...chartState('mm')}
         series={mm}
-        bands={bands.mm}
-        log={log.mm}
-        onLogChange={setLogFor('mm')}
       />
-      <MetricChart
-        testId="chart-critic"
-        title="Critic loss"
-        description="The loss of AMMD’s Q-critics or X-KD’s reward head at its last update."
-        yLabel="critic loss"
-        marks={marks}
-        series={critic}
-        bands={bands.critic}
-        stagger={1}
-        log={log.critic}
-        onLogChange={setLogFor('critic')}
-        emptyMessage={noCritic}
-      />
-      <MetricChart
-        testId="chart-divergence"
-        title="Divergence from the teacher"
-        description="Per-token divergences between teacher and student next-token distributions on held-out prompts: KL in nats, total variation from 0 to 1."
-        yLabel="nats per token (TVD: 0–1)"
-        marks={marks}
-        series={divergence}
-        bands={bands.divergence}
-        stagger={2}
-        log={log.divergence}
-        onLogChange={setLogFor('divergence')}
-      >
+      <MetricChart {...CHART_TEXT.critic} {...chartState('critic')} series={critic} stagger={1} emptyMessage={noCritic} />
+      <MetricChart {...CHART_TEXT.divergence} {...chartState('divergence')} series={divergence} stagger={2}>
         <span className="div-keys" role="group" aria-label="Divergences to draw">
           {DIV_KEYS.map((k) => (
             <label key={k.key} title={k.help}>
@@ -194,13 +186,10 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
         title={`Task score (${scoreName})`}
         description="The student’s score on held-out prompts (solid) and its partial credit (dashed): the share of answer positions it gets right, or of a grammar sample before it leaves the grammar. The grey dashed line is the teacher’s score."
         yLabel={scoreAxis}
-        marks={marks}
+        {...chartState('score')}
         series={score}
-        bands={bands.score}
         stagger={3}
         reference={teacherLine}
-        log={log.score}
-        onLogChange={setLogFor('score')}
         yDomain={UNIT_DOMAIN}
       />
       {estimates && (

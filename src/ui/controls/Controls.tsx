@@ -10,15 +10,20 @@ import { LANE_COLORS, laneLabel } from '../../state/config';
 import { LessonPicker } from '../lesson/LessonPicker';
 import { ParamControl } from './ParamControl';
 
+/** The edits these controls make (the page's controller provides them). */
+export interface ExperimentActions {
+  setParam: (lane: number | null, id: string, value: ParamValue) => void;
+  setMethod: (lane: number, method: string) => void;
+  addLane: () => void;
+  removeLane: (lane: number) => void;
+  applyPreset: (id: string) => void;
+}
+
 interface Props {
   spec: RunSpec;
   hidden: string[];
   present?: boolean;
-  onParam: (lane: number | null, id: string, value: ParamValue) => void;
-  onMethod: (lane: number, method: string) => void;
-  onAddLane: () => void;
-  onRemoveLane: (lane: number) => void;
-  onPreset: (id: string) => void;
+  actions: ExperimentActions;
   /** The open lesson, marked in the list. */
   lesson: string | null;
 }
@@ -28,7 +33,8 @@ export const paramTestId = (lane: number | null, id: string) => (lane === null |
 
 const TASK_FIRST = 'task';
 
-export const Controls = memo(function Controls({ spec, hidden, present = false, onParam, onMethod, onAddLane, onRemoveLane, onPreset, lesson }: Props) {
+export const Controls = memo(function Controls({ spec, hidden, present = false, actions, lesson }: Props) {
+  const { setParam: onParam, setMethod: onMethod, addLane: onAddLane, removeLane: onRemoveLane, applyPreset: onPreset } = actions;
   const shown = (id: string) => !hidden.includes(id);
   const race = spec.lanes.length > 1;
   // A shared value the run would adjust (heads that do not divide the width) is skipped by keys.

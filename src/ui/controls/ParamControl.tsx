@@ -135,20 +135,18 @@ export const ParamControl = memo(function ParamControl({ spec, value, onChange, 
 
   const num = Number(value);
   const log = spec.scale === 'log';
+  // What the number box and the slider share.
+  const numeric = { id, 'data-testid': testId, 'data-value': num, disabled, 'aria-describedby': helpId };
   if (!log && (spec.max - spec.min) / spec.step > 2000) {
     // A slider cannot pick one of a million seeds: type the number instead.
     return field(
       <input
-        id={id}
+        {...numeric}
         type="number"
-        data-testid={testId}
-        data-value={num}
         min={spec.min}
         max={spec.max}
         step={spec.step}
         value={num}
-        disabled={disabled}
-        aria-describedby={helpId}
         onChange={(e) => {
           if (e.target.value !== '') onChange(snap(spec, Number(e.target.value)));
         }}
@@ -157,17 +155,13 @@ export const ParamControl = memo(function ParamControl({ spec, value, onChange, 
   }
   return field(
     <input
-      id={id}
+      {...numeric}
       type="range"
-      data-testid={testId}
-      data-value={num}
       min={log ? 0 : spec.min}
       max={log ? SLIDER_STEPS : spec.max}
       step={log ? 1 : spec.step}
       value={toPosition(spec, num)}
-      disabled={disabled}
       aria-valuetext={formatValue(spec, num)}
-      aria-describedby={helpId}
       onChange={(e) => {
         const v = fromPosition(spec, Number(e.target.value));
         if (!valid || valid(v)) onChange(v);

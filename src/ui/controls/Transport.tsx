@@ -3,14 +3,19 @@
 import { useEffect } from 'react';
 import { formatRate } from '../format';
 
-interface Props {
+/** What a control that starts the run knows of it. */
+export interface PlayControlProps {
   running: boolean;
-  /** Pause was pressed; the current step is finishing. */
-  pausing: boolean;
+  /** Built, with a student to train: Play can be pressed. */
   ready: boolean;
   step: number;
-  stepsPerSec: number;
   onPlay: () => void;
+}
+
+interface Props extends PlayControlProps {
+  /** Pause was pressed; the current step is finishing. */
+  pausing: boolean;
+  stepsPerSec: number;
   onPause: () => void;
   onStep: () => void;
   onReset: () => void;

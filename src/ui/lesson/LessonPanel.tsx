@@ -8,21 +8,18 @@ import type { LessonReference } from '../../state/lessons';
 import { LANE_COLORS } from '../../state/config';
 import { BAND_LABEL, valueAtStep } from './expectedBands';
 import { chartName, metricName } from './metricNames';
+import type { PlayControlProps } from '../controls/Transport';
 import './lesson.css';
 
-export interface LessonPanelProps {
+export interface LessonPanelProps extends PlayControlProps {
   preset: Preset;
   /** The verification's numbers; undefined while loading, null when missing. */
   reference: LessonReference | null | undefined;
   /** Student names in this run, by lane. */
   labels: string[];
   records: MetricRecord[][];
-  step: number;
-  running: boolean;
-  ready: boolean;
   /** The run's setup differs from the lesson's (the band does not apply). */
   changed: boolean;
-  onPlay: () => void;
   onClose: () => void;
 }
 
