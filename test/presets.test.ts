@@ -30,10 +30,12 @@ describe('presets', () => {
     ]);
 
     const critic = lanes('critic-adversary');
-    expect(critic.lanes.map((l) => [l.method, l.hyper.criticSteps])).toEqual([
-      ['ammd', 0],
-      ['ammd', 5],
-    ]);
+    // The default critic against one on a trunk of its own, the only difference between them.
+    expect(critic.lanes.map((l) => l.method)).toEqual(['ammd', 'ammd']);
+    expect(critic.lanes[0].hyper.criticFeatures).not.toBe('own');
+    expect(critic.lanes[1].hyper.criticFeatures).toBe('own');
+    const differing = Object.keys(critic.lanes[0].hyper).filter((k) => critic.lanes[0].hyper[k] !== critic.lanes[1].hyper[k]);
+    expect(differing).toEqual(['criticFeatures']);
 
     const skew = lanes('skew-kl');
     expect(skew.lanes.every((l) => l.method === 'distillm')).toBe(true);

@@ -43,12 +43,12 @@ export const PRESETS: readonly Preset[] = [
     id: 'exposure-bias',
     title: 'Exposure bias',
     question:
-      'GKD on dataset prefixes only (λ = 0) or on the student’s own samples only (λ = 1): which student has the lower reverse KL on its own samples after 50 steps?',
+      'GKD on dataset prefixes only (λ = 0) or on the student’s own samples only (λ = 1): which student has the lower reverse KL on its own samples after 200 steps?',
     lesson:
-      'GKD with forward KL trained only on dataset prefixes (λ = 0, off-policy) against only on the student’s own samples (λ = 1, on-policy, ImitKD). Off-policy training never trains on the prefixes the student itself produces. What was checked: reverse KL on the student’s own samples (rklStudent) at step 50, lower for λ = 1, over 3 seeds with the ±1 sd bands apart.',
-    effect: { metric: 'rklStudent', lower: 1, higher: 0, checkpoint: 50, steps: 50 },
+      'GKD with forward KL trained only on dataset prefixes (λ = 0, off-policy) against only on the student’s own samples (λ = 1, on-policy, ImitKD). Off-policy training never trains on the prefixes the student itself produces. What was checked: reverse KL on the student’s own samples (rklStudent) at step 200, lower for λ = 1, over 3 seeds with the ±1 sd bands apart.',
+    effect: { metric: 'rklStudent', lower: 1, higher: 0, checkpoint: 200, steps: 200 },
     spec: {
-      settings: { ...quick(50), task: 'addition' },
+      settings: { ...quick(200), task: 'addition' },
       lanes: [
         { method: 'gkd', hyper: { lambda: 0, divergence: 'fkl' } },
         { method: 'gkd', hyper: { lambda: 1, divergence: 'fkl' } },
@@ -58,16 +58,16 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'critic-adversary',
     title: 'The critic as adversary',
-    question: 'AMMD with no critic steps (K = 0) or five per student step (K = 5): whose critic estimates the larger moment-matching distance after 50 steps?',
-    ask: 'higher',
+    question:
+      'AMMD whose critic reads both models’ hidden states and next-token distributions (the default), or one whose critic is a small transformer of its own: which student ends closer to the teacher on the teacher’s samples after 60 steps?',
     lesson:
-      'AMMD with no critic steps (K = 0) against five critic steps per student step (K = 5). The critic is the adversary whose estimate of the moment-matching distance the student reduces; its heads start at zero, so without steps it estimates 0. What was checked: the on-policy critic estimate (mmOnCritic) at step 50, higher with K = 5, over 3 seeds with the ±1 sd bands apart.',
-    effect: { metric: 'mmOnCritic', lower: 0, higher: 1, checkpoint: 50, steps: 50 },
+      'In AMMD the student learns only what its critic, the adversary, points out. The default critic reads both models’ hidden states and next-token distributions and finds nearly all the gap its objective allows (critic efficiency near 1); a critic with a transformer trunk of its own, started at random, finds almost none, and its noise pushes the student away from the teacher. What was checked: the exact moment-matching distance on the teacher’s samples (mmOffExact) at step 60, lower with the default critic, over 3 seeds with the ±1 sd bands apart.',
+    effect: { metric: 'mmOffExact', lower: 0, higher: 1, checkpoint: 60, steps: 60 },
     spec: {
-      settings: { ...quick(50), task: 'addition' },
+      settings: { ...quick(60), task: 'addition' },
       lanes: [
-        { method: 'ammd', hyper: { criticSteps: 0 } },
-        { method: 'ammd', hyper: { criticSteps: 5 } },
+        { method: 'ammd', hyper: {} },
+        { method: 'ammd', hyper: { criticFeatures: 'own' } },
       ],
     },
   },
@@ -75,15 +75,15 @@ export const PRESETS: readonly Preset[] = [
     id: 'skew-kl',
     title: 'Skew KL (DistiLLM α)',
     question:
-      'DistiLLM’s skew KL with α = 0.1 (the paper’s choice) or α = 0.5: which student has the lower forward KL on the teacher’s samples after 50 steps?',
+      'DistiLLM’s skew KL with α = 0.1 (the paper’s choice) or α = 0.9: which student has the lower forward KL on the teacher’s samples after 200 steps?',
     lesson:
-      'DistiLLM’s skew KL compares the teacher with a mixture α·teacher + (1 − α)·student, here with α = 0.1 (the paper’s choice) and α = 0.5. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 50, lower with α = 0.1 than with α = 0.5, over 3 seeds with the ±1 sd bands apart.',
-    effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 50, steps: 50 },
+      'DistiLLM’s skew KL compares the teacher p with a mixture α·p + (1 − α)·q of teacher and student. With α = 0.9 the mixture is mostly the teacher already, so the divergence, and its pull on the student, is small; α = 0.1 (the paper’s choice) keeps most of the student in the mixture. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 200, lower with α = 0.1 than with α = 0.9, over 3 seeds with the ±1 sd bands apart.',
+    effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 200, steps: 200 },
     spec: {
-      settings: { ...quick(50), task: 'reverse' },
+      settings: { ...quick(200), task: 'addition' },
       lanes: [
         { method: 'distillm', hyper: { divergence: 'skl', alpha: 0.1 } },
-        { method: 'distillm', hyper: { divergence: 'skl', alpha: 0.5 } },
+        { method: 'distillm', hyper: { divergence: 'skl', alpha: 0.9 } },
       ],
     },
   },

@@ -42,10 +42,11 @@ export function lessonArms(preset: Preset): LessonArms {
   const common: Record<string, unknown> = {};
   for (const p of SHARED_PARAMS) if (!own.has(p.id)) common[p.id] = configs[0].settings[p.id];
   const task = spec.settings.task as Arm['task'];
-  // The id carries a hash of the whole configuration, so a redesigned lesson never reuses old runs.
+  // The id carries a hash of the whole resolved configuration (defaults included), so neither a
+  // redesigned lesson nor a changed default ever reuses old runs.
   const arms = spec.lanes.map((lane, i) => {
     const hash = createHash('sha1')
-      .update(JSON.stringify({ common, task, lane, steps: preset.effect.steps }))
+      .update(JSON.stringify({ common, task, lane, resolved: configs[i].hyper, steps: preset.effect.steps }))
       .digest('hex')
       .slice(0, 10);
     return { id: `${preset.id}-s${i + 1}-${lane.method}-${hash}`, label: laneLabel(spec, i), task, method: lane.method, hyper: lane.hyper };
