@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { METHODS, METHOD_IDS, getMethod, isMethodId } from '../src/engine/methods/declarations';
 import { SHARED_PARAMS } from '../src/engine/settings';
-import { coerce, defaults } from '../src/engine/params';
+import { coerce, defaults, readValues, type ParamValues } from '../src/engine/params';
 
 const ALL_IDS = ['sft', 'seqkd', 'kd', 'rkl', 'tvd', 'gkd', 'distillm', 'minillm', 'ammd', 'xkd'];
 
@@ -101,6 +101,19 @@ describe('method declarations', () => {
     expect(at('distillm', { divergence: 'srkl', alpha: 0.2 })).toEqual({ kind: 'srkl', alpha: 0.2 });
     expect(at('ammd', { bound: 2 })).toEqual({ kind: 'bestCritic', bound: 2 });
     expect(at('xkd', { divergence: 'jsd' })).toEqual({ kind: 'jsd' });
+  });
+
+  it('reads a method’s resolved values typed, and refuses a missing or ill-kinded one by name', () => {
+    const ammd = getMethod('ammd');
+    const values: ParamValues = { ...defaults(ammd.params), penalty: 0.25 };
+    const typed = readValues(ammd.params, values, 'ammd');
+    expect(typed).toEqual(values);
+    expect(Object.keys(typed)).toEqual(ammd.params.map((p) => p.id));
+    expect(() => readValues(ammd.params, { ...values, penalty: '0.25' }, 'ammd')).toThrow(/ammd: 'penalty' should be a number/);
+    expect(() => readValues(ammd.params, { ...values, critic: 'bogus' }, 'ammd')).toThrow(/'critic' should be one of learned, oracle, penalised/);
+    expect(() => readValues(ammd.params, { ...values, policyGradient: 1 }, 'ammd')).toThrow(/'policyGradient' should be a boolean/);
+    const { beta: _dropped, ...missing } = values;
+    expect(() => readValues(ammd.params, missing, 'ammd')).toThrow(/'beta' should be a number, got undefined/);
   });
 
   it('names the second loss of exactly the methods that chart one', () => {
