@@ -52,7 +52,15 @@ describe('method declarations', () => {
     expect(defaults(getMethod('gkd').params)).toMatchObject({ lambda: 0.5, beta: 0.5, divergence: 'jsd', sampleTemperature: 1 });
     expect(defaults(getMethod('distillm').params)).toMatchObject({ alpha: 0.1, epsilon: 0.1, bufferCapacity: 1000 });
     expect(defaults(getMethod('minillm').params)).toMatchObject({ mixAlpha: 0.2, gamma: 0.95, lengthNorm: true, clip: 0 });
-    expect(defaults(getMethod('ammd').params)).toMatchObject({ beta: 0.5, bound: 1, criticSteps: 2, penalty: 1, criticLrScale: 10, policyGradient: false });
+    expect(defaults(getMethod('ammd').params)).toMatchObject({
+      beta: 0.5,
+      bound: 1,
+      criticSteps: 2,
+      penalty: 0.3,
+      criticLrScale: 10,
+      policyGradient: false,
+      criticFeatures: 'probs',
+    });
     expect(defaults(getMethod('xkd').params)).toMatchObject({ lambda: 1, gamma: 1, base: 'seq' });
   });
 

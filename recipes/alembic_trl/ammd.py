@@ -40,11 +40,11 @@ class AMMDConfig(AlembicDistillConfig):
     beta: float = field(default=0.5, metadata={"help": "Weight of the on-policy distance; 1 - beta weighs the off-policy one."})
     bound: float = field(default=1.0, metadata={"help": "R: the critics are R tanh(h), |f| <= R."})
     critic_steps: int = field(default=2, metadata={"help": "K: critic Adam steps before each student step."})
-    penalty: float = field(default=1.0, metadata={"help": "c of the L2 penalty on the critics' outputs; 0 is the unregularised game."})
+    penalty: float = field(default=0.3, metadata={"help": "c of the L2 penalty on the critics' outputs; 0 is the unregularised game."})
     critic_lr_scale: float = field(default=10.0, metadata={"help": "The critics' learning rate as a multiple of the student's."})
     policy_gradient: bool = field(default=False, metadata={"help": "Add the score-function term of the on-policy prefixes."})
     critic: str = field(default="learned", metadata={"help": f"One of {', '.join(CRITICS)}."})
-    critic_features: str = field(default="own", metadata={"help": f"What learned heads read: one of {', '.join(FEATURES)}."})
+    critic_features: str = field(default="probs", metadata={"help": f"What learned heads read: one of {', '.join(FEATURES)}."})
     critic_warmup: int = field(default=0, metadata={"help": "Extra critic steps before the first student step."})
 
     def __post_init__(self):
