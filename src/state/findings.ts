@@ -8,14 +8,14 @@ export type { FindingsSummary, StudySummary, Verdict } from '../shared/findings'
 
 /** The studies whose arms use each method (src/cli/studies/definitions.ts). */
 export const METHOD_STUDIES: Readonly<Record<string, readonly string[]>> = {
-  gkd: ['exposure-bias', 'mode-seeking', 'moment-matching', 'minillm-xkd'],
+  gkd: ['exposure-bias', 'mode-seeking', 'head-to-head', 'minillm-xkd'],
   kd: ['mode-seeking'],
   rkl: ['mode-seeking'],
   tvd: ['mode-seeking'],
-  ammd: ['moment-matching', 'ammd-critic'],
-  seqkd: ['moment-matching', 'minillm-xkd'],
-  distillm: ['skew'],
-  minillm: ['minillm-xkd'],
+  ammd: ['head-to-head', 'ammd-critic', 'moment-matching'],
+  seqkd: ['head-to-head', 'minillm-xkd'],
+  distillm: ['skew', 'head-to-head'],
+  minillm: ['minillm-xkd', 'head-to-head'],
   xkd: ['minillm-xkd'],
 };
 

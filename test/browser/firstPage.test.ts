@@ -36,13 +36,13 @@ describe('first page', () => {
     }).length;
     expect(correct).toBeGreaterThanOrEqual(texts.length - 1);
 
-    // The default method's card links to what our moment-matching study found, and the page is served.
+    // The default method's card links to what our head-to-head study found, and the page is served.
     const findings = page.getByTestId('method-card').getByTestId('findings');
     await findings.waitFor({ timeout: 30_000 });
     await findings.locator('summary').click();
-    const link = findings.locator('a', { hasText: 'Adversarial moment matching' });
+    const link = findings.locator('a', { hasText: 'AMMD against GKD' });
     const href = await link.getAttribute('href');
-    expect(href).toBe('/findings/moment-matching.html');
+    expect(href).toBe('/findings/head-to-head.html');
     const served = await page.request.get(new URL(href!, site.url).href);
     expect(served.status()).toBe(200);
     expect(await served.text()).toContain('<h1');
