@@ -40,7 +40,7 @@ describe('method declarations', () => {
   });
 
   it('parameter ids are unique per method and never shadow a shared setting', () => {
-    const shared = new Set(SHARED_PARAMS.map((p) => p.id));
+    const shared = new Set<string>(SHARED_PARAMS.map((p) => p.id));
     for (const m of METHODS) {
       const ids = m.params.map((p) => p.id);
       expect(new Set(ids).size, m.id).toBe(ids.length);

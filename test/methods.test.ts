@@ -116,7 +116,7 @@ describe('DistiLLM data source and replay buffer', () => {
     const steps = [0, 0, 10, 50, 50, 99];
     const scripted = { next: () => rs.shift()!, int: (lo: number) => lo } as unknown as Rng;
     const { ctx, runtime } = setupFor('distillm', { bufferCapacity: 8 });
-    ctx.settings.steps = 100;
+    ctx.settings = { ...ctx.settings, steps: 100 };
     ctx.methodRng = scripted;
     const sources: string[] = [];
     const fills: number[] = [];

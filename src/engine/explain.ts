@@ -10,7 +10,7 @@ import { Trainer } from './trainer';
 import type { DataSource } from './methods/runtime';
 import type { Example } from './tasks';
 import { tokenDivergence, type DivergenceKind } from './objectives/divergences';
-import { num } from './runConfig';
+import { readSettings } from './settings';
 import { readValues, type ParamValues } from './params';
 import { getMethod } from './methods/declarations';
 import type { MethodId } from './methods/types';
@@ -84,7 +84,7 @@ export async function explainStep(live: Trainer, example: Example): Promise<Expl
   try {
     scratch.loadStudent(await live.exportStudent());
     const { quantity, opts, bound } = stepQuantity(live.config.method, live.config.hyper);
-    const B = num(live.config.settings, 'batchSize');
+    const { batchSize: B, lr } = readSettings(live.config.settings);
     let row: { tokens: tf.Tensor2D; targets: tf.Tensor2D; mask: tf.Tensor2D } | null = null;
     let before: tf.Tensor3D | null = null;
     let source: DataSource = 'dataset';
@@ -145,7 +145,7 @@ export async function explainStep(live: Trainer, example: Example): Promise<Expl
       });
     }
     const prompt = Array.from(tokens.subarray(0, Math.min(first + 1, T)), (x) => Math.round(x)).filter((id) => id !== PAD);
-    return { method: live.config.method, source, prompt, positions, quantity, loss: scratch.lastStepLoss, lr: num(live.config.settings, 'lr') };
+    return { method: live.config.method, source, prompt, positions, quantity, loss: scratch.lastStepLoss, lr };
   } finally {
     tf.dispose(kept);
     scratch.dispose();

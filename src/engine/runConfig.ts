@@ -92,23 +92,4 @@ function resolveValues(specs: readonly ParamSpec[], given: Record<string, unknow
   return out;
 }
 
-/** A number setting or hyperparameter, checked at the point of use. */
-export function num(values: ParamValues, id: string): number {
-  const v = values[id];
-  if (typeof v !== 'number') throw new Error(`Expected a number for '${id}', got ${String(v)}`);
-  return v;
-}
-
-export function str(values: ParamValues, id: string): string {
-  const v = values[id];
-  if (typeof v !== 'string') throw new Error(`Expected a choice for '${id}', got ${String(v)}`);
-  return v;
-}
-
-export function bool(values: ParamValues, id: string): boolean {
-  const v = values[id];
-  if (typeof v !== 'boolean') throw new Error(`Expected true/false for '${id}', got ${String(v)}`);
-  return v;
-}
-
 export type { ParamValue, ParamValues };

@@ -1,11 +1,11 @@
 // What a run is built from besides its method: the student's shape, the warm-start check, and
 // the run's independent random streams.
 import { Rng } from './rng';
-import type { TaskId } from './tasks';
 import type { ModelConfig } from './model/config';
 import { modelConfig } from './model/sizes';
 import { CheckpointError } from './model/checkpoint';
-import { num, type RunConfig } from './runConfig';
+import type { RunConfig } from './runConfig';
+import { readSettings } from './settings';
 
 /** The independent random streams of a run, forked from the seed in a fixed order. */
 export interface Streams {
@@ -23,8 +23,8 @@ export function forkStreams(seed: number): Streams {
 }
 
 export function studentConfig(config: RunConfig): ModelConfig {
-  const s = config.settings;
-  return modelConfig(s.task as TaskId, { dModel: num(s, 'studentWidth'), nLayers: num(s, 'studentLayers'), nHeads: num(s, 'studentHeads') });
+  const s = readSettings(config.settings);
+  return modelConfig(s.task, { dModel: s.studentWidth, nLayers: s.studentLayers, nHeads: s.studentHeads });
 }
 
 /** Throws if a warm-start checkpoint's config is not the student's. */

@@ -1,7 +1,7 @@
 // The run settings every method shares. Plain data: no TensorFlow.js here.
-import { choiceParam, numberParam, type ChoiceParam, type ParamSpec } from './params';
+import { choiceParam, numberParam, readValues, type ParamSpec, type ParamValues, type ValuesOf } from './params';
 
-export const TASK_PARAM: ChoiceParam = choiceParam({
+export const TASK_PARAM = choiceParam({
   id: 'task',
   label: 'Task',
   default: 'addition',
@@ -10,7 +10,7 @@ export const TASK_PARAM: ChoiceParam = choiceParam({
   help: 'What the teacher knows and the student learns.',
 });
 
-export const SHARED_PARAMS: readonly ParamSpec[] = [
+export const SHARED_PARAMS = [
   TASK_PARAM,
   numberParam({
     id: 'seed',
@@ -115,4 +115,12 @@ export const SHARED_PARAMS: readonly ParamSpec[] = [
     apply: 'live',
     help: 'Steps between metric records on the held-out prompts.',
   }),
-];
+] as const satisfies readonly ParamSpec[];
+
+/** The shared run settings, typed: `{ task: 'addition' | …; seed: number; lr: number; … }`. */
+export type Settings = ValuesOf<typeof SHARED_PARAMS>;
+
+/** Resolved run settings (see resolveConfig) as the typed record; throws naming a missing or ill-kinded one. */
+export function readSettings(values: ParamValues): Settings {
+  return readValues(SHARED_PARAMS, values, 'run settings');
+}

@@ -17,7 +17,8 @@ import { getMethod } from './methods/declarations';
 import type { MethodDeclaration } from './methods/types';
 import { createMethod } from './methods/registry';
 import type { DataSource, MethodRuntime, StepContext } from './methods/runtime';
-import { findParam, num, resolveConfig, type RunConfig } from './runConfig';
+import { findParam, resolveConfig, type RunConfig } from './runConfig';
+import { readSettings } from './settings';
 import { now, profiling, report, syncDevice } from './profile';
 import { acquireEvalSet, releaseEvalSet } from './metrics/sharedEvalSet';
 import { EARLY_EVAL_STEPS, MAX_GRAD_NORM, haltReason, isEvalStep, warmedUp } from './stepRules';
@@ -62,7 +63,8 @@ export class Trainer {
       );
     }
     this.teacherModel = teacher;
-    this.streams = forkStreams(num(config.settings, 'seed'));
+    const settings = readSettings(this.config.settings);
+    this.streams = forkStreams(settings.seed);
     const sConfig = studentConfig(this.config);
     if (opts.initialStudent) checkFits(opts.initialStudent.config, sConfig);
     this.studentModel = Transformer.init(sConfig, this.streams.init);
@@ -72,7 +74,7 @@ export class Trainer {
     this.declaration = getMethod(config.method);
     this.method = createMethod(config.method, {
       hyper: this.config.hyper,
-      settings: this.config.settings,
+      settings,
       studentConfig: sConfig,
       initRng: this.streams.methodInit,
       models: { teacher, student: this.studentModel },
@@ -119,8 +121,8 @@ export class Trainer {
       if (halted) return { step: this.stepCount, record: null, halted, source };
       this.sinceRecord.ms += elapsed;
       this.sinceRecord.steps++;
-      const every = num(this.config.settings, 'evalEvery');
-      const record = opts.evaluate !== false && isEvalStep(this.stepCount, every, this.earlyEvalSteps) ? await this.evaluateNow() : null;
+      const { evalEvery } = readSettings(this.config.settings);
+      const record = opts.evaluate !== false && isEvalStep(this.stepCount, evalEvery, this.earlyEvalSteps) ? await this.evaluateNow() : null;
       return { step: this.stepCount, record, halted: null, source };
     } finally {
       this.busy = false;
@@ -138,14 +140,15 @@ export class Trainer {
   }
 
   private async studentStep(opts: StepOptions): Promise<{ halted: string | null; source: DataSource }> {
-    const B = num(this.config.settings, 'batchSize');
-    const examples = opts.examples ?? Array.from({ length: B }, () => this.task.sampleTrain(this.streams.data));
+    // Read afresh each step: live changes apply from the next step.
+    const settings = readSettings(this.config.settings);
+    const examples = opts.examples ?? Array.from({ length: settings.batchSize }, () => this.task.sampleTrain(this.streams.data));
     const ctx: StepContext = {
       teacher: this.teacherModel,
       student: this.studentModel,
       task: this.task,
       hyper: this.config.hyper,
-      settings: this.config.settings,
+      settings,
       step: this.stepCount,
       examples,
       sampleRng: this.streams.sample,
@@ -166,8 +169,8 @@ export class Trainer {
     const owned: tf.Tensor[] = [];
     try {
       const vars = [...this.studentModel.variables(), ...this.method.extraVariables()];
-      this.optimizer ??= new FlatAdam(vars, num(this.config.settings, 'lr'), 0.9, 0.98);
-      this.optimizer.learningRate = warmedUp(num(this.config.settings, 'lr'), this.stepCount, num(this.config.settings, 'lrWarmup'));
+      this.optimizer ??= new FlatAdam(vars, settings.lr, 0.9, 0.98);
+      this.optimizer.learningRate = warmedUp(settings.lr, this.stepCount, settings.lrWarmup);
       const { value, grads: g } = tf.variableGrads(plan.loss, vars);
       grads = g;
       owned.push(value);

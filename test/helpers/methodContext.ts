@@ -6,7 +6,7 @@ import { Transformer } from '../../src/engine/model/transformer';
 import { modelConfig } from '../../src/engine/model/sizes';
 import { getTask } from '../../src/engine/tasks';
 import { defaults, type ParamValues } from '../../src/engine/params';
-import { SHARED_PARAMS } from '../../src/engine/settings';
+import { SHARED_PARAMS, readSettings } from '../../src/engine/settings';
 import { getMethod } from '../../src/engine/methods/declarations';
 import type { StepContext } from '../../src/engine/methods/runtime';
 import type { MethodId } from '../../src/engine/methods/types';
@@ -32,7 +32,7 @@ export function makeContext(
     student: models.student,
     task,
     hyper: { ...defaults(getMethod(method).params), ...(opts.hyper ?? {}) },
-    settings: { ...defaults(SHARED_PARAMS), ...(opts.settings ?? {}) },
+    settings: readSettings({ ...defaults(SHARED_PARAMS), ...(opts.settings ?? {}) }),
     step: opts.step ?? 0,
     examples: Array.from({ length: B }, () => task.sampleTrain(dataRng)),
     sampleRng: opts.sampleRng ?? new Rng(12),

@@ -7,8 +7,8 @@ import { FlatAdam } from '../flatAdam';
 import { Critic, type ActionValues } from '../objectives/critic';
 import { ExactCritic } from '../objectives/exactCritic';
 import { criticLoss, penalisedDistance, studentLoss, type AmmdBatch } from '../objectives/ammd';
-import { num } from '../runConfig';
-import type { ParamValue, ParamValues } from '../params';
+import type { ParamValue } from '../params';
+import type { Settings } from '../settings';
 import type { HyperOf } from './types';
 import type { AMMD } from './ammd.declaration';
 import type { Transformer } from '../model/transformer';
@@ -152,8 +152,8 @@ export function ammd(setup: MethodSetup<AmmdHyper>): MethodRuntime<AmmdHyper> {
   };
 }
 
-function criticLr(settings: ParamValues, hyper: AmmdHyper): number {
-  return num(settings, 'lr') * hyper.criticLrScale;
+function criticLr(settings: Settings, hyper: AmmdHyper): number {
+  return settings.lr * hyper.criticLrScale;
 }
 
 /**

@@ -6,7 +6,6 @@ import { maskedMean } from '../objectives/likelihood';
 import { tokenDivergence } from '../objectives/divergences';
 import { AdaptiveOffPolicy, ReplayBuffer } from '../objectives/distillm';
 import { fromTokens } from '../data';
-import { num } from '../runConfig';
 import type { HyperOf } from './types';
 import type { DISTILLM } from './distillm.declaration';
 import { datasetBatch, planOver, sampledBatch, stepPrompts, type MethodRuntime, type MethodSetup, type StepContext } from './runtime';
@@ -23,7 +22,7 @@ export function distillm(setup: MethodSetup<DistillmHyper>): MethodRuntime<Disti
     prepare(ctx: StepContext<DistillmHyper>) {
       const { sampleTemperature, divergence, alpha } = ctx.hyper;
       const r = ctx.methodRng.next();
-      const choice = schedule.choose(r, ctx.step, num(ctx.settings, 'steps'), buffer.full);
+      const choice = schedule.choose(r, ctx.step, ctx.settings.steps, buffer.full);
       const B = ctx.examples.length;
       let batch;
       let promptLens: Int32Array | null = null;

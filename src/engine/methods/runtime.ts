@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
 import type { Example, Task } from '../tasks';
 import type { ParamValue, ParamValues } from '../params';
+import type { Settings } from '../settings';
 import type { Transformer } from '../model/transformer';
 import type { ModelConfig } from '../model/config';
 import { encodeExamples, encodePrompts } from '../data';
@@ -23,7 +24,8 @@ export interface StepContext<H = ParamValues> {
   task: Task;
   /** The method's hyperparameters as they are now (live changes included), read afresh each step. */
   hyper: H;
-  settings: ParamValues;
+  /** The run's shared settings, typed, as they are now. */
+  settings: Settings;
   /** Steps completed before this one. */
   step: number;
   /** This step's B examples from the shared data stream (every method draws the same ones). */
@@ -56,7 +58,8 @@ export interface StepPlan {
 /** What the trainer hands the registry to build a method: the run's hyperparameters as given (changed live in place). */
 export interface MethodInputs {
   hyper: ParamValues;
-  settings: ParamValues;
+  /** The run's shared settings, typed, as they are now. */
+  settings: Settings;
   studentConfig: ModelConfig;
   /** The method's own stream for initialising critics or heads. */
   initRng: Rng;
