@@ -189,13 +189,13 @@ describe('playground', () => {
     phase('race drawn');
     // A preset: one click sets the lesson's task, students and hyperparameters.
     await page.getByTestId('preset-critic-adversary').click();
-    await expect.poll(() => hash(page)).toContain('s2.criticSteps=5');
+    await expect.poll(() => hash(page)).toContain('s2.criticFeatures=own');
     const h = await hash(page);
     expect(h).toContain('task=addition');
     expect(h).toContain('s1=ammd');
-    expect(h).toContain('s1.criticSteps=0');
-    expect(await page.getByTestId('param-criticSteps').getAttribute('data-value')).toBe('0');
-    expect(await page.getByTestId('param-s2.criticSteps').getAttribute('data-value')).toBe('5');
+    expect(h).toContain('s2=ammd');
+    expect(await page.getByTestId('param-criticFeatures').inputValue()).toBe('probs');
+    expect(await page.getByTestId('param-s2.criticFeatures').inputValue()).toBe('own');
     expect(await page.getByTestId('param-batchSize').getAttribute('data-value')).toBe('32');
 
     await closeClean({ context, page, log });

@@ -2,6 +2,7 @@
 // behind AMMD's critic defaults. Critic efficiency (criticEffOn, criticEffOff) is the learned
 // critic's distance over that of the best critic of its own penalised objective at the same
 // held-out states, so 1 means the critic finds all its objective allows.
+import { clearlyBelow } from './stats';
 import { fmt as s, tally, type Arm, type ClaimResult, type Study, type Verdict } from './study';
 
 type Task = 'addition' | 'reverse';
@@ -113,7 +114,8 @@ export const ammdCritic: Study = {
         const cols = PENALTIES.filter((c) => r.has(penaltyArm(t, c)));
         if (cols.length < 2) continue;
         const [lo, hi] = [cols[0], cols[cols.length - 1]];
-        checks.push(r.at(penaltyArm(t, lo), 'mmOffExact').mean < r.at(penaltyArm(t, hi), 'mmOffExact').mean);
+        // The same rule as every other check: the smallest c's band clearly below the largest's.
+        checks.push(clearlyBelow(r.at(penaltyArm(t, lo), 'mmOffExact'), r.at(penaltyArm(t, hi), 'mmOffExact')));
         parts.push(
           `${t}: ` +
             cols
