@@ -50,7 +50,10 @@ export default tseslint.config(
         {
           patterns: [
             TEST,
-            { regex: folder('ui', 'state', 'worker', 'cli', 'shared'), message: 'src/engine stands alone: it never imports the page, the worker, the CLI or shared/.' },
+            {
+              regex: folder('ui', 'state', 'worker', 'cli', 'shared'),
+              message: 'src/engine stands alone: it never imports the page, the worker, the CLI or shared/.',
+            },
           ],
         },
       ],

@@ -183,7 +183,9 @@ describe('critic on probs features', () => {
     const [R, c] = [0.7, 0.25];
     const critic = Critic.init(studentConfig, new Rng(9), R, 'probs', { teacher, student });
     // Rows 0..19 read the hidden states (left at zero), rows 20..25 read p, rows 26..31 read q.
-    const w = Array.from({ length: 20 + 2 * V }, (_, i) => Array.from({ length: V }, (_, a) => (i - 20 === a ? 1 / (2 * c) : i - 20 - V === a ? -1 / (2 * c) : 0)));
+    const w = Array.from({ length: 20 + 2 * V }, (_, i) =>
+      Array.from({ length: V }, (_, a) => (i - 20 === a ? 1 / (2 * c) : i - 20 - V === a ? -1 / (2 * c) : 0)),
+    );
     const wOn = tf.tensor2d(w);
     critic.variables()[0].assign(wOn);
     wOn.dispose();
