@@ -23,7 +23,7 @@ describe('presets', () => {
     expect(modes.lanes.map((l) => l.method)).toEqual(['kd', 'rkl']);
 
     const exposure = lanes('exposure-bias');
-    expect(exposure.settings.task).toBe('addition');
+    expect(exposure.settings.task).toBe('grammar');
     expect(exposure.lanes.map((l) => [l.method, l.hyper.lambda])).toEqual([
       ['gkd', 0],
       ['gkd', 1],

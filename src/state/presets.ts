@@ -43,12 +43,12 @@ export const PRESETS: readonly Preset[] = [
     id: 'exposure-bias',
     title: 'Exposure bias',
     question:
-      'GKD on dataset prefixes only (λ = 0) or on the student’s own samples only (λ = 1): which student has the lower reverse KL on its own samples after 200 steps?',
+      'On the grammar, with a student a quarter of the default width: GKD on grammar sentences only (λ = 0) or on the student’s own samples only (λ = 1): which student has the lower reverse KL on its own samples after 200 steps?',
     lesson:
-      'GKD with forward KL trained only on dataset prefixes (λ = 0, off-policy) against only on the student’s own samples (λ = 1, on-policy, ImitKD). Off-policy training never trains on the prefixes the student itself produces. What was checked: reverse KL on the student’s own samples (rklStudent) at step 200, lower for λ = 1, over 3 seeds with the ±1 sd bands apart.',
+      'GKD with forward KL trained only on sentences of the grammar (λ = 0, off-policy) against only on the student’s own samples (λ = 1, on-policy, ImitKD), with a small student (16 wide) that cannot copy the teacher. Off-policy training never sees the prefixes the student itself writes, so it is never corrected on them. What was checked: reverse KL on the student’s own samples (rklStudent) at step 200, lower for λ = 1, over 5 seeds with the ±1 sd bands apart.',
     effect: { metric: 'rklStudent', lower: 1, higher: 0, checkpoint: 200, steps: 200 },
     spec: {
-      settings: { ...quick(200), task: 'addition' },
+      settings: { ...quick(200), task: 'grammar', studentWidth: 16, studentHeads: 2, studentLayers: 1 },
       lanes: [
         { method: 'gkd', hyper: { lambda: 0, divergence: 'fkl' } },
         { method: 'gkd', hyper: { lambda: 1, divergence: 'fkl' } },
@@ -77,7 +77,7 @@ export const PRESETS: readonly Preset[] = [
     question:
       'DistiLLM’s skew KL with α = 0.1 (the paper’s choice) or α = 0.9: which student has the lower forward KL on the teacher’s samples after 200 steps?',
     lesson:
-      'DistiLLM’s skew KL compares the teacher p with a mixture α·p + (1 − α)·q of teacher and student. With α = 0.9 the mixture is mostly the teacher already, so the divergence, and its pull on the student, is small; α = 0.1 (the paper’s choice) keeps most of the student in the mixture. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 200, lower with α = 0.1 than with α = 0.9, over 3 seeds with the ±1 sd bands apart.',
+      'DistiLLM’s skew KL compares the teacher p with a mixture α·p + (1 − α)·q of teacher and student. With α = 0.9 the mixture is mostly the teacher already, so the divergence, and its pull on the student, is small; α = 0.1 (the paper’s choice) keeps most of the student in the mixture. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 200, lower with α = 0.1 than with α = 0.9, over 5 seeds with the ±1 sd bands apart.',
     effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 200, steps: 200 },
     spec: {
       settings: { ...quick(200), task: 'addition' },
