@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkEffect, effectProblems } from '../src/cli/lessons/check';
+import { lessonSeeds } from '../src/state/lessons';
 import type { LessonEffect, LessonIndex, LessonReference } from '../src/state/lessons';
 import { PRESETS, getPreset } from '../src/state/presets';
 import { resolveSpec } from '../src/shared/runSpec';
@@ -71,6 +72,19 @@ describe('lesson declarations', () => {
       'budget 50 is below the checkpoint 100',
       'compares a student with itself',
     ]);
+    expect(effectProblems({ metric: 'm', lower: 0, higher: 1, checkpoint: 10, steps: 10, seeds: 2, firstSeed: 0 }, 2)).toEqual([
+      '2 seeds: a lesson is checked over at least 3',
+      'first seed 0 is not a whole number ≥ 1',
+    ]);
+  });
+
+  it('a lesson runs 3 seeds from seed 1 unless it declares its own count or first seed', () => {
+    const base = { metric: 'm', lower: 0, higher: 1, checkpoint: 10, steps: 10 };
+    expect(lessonSeeds(base)).toEqual([1, 2, 3]);
+    expect(lessonSeeds({ ...base, seeds: 5 })).toEqual([1, 2, 3, 4, 5]);
+    expect(lessonSeeds({ ...base, seeds: 5, firstSeed: 6 })).toEqual([6, 7, 8, 9, 10]);
+    // --seeds on the command line overrides the count, not the first seed.
+    expect(lessonSeeds({ ...base, seeds: 5, firstSeed: 6 }, 3)).toEqual([6, 7, 8]);
   });
 });
 

@@ -16,7 +16,7 @@ lessons: ${PRESETS.map((p) => p.id).join(', ')}`;
 const cli = commandLine(USAGE, {
   options: {
     lesson: { type: 'string' },
-    seeds: { type: 'string', default: '3' },
+    seeds: { type: 'string' },
     backend: { type: 'string', default: 'wasm' },
     cache: { type: 'string', default: join('/tmp', 'alembic-lessons') },
     out: { type: 'string' },
@@ -24,7 +24,8 @@ const cli = commandLine(USAGE, {
 });
 const args = cli.values;
 const fail: Fail = cli.fail;
-const seeds = cli.whole('seeds', args.seeds);
+// Each lesson runs its own number of seeds (3 unless it says) unless --seeds asks for another.
+const seeds = args.seeds === undefined ? undefined : cli.whole('seeds', args.seeds);
 const backendName = cli.oneOf('backend', args.backend, ['wasm', 'cpu'] as const);
 const wanted = args.lesson ? args.lesson.split(',') : PRESETS.map((p) => p.id);
 for (const id of wanted) if (!PRESETS.some((p) => p.id === id)) fail(`Unknown lesson '${id}'`);
@@ -70,7 +71,7 @@ for (const preset of lessons) {
         );
       },
     });
-    const ref = { ...reference, commit, command: `npm run lessons -- --lesson ${preset.id} --seeds ${seeds}` };
+    const ref = { ...reference, commit, command: `npm run lessons -- --lesson ${preset.id}${seeds === undefined ? '' : ` --seeds ${seeds}`}` };
     writeLesson(preset, ref, docsDir, publicDir);
     if (!ref.check.holds) failed++;
     console.log(`${preset.id} (${((performance.now() - t0) / 60000).toFixed(1)} min): ${verdictLine(ref)}`);

@@ -16,6 +16,19 @@ export interface LessonEffect {
   checkpoint: number;
   /** Steps each verification run trains (≥ checkpoint); also the run's planned steps. */
   steps: number;
+  /** Seeds the check runs (default 3, at least 3). */
+  seeds?: number;
+  /**
+   * The first seed (default 1). A lesson redesigned after looking at some seeds is checked on
+   * fresh ones, so its check is not the data it was designed from.
+   */
+  firstSeed?: number;
+}
+
+/** The seeds a lesson's check runs: `count` of them from its first seed. */
+export function lessonSeeds(effect: LessonEffect, count = effect.seeds ?? 3): number[] {
+  const first = effect.firstSeed ?? 1;
+  return Array.from({ length: count }, (_, i) => first + i);
 }
 
 export interface ArmAtCheckpoint {

@@ -45,8 +45,8 @@ export const PRESETS: readonly Preset[] = [
     question:
       'On the grammar, with a student a quarter of the default width: GKD on grammar sentences only (λ = 0) or on the student’s own samples only (λ = 1): which student has the lower reverse KL on its own samples after 200 steps?',
     lesson:
-      'GKD with forward KL trained only on sentences of the grammar (λ = 0, off-policy) against only on the student’s own samples (λ = 1, on-policy, ImitKD), with a small student (16 wide) that cannot copy the teacher. Off-policy training never sees the prefixes the student itself writes, so it is never corrected on them. What was checked: reverse KL on the student’s own samples (rklStudent) at step 200, lower for λ = 1, over 5 seeds with the ±1 sd bands apart.',
-    effect: { metric: 'rklStudent', lower: 1, higher: 0, checkpoint: 200, steps: 200 },
+      'GKD with forward KL trained only on sentences of the grammar (λ = 0, off-policy) against only on the student’s own samples (λ = 1, on-policy, ImitKD), with a small student (16 wide). On-policy data is meant to cure exposure bias, the mismatch between the prefixes a student trains on and the ones it writes. Here it does the opposite: as far as we can tell, a small student’s own samples are poor prefixes, and learning the teacher’s continuations of them does not teach it to write what the teacher writes, while the grammar’s sentences do. What was checked: reverse KL on the student’s own samples (rklStudent) at step 200, lower for λ = 0, over seeds 6–10 with the ±1 sd bands apart. The opposite check failed on seeds 1–5 with the bands apart the other way, so this one was re-declared and checked on fresh seeds.',
+    effect: { metric: 'rklStudent', lower: 0, higher: 1, checkpoint: 200, steps: 200, seeds: 5, firstSeed: 6 },
     spec: {
       settings: { ...quick(200), task: 'grammar', studentWidth: 16, studentHeads: 2, studentLayers: 1 },
       lanes: [
@@ -78,7 +78,7 @@ export const PRESETS: readonly Preset[] = [
       'DistiLLM’s skew KL with α = 0.1 (the paper’s choice) or α = 0.9: which student has the lower forward KL on the teacher’s samples after 200 steps?',
     lesson:
       'DistiLLM’s skew KL compares the teacher p with a mixture α·p + (1 − α)·q of teacher and student. With α = 0.9 the mixture is mostly the teacher already, so the divergence, and its pull on the student, is small; α = 0.1 (the paper’s choice) keeps most of the student in the mixture. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 200, lower with α = 0.1 than with α = 0.9, over 5 seeds with the ±1 sd bands apart.',
-    effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 200, steps: 200 },
+    effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 200, steps: 200, seeds: 5 },
     spec: {
       settings: { ...quick(200), task: 'addition' },
       lanes: [

@@ -51,5 +51,9 @@ export function effectProblems(effect: LessonEffect, lanes: number): string[] {
   for (const lane of [effect.lower, effect.higher])
     if (!Number.isInteger(lane) || lane < 0 || lane >= lanes) out.push(`student ${lane + 1} does not exist (${lanes} students)`);
   if (effect.lower === effect.higher) out.push('compares a student with itself');
+  if (effect.seeds !== undefined && (!Number.isInteger(effect.seeds) || effect.seeds < 3))
+    out.push(`${effect.seeds} seeds: a lesson is checked over at least 3`);
+  if (effect.firstSeed !== undefined && (!Number.isInteger(effect.firstSeed) || effect.firstSeed < 1))
+    out.push(`first seed ${effect.firstSeed} is not a whole number ≥ 1`);
   return out;
 }

@@ -7,14 +7,15 @@ import type { Transformer } from '../../engine/model/transformer';
 import { laneLabel } from '../../state/config';
 import { resolveRun } from '../../shared/runSpec';
 import type { Preset } from '../../state/presets';
-import type { EffectCheck, LessonReference, Trajectory } from '../../state/lessons';
+import { lessonSeeds, type EffectCheck, type LessonReference, type Trajectory } from '../../state/lessons';
 import type { Arm } from '../studies/study';
 import { runArm, type RunResult } from '../studies/runner';
 import { summarize } from '../studies/stats';
 import { checkEffect, effectProblems } from './check';
 
 export interface LessonRunOptions {
-  seeds: number;
+  /** How many seeds (the lesson's own count unless given). */
+  seeds?: number;
   teacher: Transformer;
   backend: string;
   cacheDir: string;
@@ -67,7 +68,8 @@ export async function verifyLesson(
 ): Promise<{ runs: RunResult[][]; reference: Omit<LessonReference, 'commit' | 'command'> }> {
   const { study, arms, labels, evalEvery, evalPrompts } = lessonArms(preset);
   const runs: RunResult[][] = arms.map(() => []);
-  for (let seed = 1; seed <= opts.seeds; seed++) {
+  const seeds = lessonSeeds(preset.effect, opts.seeds);
+  for (const seed of seeds) {
     for (const [lane, arm] of arms.entries()) {
       const t0 = performance.now();
       const run = await runArm(study, arm, seed, preset.effect.steps, evalEvery, opts.teacher, opts.backend, null, opts.cacheDir, {
@@ -83,7 +85,7 @@ export async function verifyLesson(
     title: preset.title,
     effect: preset.effect,
     spec: preset.spec,
-    seeds: Array.from({ length: opts.seeds }, (_, i) => i + 1),
+    seeds,
     evalEvery,
     backend: opts.backend,
     check,
