@@ -38,7 +38,7 @@ export const AMMD = defineMethod({
       max: 4,
       step: 0.05,
       apply: 'live',
-      help: 'L2 penalty on the critics’ outputs. c = 0 is the unregularised game, which collapses.',
+      help: 'L2 penalty on the critics’ outputs. c = 0 is the unregularised game: the critic becomes R·sign(p − q).',
     }),
     numberParam({
       id: 'criticLrScale',
@@ -107,7 +107,7 @@ export const AMMD = defineMethod({
     },
     ours: [
       'The critic parametrisation is ours (the paper’s is not available to us): two linear heads f = R·tanh(h), initialised to zero, reading by default the frozen teacher’s and the detached student’s last hidden states and their next-token distributions p and q, so the best penalised critic (p − q)/(2c) is within a linear head’s reach. From the warm-started students it finds 0.95–1.0 of what its objective allows (critic efficiency, 3 seeds, addition and reverse); heads on the hidden states alone found 0.3–0.45, and a transformer trunk of its own (the student’s shape) about 0, while its noise pushed the student away from the teacher (docs/findings/ammd-critic.md). Those stay selectable for the lessons.',
-      'The critics maximise the game’s value minus an L2 penalty c·Σ_t Σ_a f(s_t, a)² at the visited states; without it (c = 0) the game collapsed in every run we made. The penalty, its default (c = 0.3: the fastest-learning student of c ∈ {0.03, 0.1, 0.3, 1} in our sweep, though the differences were within seed noise) and the step counts are ours.',
+      'The critics maximise the game’s value minus an L2 penalty c·Σ_t Σ_a f(s_t, a)² at the visited states; without it (c = 0) the best critic is R·sign(p − q): with our earlier own-trunk critic the game collapsed in every run, and with the default critic the student descends 2R·tvd directly, which lowered the exact distance on reverse but tripled the forward KL on the teacher’s samples (moment-matching study). The penalty, its default (c = 0.3: the best student of c ∈ {0.03, 0.1, 0.3, 1} on addition, bands apart from c = 1; none separated on reverse) and the step counts are ours.',
       'What c does to the student: the best penalised critic is f_c = clip((p − q)/(2c), −R, R), so while |p − q| ≤ 2cR the student descends ‖p − q‖²/(4c) per state, a squared-L2 distance whose gradient vanishes where either model gives a token little mass; as c → 0 it tends to R·‖p − q‖₁ = 2R·tvd, the exact moment distance.',
       'K Adam steps on the critics, then one student step with the critics fixed; the critics’ learning rate is a multiple of the student’s; optional warm-up steps for the critic before the first student step.',
       'The on-policy gradient differentiates the single-step gap exactly; the score-function term for the prefix distribution (with a per-position batch-mean baseline) is behind a switch, off by default.',
