@@ -24,12 +24,12 @@ const CRITERION = 'mmOffExact';
  * (docs/findings/head-to-head-lr.md). The sweep's verdict checks that these still match it.
  */
 export const BEST_LR: Record<string, number> = {
-  ammd: 0.003,
-  'ammd-oracle': 0.003,
-  gkd: 0.003,
-  seqkd: 0.003,
-  distillm: 0.003,
-  minillm: 0.003,
+  ammd: 0.001,
+  'ammd-oracle': 0.001,
+  gkd: 0.001,
+  seqkd: 0.001,
+  distillm: 0.001,
+  minillm: 0.001,
 };
 
 const METRICS: MetricSpec[] = [
