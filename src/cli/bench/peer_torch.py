@@ -216,35 +216,42 @@ class GkdDataset(Case):
 
 
 class Ammd(Case):
-    """AMMD at its defaults: beta 0.5, R 1, K 2 critic steps, penalty 1, critic lr 10x."""
+    """AMMD at its defaults: beta 0.5, R 1, K 2 critic steps, penalty 0.3, critic lr 10x. The critic is
+    two linear heads reading, detached, the teacher's and the student's last hidden states and
+    their next-token distributions (criticFeatures = probs), as in the playground."""
 
     def __init__(self, teacher, seed):
         super().__init__(teacher, seed)
-        self.trunk = GPT(32, 1, 2, gen=self.gen)
-        self.heads = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(s)) for s in [(32, VOCAB), (VOCAB,)] * 2])
-        self.critic_params = [p for n, p in self.trunk.p.items() if not n.startswith("head")] + list(self.heads)
+        width = teacher.d + self.student.d + 2 * VOCAB
+        self.heads = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(s)) for s in [(width, VOCAB), (VOCAB,)] * 2])
+        self.critic_params = list(self.heads)
         self.critic_opt = torch.optim.Adam(self.critic_params, lr=3e-2, betas=(0.9, 0.98))
 
-    def critic(self, on, off):
-        h = self.trunk.hidden(torch.cat([on, off]))
+    def head(self, model, h):
+        return h @ model.w("head.w") + model.w("head.b")
+
+    def critic(self, feats_on, feats_off):
         w_on, b_on, w_off, b_off = self.heads
-        n = on.shape[0]
-        return torch.tanh(h[:n] @ w_on + b_on), torch.tanh(h[n:] @ w_off + b_off)
+        return torch.tanh(feats_on @ w_on + b_on), torch.tanh(feats_off @ w_off + b_off)
 
     @staticmethod
     def gap(p_logits, q_logits, f):
         return ((p_logits.softmax(-1) - q_logits.softmax(-1)) * f).sum(-1)
 
-    def step(self, beta=0.5, penalty=1.0):
+    def step(self, beta=0.5, penalty=0.3):
         tokens, _ = addition_batch(32, self.gen)
         prompts = tokens[:, :9]
         on, on_mask, q_on = sample(self.student, prompts, 1.0, self.gen)
         off, off_mask, p_off = sample(self.teacher, prompts, 1.0, self.gen)
         with torch.no_grad():
-            p_on = self.teacher(on)
-            q_off = self.student(off)
+            t_on, t_off = self.teacher.hidden(on), self.teacher.hidden(off)
+            s_on, s_off = self.student.hidden(on), self.student.hidden(off)
+            p_on = self.head(self.teacher, t_on)
+            q_off = self.head(self.student, s_off)
+            feats_on = torch.cat([t_on, s_on, p_on.softmax(-1), q_on.softmax(-1)], -1)
+            feats_off = torch.cat([t_off, s_off, p_off.softmax(-1), q_off.softmax(-1)], -1)
         for _ in range(2):
-            f_on, f_off = self.critic(on, off)
+            f_on, f_off = self.critic(feats_on, feats_off)
             game = beta * sequence_mean(self.gap(p_on, q_on, f_on), on_mask) + (1 - beta) * sequence_mean(self.gap(p_off, q_off, f_off), off_mask)
             size = beta * sequence_mean((f_on**2).sum(-1), on_mask) + (1 - beta) * sequence_mean((f_off**2).sum(-1), off_mask)
             self.critic_opt.zero_grad(set_to_none=True)
@@ -254,8 +261,10 @@ class Ammd(Case):
             torch.nn.utils.clip_grad_norm_(self.critic_params, 1.0)
             self.critic_opt.step()
         with torch.no_grad():
-            f_on, f_off = self.critic(on, off)
-        loss = beta * sequence_mean(self.gap(p_on, self.student(on), f_on), on_mask) + (1 - beta) * sequence_mean(self.gap(p_off, self.student(off), f_off), off_mask)
+            f_on, f_off = self.critic(feats_on, feats_off)
+        n = on.shape[0]
+        q = self.student(torch.cat([on, off]))
+        loss = beta * sequence_mean(self.gap(p_on, q[:n], f_on), on_mask) + (1 - beta) * sequence_mean(self.gap(p_off, q[n:], f_off), off_mask)
         return self.student_step(loss)
 
 
