@@ -110,7 +110,7 @@ export const headToHead: Study = {
   metrics: METRICS,
   notes: [
     'Every method starts from the same warm-started (SFT) student and runs at its playground defaults, at the learning rate its sweep chose (head-to-head-lr: 0.001, 0.003 or 0.01 on addition, one seed, best mmOffExact at step 600; the same rate is used on reverse).',
-    'The oracle arm is AMMD whose critic is computed exactly, f* = R·sign(p − q) at every visited state: the bound on what any adversary could give the student.',
+    'The oracle arm is AMMD whose critic is computed exactly, f* = R·sign(p − q) at every visited state: the largest gap any bounded adversary could show the student (not a bound on what the student then learns; see the discussion).',
     'Wall time per run is measured on a shared 2-core machine while other jobs ran: compare it between arms of this page only, roughly.',
   ],
   verdict(r) {

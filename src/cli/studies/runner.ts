@@ -34,8 +34,12 @@ export function flatten(r: MetricRecord): FlatRecord {
   return { ...rest, ...(extras ?? {}) };
 }
 
-export function runKey(arm: string, seed: number, steps: number, evalEvery: number, studentInit: string): string {
-  return `${arm}__s${seed}__n${steps}__e${evalEvery}__${studentInit}`;
+export function runKey(arm: string, seed: number, steps: number, evalEvery: number, studentInit: string, settings: Record<string, unknown> = {}): string {
+  // An arm's own settings (its learning rate) are part of the key, so changing them never reuses old runs.
+  const own = Object.entries(settings)
+    .map(([k, v]) => `__${k}${v}`)
+    .join('');
+  return `${arm}__s${seed}__n${steps}__e${evalEvery}__${studentInit}${own}`;
 }
 
 export function readCache(dir: string, study: string): RunResult[] {
@@ -59,7 +63,7 @@ export async function runArm(
   trainerOptions: { evalPrompts?: number; earlyEvalSteps?: readonly number[] } = {},
   studentInit: 'sft' | 'scratch' = 'sft',
 ): Promise<RunResult> {
-  const file = join(cacheDir, `${runKey(arm.id, seed, steps, evalEvery, studentInit)}.json`);
+  const file = join(cacheDir, `${runKey(arm.id, seed, steps, evalEvery, studentInit, arm.settings)}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as RunResult;
   const { config, problems } = resolveConfig({
     method: arm.method,
