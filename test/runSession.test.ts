@@ -101,6 +101,19 @@ async function builtAndPaused() {
   return c;
 }
 
+/** Built and paused, then one step on weights that overflow it; `good` are the weights before. */
+async function haltedByBrokenWeights() {
+  const c = await builtAndPaused();
+  const good = await c.session.saveWeights(0);
+  // Finite weights so large that the first step overflows (the loader refuses NaN itself).
+  const broken: WeightFiles = { modelJson: good.modelJson, weights: new Float32Array(good.weights.byteLength / 4).fill(1e30).buffer };
+  c.send({ type: 'loadWeights', lane: 0, files: broken, requestId: 1 });
+  c.page.step();
+  await c.idle();
+  c.deliver();
+  return { c, good };
+}
+
 async function running(c: ReturnType<typeof connect>, steps = 2) {
   expect(c.page.play()).toBe(true);
   expect(c.page.phase).toBe('starting');
@@ -213,14 +226,7 @@ describe('run transport ⇄ worker session', () => {
   });
 
   test('a halt is a state: play trains no halted student, new weights clear it', async () => {
-    const c = await builtAndPaused();
-    const good = await c.session.saveWeights(0);
-    // Finite weights so large that the first step overflows (the loader refuses NaN itself).
-    const broken: WeightFiles = { modelJson: good.modelJson, weights: new Float32Array(good.weights.byteLength / 4).fill(1e30).buffer };
-    c.send({ type: 'loadWeights', lane: 0, files: broken, requestId: 1 });
-    c.page.step();
-    await c.idle();
-    c.deliver();
+    const { c, good } = await haltedByBrokenWeights();
     expect(c.seen.some((e) => e.type === 'halted')).toBe(true);
     expect(c.page.phase).toBe('halted');
     // Play is sent, but the only student has halted: the worker stays halted and says so.
@@ -241,13 +247,7 @@ describe('run transport ⇄ worker session', () => {
   });
 
   test('changing the learning rate the halt message names clears the halt; another setting does not', async () => {
-    const c = await builtAndPaused();
-    const good = await c.session.saveWeights(0);
-    const broken: WeightFiles = { modelJson: good.modelJson, weights: new Float32Array(good.weights.byteLength / 4).fill(1e30).buffer };
-    c.send({ type: 'loadWeights', lane: 0, files: broken, requestId: 1 });
-    c.page.step();
-    await c.idle();
-    c.deliver();
+    const { c } = await haltedByBrokenWeights();
     expect(c.page.phase).toBe('halted');
     c.send({ type: 'setParam', lane: null, id: 'evalEvery', value: 500 });
     await c.idle();
