@@ -3,7 +3,7 @@
 // and writes it to public/teachers/T/. Stops early once the held-out score stays at the target.
 // --resume continues from the teacher already in public/teachers/T/ (a fresh optimiser and
 // schedule: use it for a low-learning-rate finishing phase).
-import { parseArgs } from 'node:util';
+import { commandLine, type Fail } from './args';
 import { chooseBackend, type BackendName } from '../engine/backend';
 import { Rng } from '../engine/rng';
 import { getTask } from '../engine/tasks';
@@ -12,7 +12,9 @@ import { modelConfig, TEACHER_SIZES } from '../engine/model/sizes';
 import { trainBySft } from './sftTraining';
 import { loadModelDir, saveModelDir, teacherDir } from './nodeModel';
 
-const { values } = parseArgs({
+const USAGE =
+  'usage: npm run train-teacher -- --task addition|reverse|grammar [--steps N] [--batch B] [--lr X] [--seed S] [--backend wasm|cpu|webgpu] [--resume]';
+const cli = commandLine(USAGE, {
   options: {
     task: { type: 'string' },
     steps: { type: 'string', default: '6000' },
@@ -26,10 +28,9 @@ const { values } = parseArgs({
     resume: { type: 'boolean', default: false },
   },
 });
-if (!values.task) {
-  console.error('usage: npm run train-teacher -- --task addition|reverse|grammar [--steps N]');
-  process.exit(2);
-}
+const values = cli.values;
+const fail: Fail = cli.fail;
+if (!values.task) fail('--task is required');
 const task = getTask(values.task);
 const steps = Number(values.steps);
 const B = Number(values.batch);
