@@ -99,8 +99,12 @@ class GPT(torch.nn.Module):
             x = self.block(x, l, attend_for(l))
         return self.ln(x, "ln_f")
 
+    def head(self, h):
+        """Final hidden states -> logits."""
+        return h @ self.w("head.w") + self.w("head.b")
+
     def forward(self, tokens, cache=None):
-        return self.hidden(tokens, cache) @ self.w("head.w") + self.w("head.b")
+        return self.head(self.hidden(tokens, cache))
 
     def new_cache(self, B):
         shape = (B, self.heads, T, self.d // self.heads)
@@ -124,7 +128,7 @@ class GPT(torch.nn.Module):
 
         for l in range(self.layers):
             x = self.block(x, l, attend_for(l))
-        return (self.ln(x, "ln_f") @ self.w("head.w") + self.w("head.b"))[:, 0]
+        return self.head(self.ln(x, "ln_f"))[:, 0]
 
 
 @torch.no_grad()
@@ -227,9 +231,6 @@ class Ammd(Case):
         self.critic_params = list(self.heads)
         self.critic_opt = torch.optim.Adam(self.critic_params, lr=3e-2, betas=(0.9, 0.98))
 
-    def head(self, model, h):
-        return h @ model.w("head.w") + model.w("head.b")
-
     def critic(self, feats_on, feats_off):
         w_on, b_on, w_off, b_off = self.heads
         return torch.tanh(feats_on @ w_on + b_on), torch.tanh(feats_off @ w_off + b_off)
@@ -246,8 +247,8 @@ class Ammd(Case):
         with torch.no_grad():
             t_on, t_off = self.teacher.hidden(on), self.teacher.hidden(off)
             s_on, s_off = self.student.hidden(on), self.student.hidden(off)
-            p_on = self.head(self.teacher, t_on)
-            q_off = self.head(self.student, s_off)
+            p_on = self.teacher.head(t_on)
+            q_off = self.student.head(s_off)
             feats_on = torch.cat([t_on, s_on, p_on.softmax(-1), q_on.softmax(-1)], -1)
             feats_off = torch.cat([t_off, s_off, p_off.softmax(-1), q_off.softmax(-1)], -1)
         for _ in range(2):
