@@ -31,6 +31,11 @@ const cli = commandLine(USAGE, {
 });
 const values = cli.values;
 const fail: Fail = cli.fail;
+/** A failure that is not the command line's: its message alone, no usage. */
+function stop(message: string, code: number): never {
+  console.error(message);
+  process.exit(code);
+}
 if (!values.task) fail('--task is required');
 if (!(TASK_IDS as string[]).includes(values.task)) fail(`Unknown task '${values.task}'. Known tasks: ${TASK_IDS.join(', ')}`);
 const backendName = values.backend as BackendName;
@@ -48,7 +53,7 @@ if (!existsSync(join(dir, 'model.json'))) {
   const train = values.student
     ? `npm run train-student -- --task ${task.id}${values.size ? ` --size ${values.size}` : ''}`
     : `npm run train-teacher -- --task ${task.id}`;
-  fail(`No ${role} for '${task.id}': ${join(dir, 'model.json')} does not exist. Train one with: ${train}`, 2);
+  stop(`No ${role} for '${task.id}': ${join(dir, 'model.json')} does not exist. Train one with: ${train}`, 2);
 }
 
 // WebGPU in Node needs navigator.gpu (Dawn) before the backend is imported.
@@ -58,7 +63,7 @@ let loaded: ReturnType<typeof loadModelDir>;
 try {
   loaded = loadModelDir(dir, { vocabSize: VOCAB_SIZE, seqLen: task.seqLen });
 } catch (e) {
-  fail(`Could not load the '${task.id}' ${role} from ${dir}: ${(e as Error).message}`, 1);
+  stop(`Could not load the '${task.id}' ${role} from ${dir}: ${(e as Error).message}`, 1);
 }
 const { model, meta } = loaded;
 
