@@ -22,7 +22,17 @@ describe('bench helpers', () => {
   });
 
   test('the peer section says plainly when PyTorch is absent', () => {
-    const text = renderPeer({ available: false, reason: 'PyTorch not found', peers: [], pairs: 3, steps: 4, warmup: 2, rows: [], load: 0 }).join('\n');
+    const text = renderPeer({
+      available: false,
+      reason: 'PyTorch not found',
+      peers: [],
+      pairs: 3,
+      steps: 4,
+      warmup: 2,
+      settleSeconds: 3,
+      rows: [],
+      load: 0,
+    }).join('\n');
     expect(text).toMatch(/Not measured.*PyTorch not found/);
   });
 

@@ -50,7 +50,7 @@ const PLAN = quick
       scaling: { backend: 'wasm' as const, warmup: 1, steps: 1, methods: ['gkd' as const] },
       sampling: [{ backend: 'wasm' as const, repeats: 1 }],
       memory: [{ backend: 'wasm' as const, first: 20, last: 200, evalEvery: 20 }],
-      peer: { pairs: 1, steps: 2, warmup: 1 },
+      peer: { pairs: 1, steps: 2, warmup: 1, settleSeconds: 1 },
     }
   : {
       pageWindowMs: 30_000,
@@ -69,7 +69,7 @@ const PLAN = quick
         { backend: 'wasm' as const, first: 100, last: 1000, evalEvery: 50 },
         { backend: 'webgpu' as const, first: 4, last: 16, evalEvery: 4 },
       ],
-      peer: { pairs: 3, steps: 4, warmup: 2 },
+      peer: { pairs: 3, steps: 6, warmup: 2, settleSeconds: 3 },
     };
 
 const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)} load ${load()}] ${s}`);
@@ -136,7 +136,7 @@ try {
   }
   if (wanted.has('peer')) {
     log('peer');
-    result.peer = await benchPeer(PLAN.peer.pairs, PLAN.peer.steps, PLAN.peer.warmup, log);
+    result.peer = await benchPeer(PLAN.peer, log);
     save();
   }
 } finally {

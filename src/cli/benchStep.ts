@@ -1,6 +1,6 @@
-// npm run bench:step [-- --cases gkd-student,gkd-dataset,ammd] [-- --steps 5] [-- --warmup 2]
+// npm run bench:step [-- --cases gkd-student,gkd-dataset,ammd] [-- --steps 5] [-- --warmup 2] [-- --settle-seconds 3]
 // Times the peer comparison's training steps on wasm in this process and prints one JSON line:
-// ms and kernels per step per case. Used for paired A/B runs (run it alternately from two
+// ms and kernels per step per case, in the first steps (cold) and once settled. Used for paired A/B runs (run it alternately from two
 // checkouts) and by the bench's peer section.
 import { parseArgs } from 'node:util';
 import { STEP_CASES, timeCases } from './bench/stepCases';
@@ -11,6 +11,7 @@ const { values } = parseArgs({
     cases: { type: 'string', default: STEP_CASES.map((c) => c.id).join(',') },
     steps: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
+    'settle-seconds': { type: 'string', default: '3' },
     backend: { type: 'string', default: 'wasm' },
   },
 });
@@ -21,7 +22,11 @@ const cases = ids.map((id) => {
   return c;
 });
 try {
-  const rows = await timeCases(cases, values.backend as BenchBackend, Number(values.warmup), Number(values.steps));
+  const rows = await timeCases(cases, values.backend as BenchBackend, {
+    warmup: Number(values.warmup),
+    steps: Number(values.steps),
+    settleSeconds: Number(values['settle-seconds']),
+  });
   console.log(JSON.stringify(rows));
 } finally {
   teardownBackends();

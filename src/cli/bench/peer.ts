@@ -1,7 +1,9 @@
 // Section "Peer": the same training steps (stepCases.ts) on wasm and in eager PyTorch on one
 // thread (peer_torch.py, run with Debian's python3-torch at /usr/bin/python3), in paired runs
 // that alternate which goes first, each in a fresh process. Ratios per method are medians of
-// the per-pair ratios, in CPU time (robust to other load on a shared machine) and wall time.
+// the per-pair ratios, in CPU time (robust to other load on a shared machine) and wall time,
+// once settled (after a few seconds of steps, as in any real session) and in the first steps
+// of the process (where V8 is still compiling in background threads).
 // PyTorch runs once with the BLAS it loads by default and, when an OpenBLAS library is found,
 // once more with it preloaded. The section says so when PyTorch is absent.
 import { spawnSync } from 'node:child_process';
@@ -23,7 +25,7 @@ interface TorchRun {
   buildBlas: string;
   blas: string;
   blasLibraries: string[];
-  rows: Array<{ id: string; msPerStep: number; cpuMsPerStep: number }>;
+  rows: Array<{ id: string; msPerStep: number; cpuMsPerStep: number; cold: { msPerStep: number; cpuMsPerStep: number } }>;
 }
 
 export interface PeerRow {
@@ -32,8 +34,20 @@ export interface PeerRow {
   wasmCpuMs: number;
   kernelsPerStep: number;
   matMulFlopsPerStep: number;
-  /** Per peer (default BLAS, OpenBLAS): medians over the pairs. */
-  peers: Array<{ blas: string; ms: number; cpuMs: number; cpuRatio: number; wallRatio: number; cpuRatios: number[] }>;
+  /** wasm wall and CPU ms per step in the first steps of the process (medians over the pairs). */
+  wasmColdMs: number;
+  wasmColdCpuMs: number;
+  /** Per peer (default BLAS, OpenBLAS): medians over the pairs; `cold…` from the first steps. */
+  peers: Array<{
+    blas: string;
+    ms: number;
+    cpuMs: number;
+    cpuRatio: number;
+    wallRatio: number;
+    cpuRatios: number[];
+    coldCpuRatio: number;
+    coldCpuRatios: number[];
+  }>;
 }
 
 export interface PeerSection {
@@ -45,6 +59,7 @@ export interface PeerSection {
   pairs: number;
   steps: number;
   warmup: number;
+  settleSeconds: number;
   rows: PeerRow[];
   load: number;
 }
@@ -60,8 +75,16 @@ const median = (xs: number[]) => {
   return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : NaN;
 };
 
-export async function benchPeer(pairs: number, steps: number, warmup: number, log: (s: string) => void = () => {}): Promise<PeerSection> {
-  const section: PeerSection = { available: false, peers: [], pairs, steps, warmup, rows: [], load: load() };
+export interface PeerPlan {
+  pairs: number;
+  steps: number;
+  warmup: number;
+  settleSeconds: number;
+}
+
+export async function benchPeer(plan: PeerPlan, log: (s: string) => void = () => {}): Promise<PeerSection> {
+  const { pairs, steps, warmup, settleSeconds } = plan;
+  const section: PeerSection = { available: false, peers: [], pairs, steps, warmup, settleSeconds, rows: [], load: load() };
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     section.reason = `PyTorch not found: ${PYTHON} cannot import torch (apt-get install -y python3-torch). No peer comparison in this run.`;
@@ -73,7 +96,7 @@ export async function benchPeer(pairs: number, steps: number, warmup: number, lo
   const peerEnvs: Array<Record<string, string>> = [{}];
   if (openblas) peerEnvs.push({ LD_LIBRARY_PATH: openblas, OPENBLAS_NUM_THREADS: '1' });
   const ids = STEP_CASES.map((c) => c.id).join(',');
-  const common = ['--cases', ids, '--steps', String(steps), '--warmup', String(warmup)];
+  const common = ['--cases', ids, '--steps', String(steps), '--warmup', String(warmup), '--settle-seconds', String(settleSeconds)];
   const wasmRuns: CaseTiming[][] = [];
   const torchRuns: TorchRun[][] = peerEnvs.map(() => []);
   for (let i = 0; i < pairs; i++) {
@@ -105,11 +128,14 @@ export async function benchPeer(pairs: number, steps: number, warmup: number, lo
       id: c.id,
       wasmMs: median(w.map((x) => x.msPerStep)),
       wasmCpuMs: median(w.map((x) => x.cpuMsPerStep)),
+      wasmColdMs: median(w.map((x) => x.cold.msPerStep)),
+      wasmColdCpuMs: median(w.map((x) => x.cold.cpuMsPerStep)),
       kernelsPerStep: w[0].kernelsPerStep,
       matMulFlopsPerStep: w[0].matMulFlopsPerStep,
       peers: torchRuns.map((runs) => {
         const t = runs.map((r) => r.rows.find((x) => x.id === c.id)!);
         const cpuRatios = w.map((x, i) => x.cpuMsPerStep / t[i].cpuMsPerStep);
+        const coldCpuRatios = w.map((x, i) => x.cold.cpuMsPerStep / t[i].cold.cpuMsPerStep);
         return {
           blas: runs[0].blas,
           ms: median(t.map((x) => x.msPerStep)),
@@ -117,6 +143,8 @@ export async function benchPeer(pairs: number, steps: number, warmup: number, lo
           cpuRatio: median(cpuRatios),
           wallRatio: median(w.map((x, i) => x.msPerStep / t[i].msPerStep)),
           cpuRatios,
+          coldCpuRatio: median(coldCpuRatios),
+          coldCpuRatios,
         };
       }),
     });
@@ -133,21 +161,23 @@ export function renderPeer(s: PeerSection): string[] {
   }
   const f = (x: number, d = 2) => round(x, d);
   out.push(
-    `PyTorch ${s.torch} (built with BLAS_INFO=${s.buildBlas}), one thread, against wasm in Node (one thread). The steps: batch 32, context 16, the shipped addition teacher (d64×3×4), a d32×1×2 student; GKD (β = 0.5, JSD) on the student's samples (λ = 1) and on the dataset (λ = 0), AMMD at its defaults (K = 2). ${s.pairs} pair(s) of fresh processes alternating which goes first, each ${s.warmup} warm-up and ${s.steps} timed steps per case; ratios are medians of the per-pair ratios. CPU time is the process's user + system time, far less sensitive than wall time to other jobs on the machine. GFLOP/s counts the matrix products only (2·m·k·n, as counted on wasm) over CPU time. Load average ${s.load} at the end.`,
+    `PyTorch ${s.torch} (built with BLAS_INFO=${s.buildBlas}), one thread, against wasm in Node (one thread). The steps: batch 32, context 16, the shipped addition teacher (d64×3×4), a d32×1×2 student; GKD (β = 0.5, JSD) on the student's samples (λ = 1) and on the dataset (λ = 0), AMMD at its defaults (K = 2). ${s.pairs} pair(s) of fresh processes alternating which goes first. Each case runs ${s.warmup} warm-up steps, a first window of ${s.steps} timed steps, more steps until ${s.settleSeconds} s have passed, then the settled window of ${s.steps} steps; both sides are timed the same way. Ratios are medians of the per-pair ratios. CPU time is the process's user + system time, far less sensitive than wall time to other jobs on the machine. GFLOP/s counts the matrix products only (2·m·k·n, as counted on wasm) over CPU time. Load average ${s.load} at the end.`,
+    '',
+    `The settled window is what a session sees after its first seconds. In the first window V8 is still compiling tfjs's JavaScript and tiering up the wasm kernels in background threads, so wasm's CPU time runs well above its wall time there (the column "wasm CPU ÷ wall").`,
   );
   for (const p of s.peers) out.push(`- peer "${p.blas}": ${p.libraries.join(', ') || 'no BLAS library seen'}${p.env ? ` (run with ${p.env})` : ''}`);
   out.push('');
   const heads = s.peers.map((p) => p.blas);
+  const cols = (fn: (h: string) => string) => heads.map(fn).join(' | ');
   out.push(
-    `| step | kernels/step (wasm) | MFLOP/step | wasm CPU ms | ${heads.map((h) => `${h} CPU ms`).join(' | ')} | ${heads.map((h) => `wasm / ${h} (CPU; wall)`).join(' | ')} | GFLOP/s wasm | ${heads.map((h) => `GFLOP/s ${h}`).join(' | ')} |`,
+    `| step | kernels/step (wasm) | MFLOP/step | wasm CPU ms | wasm CPU ÷ wall (first steps; settled) | ${cols((h) => `${h} CPU ms`)} | ${cols((h) => `wasm / ${h}, settled (CPU; wall)`)} | ${cols((h) => `wasm / ${h}, first steps (CPU)`)} | GFLOP/s wasm | ${cols((h) => `GFLOP/s ${h}`)} |`,
   );
-  out.push(
-    `| --- | --- | --- | --- | ${heads.map(() => '---').join(' | ')} | ${heads.map(() => '---').join(' | ')} | --- | ${heads.map(() => '---').join(' | ')} |`,
-  );
+  out.push(`| --- | --- | --- | --- | --- | ${cols(() => '---')} | ${cols(() => '---')} | ${cols(() => '---')} | --- | ${cols(() => '---')} |`);
   for (const r of s.rows) {
     const gf = (ms: number) => f(r.matMulFlopsPerStep / (ms * 1e6));
+    const pairs = (xs: number[]) => `pairs ${xs.map((x) => f(x)).join(', ')}`;
     out.push(
-      `| ${r.id} | ${f(r.kernelsPerStep, 0)} | ${f(r.matMulFlopsPerStep / 1e6, 1)} | ${f(r.wasmCpuMs, 1)} | ${r.peers.map((p) => f(p.cpuMs, 1)).join(' | ')} | ${r.peers.map((p) => `${f(p.cpuRatio)}× (pairs ${p.cpuRatios.map((x) => f(x)).join(', ')}); ${f(p.wallRatio)}×`).join(' | ')} | ${gf(r.wasmCpuMs)} | ${r.peers.map((p) => gf(p.cpuMs)).join(' | ')} |`,
+      `| ${r.id} | ${f(r.kernelsPerStep, 0)} | ${f(r.matMulFlopsPerStep / 1e6, 1)} | ${f(r.wasmCpuMs, 1)} | ${f(r.wasmColdCpuMs / r.wasmColdMs)}; ${f(r.wasmCpuMs / r.wasmMs)} | ${r.peers.map((p) => f(p.cpuMs, 1)).join(' | ')} | ${r.peers.map((p) => `${f(p.cpuRatio)}× (${pairs(p.cpuRatios)}); ${f(p.wallRatio)}×`).join(' | ')} | ${r.peers.map((p) => `${f(p.coldCpuRatio)}× (${pairs(p.coldCpuRatios)})`).join(' | ')} | ${gf(r.wasmCpuMs)} | ${r.peers.map((p) => gf(p.cpuMs)).join(' | ')} |`,
     );
   }
   return out;

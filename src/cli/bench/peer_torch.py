@@ -303,11 +303,23 @@ def blas_info():
     return {"buildBlas": build, "blas": kind, "blasLibraries": libs}
 
 
+def time_window(name, case, steps):
+    """Wall and CPU ms per step over `steps` consecutive steps; a non-finite loss is an error."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    for _ in range(steps):
+        loss = case.step()
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    if not math.isfinite(loss):
+        raise SystemExit(f"{name}: non-finite loss {loss}")
+    return {"msPerStep": 1000 * wall / steps, "cpuMsPerStep": 1000 * cpu / steps}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", default="gkd-student,gkd-dataset,ammd")
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--settle-seconds", type=float, default=3.0)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--teacher", default=os.path.join(os.path.dirname(__file__), "..", "..", "..", "public", "teachers", "addition"))
     args = ap.parse_args()
@@ -317,15 +329,15 @@ def main():
     rows = []
     for name in args.cases.split(","):
         case = CASES[name](teacher, 1)
+        case_start = time.perf_counter()
         for _ in range(args.warmup):
             case.step()
-        w0, c0 = time.perf_counter(), time.process_time()
-        for _ in range(args.steps):
-            loss = case.step()
-        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-        if not math.isfinite(loss):
-            raise SystemExit(f"{name}: non-finite loss {loss}")
-        rows.append({"id": name, "msPerStep": 1000 * wall / args.steps, "cpuMsPerStep": 1000 * cpu / args.steps, "steps": args.steps})
+        cold = time_window(name, case, args.steps)
+        # Timed like stepCases.ts: a cold window, then steps until settle_seconds, then the settled one.
+        while time.perf_counter() - case_start < args.settle_seconds:
+            case.step()
+        settled = time_window(name, case, args.steps)
+        rows.append({"id": name, **settled, "cold": cold, "steps": args.steps})
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), **blas_info(), "rows": rows}))
 
 
