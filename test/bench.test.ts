@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { checkTarget, gaps, gzipSize, isFlat, mean, percentile, perTokenGrowth, staticImports } from '../src/cli/bench/stats';
 import { digitsFor } from '../src/cli/bench/synthetic';
 import { matMulFlops } from '../src/cli/bench/counters';
-import { renderPeer } from '../src/cli/bench/peer';
+import { renderPeer, type PeerRow } from '../src/cli/bench/peer';
+import { targets, type BenchResult } from '../src/cli/bench/report';
 
 describe('bench helpers', () => {
   test('matMulFlops counts 2·m·k·n per product, transposes and broadcast batches included', () => {
@@ -34,6 +35,50 @@ describe('bench helpers', () => {
       load: 0,
     }).join('\n');
     expect(text).toMatch(/Not measured.*PyTorch not found/);
+  });
+
+  test('the peer targets read the settled CPU ratio against the reference-BLAS peer, and kernels per step', () => {
+    const peerOf = (blas: string, cpuRatio: number, coldCpuRatio: number) => ({
+      blas,
+      ms: 1,
+      cpuMs: 1,
+      cpuRatio,
+      wallRatio: 1,
+      cpuRatios: [],
+      coldCpuRatio,
+      coldCpuRatios: [],
+    });
+    const row = (id: string, kernelsPerStep: number, ref: number, cold: number): PeerRow => ({
+      id,
+      wasmMs: 1,
+      wasmCpuMs: 1,
+      wasmColdMs: 1,
+      wasmColdCpuMs: 1,
+      kernelsPerStep,
+      matMulFlopsPerStep: 1,
+      peers: [peerOf('reference BLAS (Netlib)', ref, cold), peerOf('OpenBLAS', 3, 4)],
+    });
+    const r = {
+      meta: {},
+      peer: {
+        available: true,
+        peers: [],
+        pairs: 3,
+        steps: 6,
+        warmup: 2,
+        settleSeconds: 3,
+        load: 0,
+        rows: [row('gkd-student', 1456, 0.73, 1.23), row('ammd', 5200, 1.2, 1.3)],
+      },
+    } as unknown as BenchResult;
+    const rows = targets(r);
+    const ratio = (id: string) => rows.find((x) => x.target.includes('PyTorch') && x.target.includes(`(${id})`))!;
+    expect(ratio('gkd-student')).toMatchObject({ met: true, measured: '0.73× (first steps 1.23×)' });
+    // 1.2 against the target 1.0: missed by 0.2, 20% over. The OpenBLAS column (3×) is not the target.
+    expect(ratio('ammd')).toMatchObject({ met: false, note: 'missed by 0.20× (20% over the target)' });
+    const kernels = (id: string) => rows.find((x) => x.target.startsWith('kernels per step') && x.target.includes(`(${id}`))!;
+    expect(kernels('gkd-student')).toMatchObject({ met: true, target: 'kernels per step ≤ 1,500 (gkd-student, wasm)' });
+    expect(kernels('ammd')).toMatchObject({ met: false, note: 'missed by 200 (4% over the target)' });
   });
 
   test('percentile interpolates between order statistics', () => {

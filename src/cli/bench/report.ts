@@ -111,6 +111,31 @@ export function targets(r: BenchResult): TargetRow[] {
       rows.push({ target: `sampling per token at 32 ≤ 1.5× at 8 (${s.backend}, ${model})`, measured: `${f(g)}×`, met: c.met, note: c.note });
     }
   }
+  const peer = r.peer;
+  if (peer?.available) {
+    for (const row of peer.rows) {
+      // The issue's target is against the peer on the BLAS it was first measured with (the reference BLAS).
+      const reference = row.peers.find((x) => x.blas.startsWith('reference')) ?? row.peers[0];
+      if (!reference) continue;
+      const c = checkTarget(reference.cpuRatio, 1, 'max', '×');
+      rows.push({
+        target: `wasm / PyTorch (${reference.blas}, 1 thread) ≤ 1.0, settled CPU time (${row.id})`,
+        measured: `${f(reference.cpuRatio)}× (first steps ${f(reference.coldCpuRatio)}×)`,
+        met: c.met,
+        note: c.note,
+      });
+    }
+    const limits: Record<string, number> = { ammd: 5000, 'gkd-student': 1500, 'gkd-dataset': 1500 };
+    for (const row of peer.rows.filter((x) => limits[x.id] !== undefined)) {
+      const c = checkTarget(row.kernelsPerStep, limits[row.id], 'max');
+      rows.push({
+        target: `kernels per step ≤ ${limits[row.id].toLocaleString('en')} (${row.id}, wasm)`,
+        measured: f(row.kernelsPerStep, 0),
+        met: c.met,
+        note: c.note,
+      });
+    }
+  }
   for (const s of r.memory ?? []) {
     if (!s.ok) continue;
     const [a, b] = s.snapshots;
