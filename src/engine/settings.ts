@@ -73,7 +73,9 @@ export const SHARED_PARAMS = [
   numberParam({
     id: 'lr',
     label: 'Learning rate',
-    default: 0.003,
+    // 0.001: the warm-started students keep learning steadily at it, where 0.003 knocks them
+    // about (docs/findings/default-lr.md).
+    default: 0.001,
     min: 0.00001,
     max: 0.05,
     step: 0.00001,

@@ -8,7 +8,7 @@ export type { FindingsSummary, StudySummary, Verdict } from '../shared/findings'
 
 /** The studies whose arms use each method (src/cli/studies/definitions.ts). */
 export const METHOD_STUDIES: Readonly<Record<string, readonly string[]>> = {
-  gkd: ['exposure-bias', 'mode-seeking', 'head-to-head', 'minillm-xkd'],
+  gkd: ['exposure-bias', 'mode-seeking', 'head-to-head', 'minillm-xkd', 'default-lr'],
   kd: ['mode-seeking'],
   rkl: ['mode-seeking'],
   tvd: ['mode-seeking'],

@@ -20,8 +20,9 @@ export interface Preset {
 }
 
 // Shared by the lessons: evaluate often so curves appear quickly; `steps` is the lesson's budget
-// (it is also the run's planned length, which DistiLLM's schedule reads).
-const quick = (steps: number) => ({ batchSize: 32, evalEvery: 10, seed: 1, steps });
+// (it is also the run's planned length, which DistiLLM's schedule reads). The learning rate is
+// the one every lesson was verified at (the playground's default until it became 0.001).
+const quick = (steps: number) => ({ batchSize: 32, evalEvery: 10, seed: 1, steps, lr: 0.003 });
 
 export const PRESETS: readonly Preset[] = [
   {

@@ -54,14 +54,14 @@ describe('classroom', () => {
     expect(await page.locator('.banner').count()).toBe(0);
     expect(await axeProblems(page)).toEqual([]);
 
-    // Keys: the learning rate (a log slider) climbs the ladder 3e-3 → 5e-3, a decade with Page Up.
+    // Keys: the learning rate (a log slider) climbs the ladder 1e-3 → 1.5e-3, a decade with Page Up.
     const lr = page.getByTestId('param-lr');
     await lr.focus();
     await page.keyboard.press('ArrowUp');
-    await expect.poll(() => lr.getAttribute('data-value')).toBe('0.005');
+    await expect.poll(() => lr.getAttribute('data-value')).toBe('0.0015');
     await page.keyboard.press('PageUp');
-    await expect.poll(() => lr.getAttribute('data-value')).toBe('0.05');
-    expect(await page.evaluate(() => location.hash)).toContain('lr=0.05');
+    await expect.poll(() => lr.getAttribute('data-value')).toBe('0.015');
+    expect(await page.evaluate(() => location.hash)).toContain('lr=0.015');
     // One mark for one slider at one step, on every chart.
     for (const id of CHARTS) expect(await page.getByTestId(id).getAttribute('data-marks'), id).toBe('1');
     // Student heads: 2 → 4 (3 does not divide the width 32).

@@ -58,7 +58,8 @@ export const ammdCritic: Study = {
     'A smaller penalty c teaches faster: the student’s exact distances fall further and its score rises more.',
     'The policy-gradient term helps the student (lower exact distances than without it at the same c).',
   ],
-  common: {},
+  // Run when the playground's default rate was 0.003; pinned so the page stays true to its runs.
+  common: { lr: 0.003 },
   defaultSteps: 200,
   arms: TASKS.flatMap(arms),
   metrics: [

@@ -7,8 +7,9 @@ import { skew } from './skew';
 import { minillmXkd } from './minillmXkd';
 import { ammdCritic } from './ammdCritic';
 import { headToHead, headToHeadLr } from './headToHead';
+import { defaultLr } from './defaultLr';
 
-export const STUDIES: readonly Study[] = [exposureBias, modeSeeking, momentMatching, skew, minillmXkd, ammdCritic, headToHeadLr, headToHead];
+export const STUDIES: readonly Study[] = [exposureBias, modeSeeking, momentMatching, skew, minillmXkd, ammdCritic, headToHeadLr, headToHead, defaultLr];
 
 export function getStudy(name: string): Study {
   const st = STUDIES.find((x) => x.name === name);

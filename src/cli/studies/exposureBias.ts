@@ -13,7 +13,8 @@ export const exposureBias: Study = {
   claims: [
     'On-policy distillation (GKD λ = 1) reaches a lower rklStudent and a higher score than supervised KD (λ = 0) under a capacity gap (Agarwal et al. 2024).',
   ],
-  common: {},
+  // Run when the playground's default rate was 0.003; pinned so the page stays true to its runs.
+  common: { lr: 0.003 },
   defaultSteps: 150,
   arms: [...gkdArms('addition'), ...gkdArms('reverse')],
   metrics: [

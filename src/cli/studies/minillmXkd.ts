@@ -9,7 +9,8 @@ export const minillmXkd: Study = {
     'MiniLLM (sequence-level reverse KL by policy gradient) reaches a lower reverse KL on its own samples and a higher score than SeqKD and GKD (Gu et al. 2024).',
     'X-KD improves on its base loss, SeqKD (Cai & Yuan 2026).',
   ],
-  common: {},
+  // Run when the playground's default rate was 0.003; pinned so the page stays true to its runs.
+  common: { lr: 0.003 },
   defaultSteps: 150,
   arms: [
     { id: 'minillm', label: 'MiniLLM', task: 'addition', method: 'minillm' },

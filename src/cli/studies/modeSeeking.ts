@@ -17,7 +17,8 @@ export const modeSeeking: Study = {
   claims: [
     'With a student too small to cover the teacher, reverse KL and JSD with large β give more grammatical samples and less diversity than forward KL (Agarwal et al. 2024; Wen et al. 2023).',
   ],
-  common: { studentWidth: 16, studentHeads: 2, studentLayers: 1 },
+  // Run when the playground's default rate was 0.003; pinned so the page stays true to its runs.
+  common: { studentWidth: 16, studentHeads: 2, studentLayers: 1, lr: 0.003 },
   defaultSteps: 150,
   arms: MODE_ARMS,
   grammarProbe: true,

@@ -34,7 +34,8 @@ export const momentMatching: Study = {
     'The critic’s estimate stays below the exact best-critic value.',
     'Without the critic penalty (c = 0) the game collapses.',
   ],
-  common: {},
+  // Run when the playground's default rate was 0.003; pinned so the page stays true to its runs.
+  common: { lr: 0.003 },
   defaultSteps: 100,
   arms: [...ammdArms('addition', true), ...ammdArms('reverse', false)],
   metrics: [

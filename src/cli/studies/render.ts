@@ -8,6 +8,7 @@ import { formatSummary, summarize, type Summary } from './stats';
 import { lineChart, type Panel } from './svg';
 import type { RunResult } from './runner';
 import { DISCUSSION } from './discussion';
+import { SHARED_PARAMS } from '../../engine/settings';
 
 export interface RenderInfo {
   seeds: number;
@@ -94,9 +95,11 @@ export function renderStudy(study: Study, runs: RunResult[], info: RenderInfo, o
   lines.push(
     `- ${info.steps} training steps per run, evaluation every ${info.evalEvery} steps (records at ${steps.join(', ')}), seeds 1–${info.seeds}, backend ${info.backend}.`,
   );
-  const common = Object.entries(study.common).map(([k, v]) => `${k} = ${v}`);
+  // The study's shared values (its own, else the playground's current defaults).
+  const shared = (id: string) => study.common[id] ?? SHARED_PARAMS.find((p) => p.id === id)?.default;
+  const armLr = study.arms.some((a) => a.settings?.lr !== undefined);
   lines.push(
-    `- Shared by every arm: playground defaults (batch 32, learning rate 0.003, student d32×1 with 2 heads)${common.length ? `, except ${common.join(', ')}` : ''}; the shipped teachers (d64×3, 4 heads).`,
+    `- Shared by every arm: batch ${shared('batchSize')}, learning rate ${armLr ? 'set per arm (see the table)' : shared('lr')}, student d${shared('studentWidth')}×${shared('studentLayers')} with ${shared('studentHeads')} heads; the shipped teachers (d64×3, 4 heads).`,
   );
   const starts = used.map((r) => r.studentStart ?? 'scratch');
   const warm = starts.filter((x) => x === 'sft').length;

@@ -14,7 +14,8 @@ export const skew: Study = {
     'Skew KL with a small α (0.1) distils better than plain KL (α = 0) (Ko et al. 2024).',
     'The adaptive off-policy schedule (student samples once the validation NLL rises) helps over off-policy training alone (Ko et al. 2024).',
   ],
-  common: {},
+  // Run when the playground's default rate was 0.003; pinned so the page stays true to its runs.
+  common: { lr: 0.003 },
   defaultSteps: 150,
   arms: SKEW_ARMS,
   metrics: [
