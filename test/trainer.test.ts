@@ -220,7 +220,7 @@ describe('resolveConfig', () => {
 
   it('reports unknown methods, out-of-range values and heads that do not divide the width', () => {
     const { config, problems } = resolveConfig({ method: 'magic', settings: { lr: 5, studentWidth: 24, studentHeads: 5 } });
-    expect(config.method).toBe('gkd'); // the default method
+    expect(config.method).toBe('ammd'); // the default method
     expect(problems[0]).toMatch(/Unknown method 'magic'.*sft.*xkd/);
     expect(problems.some((p) => /Learning rate: 5 is above the maximum 0.05; using 0.05/.test(p))).toBe(true);
     expect(config.settings.lr).toBe(0.05);

@@ -51,7 +51,7 @@ describe('URL hash codec', () => {
     const d = decodeHash('#task=banana&zzz=1&s1=magic&s1.nope=3&s7=kd&hide=lr,bogus');
     expect(d.spec.settings.task).toBe('addition');
     expect(d.spec.lanes.length).toBe(1);
-    expect(d.spec.lanes[0].method).toBe('gkd'); // the default method
+    expect(d.spec.lanes[0].method).toBe('ammd'); // the default method
     expect(d.hidden).toEqual(['lr']);
     const text = d.problems.join('\n');
     expect(text).toMatch(/banana/);

@@ -6,10 +6,11 @@ import { SHARED_PARAMS } from './settings';
 import { METHOD_IDS, getMethod, isMethodId } from './methods/declarations';
 import type { MethodId } from './methods/types';
 
-// The first experiment a newcomer sees: GKD visibly improves the warm-start student within its
-// first evaluations, where AMMD's untrained critics first pull it away from what it knows
-// (README, "Warm-start students"). AMMD is one click away in the method list and the lessons.
-export const DEFAULT_METHOD: MethodId = 'gkd';
+// The first experiment a newcomer sees: AMMD, the method the playground is built around, with
+// every chart live (moment distances, critic loss and efficiency). At the default learning rate
+// and critic it lifts the warm-start student from its first evaluations (README, "The first
+// experiment"); at the old rate, 0.003, it first pulled the student back, and GKD led instead.
+export const DEFAULT_METHOD: MethodId = 'ammd';
 
 export interface RunConfig {
   method: MethodId;
