@@ -19,7 +19,7 @@ export const STEP_CASES: StepCase[] = [
   { id: 'ammd', method: 'ammd', hyper: {} },
 ];
 
-/** Time and kernels per step over one window of consecutive steps. */
+/** Wall and CPU time per step over one window of consecutive steps. */
 export interface WindowTiming {
   msPerStep: number;
   /** This process's CPU time (user + system) per step: far less sensitive than wall time to other load on a shared machine. */
@@ -30,8 +30,8 @@ export interface CaseTiming extends WindowTiming {
   id: string;
   /**
    * The first steps of a fresh process (after `warmup` steps), while V8 still compiles the
-   * JavaScript and tiers up the wasm in background threads: CPU time there runs 20–40% above
-   * wall time. The top-level figures are the settled window, measured after `settleSeconds`.
+   * JavaScript and tiers up the wasm in background threads: CPU time there ran 10–35% above
+   * wall time in the bench's runs. The top-level figures are the settled window, measured after `settleSeconds`.
    */
   cold: WindowTiming;
   kernelsPerStep: number;
