@@ -1,6 +1,6 @@
 // The playground's default learning rate. The head-to-head sweep (one seed, addition, 600 steps)
 // found 0.001 better than the default 0.003 for every method; this study asks the same of the
-// default experiment (GKD at its defaults) on all three tasks, over three seeds.
+// default experiment of the time (GKD at its defaults) on all three tasks, over three seeds.
 import { clearlyBelow } from './stats';
 import { fmt as s, tally, type Arm, type ClaimResult, type Study } from './study';
 
@@ -29,7 +29,7 @@ export const defaultLr: Study = {
     { key: 'mmOffExact', label: 'mmOffExact (2R·Σ_t tvd, teacher samples)' },
   ],
   notes: [
-    'GKD at its defaults (generalized JSD, β = 0.5, λ = 0.5, dataset answers as off-policy data), the playground’s default experiment; only the learning rate differs.',
+    'GKD at its defaults (generalized JSD, β = 0.5, λ = 0.5, dataset answers as off-policy data), the playground’s default experiment when this study ran (it is now AMMD); only the learning rate differs.',
   ],
   verdict(r): ClaimResult[] {
     const closer: boolean[] = [];
