@@ -29,9 +29,12 @@ export interface WindowTiming {
 export interface CaseTiming extends WindowTiming {
   id: string;
   /**
-   * The first steps of a fresh process (after `warmup` steps), while V8 still compiles the
-   * JavaScript and tiers up the wasm in background threads: CPU time there ran 10–35% above
-   * wall time in the bench's runs. The top-level figures are the settled window, measured after `settleSeconds`.
+   * The first steps of a fresh process (after `warmup` steps), while V8 still optimises tfjs's
+   * JavaScript on background threads: CPU time there ran 10–35% above wall time in the bench's
+   * runs. With that compilation on the main thread (node --no-concurrent-recompilation) CPU time
+   * equals wall time and the first steps are slower instead; compiling the wasm eagerly
+   * (--no-wasm-dynamic-tiering) changes nothing. The top-level figures are the settled window,
+   * measured after `settleSeconds`.
    */
   cold: WindowTiming;
   kernelsPerStep: number;
