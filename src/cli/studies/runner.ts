@@ -4,7 +4,9 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { writeAtomic } from './writeAtomic';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Trainer, resolveConfig } from '../../engine/trainer';
+import type { RunConfig } from '../../engine/runConfig';
 import type { Transformer } from '../../engine/model/transformer';
 import type { MetricRecord } from '../../engine/metrics/record';
 import type { Arm, Study } from './study';
@@ -27,6 +29,12 @@ export interface RunResult {
   /** The start asked for (Student start setting) and the one the student got (scratch when no checkpoint of its size ships). */
   studentInit?: 'sft' | 'scratch';
   studentStart?: StudentStart;
+  /**
+   * The run's whole resolved configuration, defaults included. A cached run whose configuration
+   * differs from what the arm resolves to now (a changed default, a study's changed `common`) is
+   * run again; runs cached before this field existed are trusted as they are.
+   */
+  config?: RunConfig;
 }
 
 export function flatten(r: MetricRecord): FlatRecord {
@@ -63,14 +71,17 @@ export async function runArm(
   trainerOptions: { evalPrompts?: number; earlyEvalSteps?: readonly number[] } = {},
   studentInit: 'sft' | 'scratch' = 'sft',
 ): Promise<RunResult> {
-  const file = join(cacheDir, `${runKey(arm.id, seed, steps, evalEvery, studentInit, arm.settings)}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as RunResult;
   const { config, problems } = resolveConfig({
     method: arm.method,
     settings: { ...study.common, ...arm.settings, task: arm.task, seed, steps: Math.max(10, steps), evalEvery, studentInit },
     hyper: arm.hyper ?? {},
   });
   if (problems.length) throw new Error(`${study.name}/${arm.id}: ${problems.join('; ')}`);
+  const file = join(cacheDir, `${runKey(arm.id, seed, steps, evalEvery, studentInit, arm.settings)}.json`);
+  if (existsSync(file)) {
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as RunResult;
+    if (!cached.config || isDeepStrictEqual(cached.config, config)) return cached;
+  }
   const started = performance.now();
   const start = loadStudentStart(config);
   if (start.notice) console.error(`${study.name}/${arm.id}: ${start.notice}`);
@@ -109,6 +120,7 @@ export async function runArm(
     backend,
     studentInit,
     studentStart: trainer.studentStart,
+    config,
   };
   mkdirSync(cacheDir, { recursive: true });
   writeAtomic(file, JSON.stringify(result));
