@@ -163,9 +163,10 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
         rightLabel={estimates ? 'critic estimate' : undefined}
         {...chartState('mm')}
         series={mm}
+        stagger={1}
       />
-      <MetricChart {...CHART_TEXT.critic} {...chartState('critic')} series={critic} stagger={1} emptyMessage={noCritic} />
-      <MetricChart {...CHART_TEXT.divergence} {...chartState('divergence')} series={divergence} stagger={2}>
+      <MetricChart {...CHART_TEXT.critic} {...chartState('critic')} series={critic} stagger={2} emptyMessage={noCritic} />
+      <MetricChart {...CHART_TEXT.divergence} {...chartState('divergence')} series={divergence} stagger={3}>
         <span className="div-keys" role="group" aria-label="Divergences to draw">
           {DIV_KEYS.map((k) => (
             <label key={k.key} title={k.help}>
@@ -188,7 +189,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
         yLabel={scoreAxis}
         {...chartState('score')}
         series={score}
-        stagger={3}
+        stagger={4}
         reference={teacherLine}
         yDomain={UNIT_DOMAIN}
       />
@@ -200,7 +201,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
           yLabel="found / could find"
           marks={marks}
           series={efficiency}
-          stagger={4}
+          stagger={5}
           log={log.efficiency}
           onLogChange={setLogFor('efficiency')}
         />

@@ -1,5 +1,6 @@
-// A value shown a few animation frames after it changed: the four charts updated in four
-// consecutive frames make four short tasks instead of one longer one (docs/bench: long tasks).
+// A value shown a few animation frames after it changed: the charts updated in consecutive
+// frames make several short tasks instead of one longer one (docs/bench: long tasks). Every chart
+// waits at least one frame, so none is drawn in the task that received the worker's message.
 import { useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
 
