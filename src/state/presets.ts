@@ -43,7 +43,7 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'exposure-bias',
-    title: 'Exposure bias: the student’s own samples or the data?',
+    title: 'Exposure bias: own samples or data?',
     question:
       'On the grammar, with a student half the default width: GKD on grammar sentences only (λ = 0) or on the student’s own samples only (λ = 1): which student has the lower reverse KL on its own samples after 200 steps?',
     lesson:

@@ -145,9 +145,11 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
   const estimates = spec.lanes.some((l) => hasEstimates(l.method));
   const efficiency = useMemo(() => build(spec, records, ghosts, EFF_KEYS), [spec, records, ghosts]);
 
+  // Each method named once: "GKD trains no critic" for two GKD students, "KD and GKD train …".
+  const noCriticMethods = [...new Set(spec.lanes.map((l) => (isMethodId(l.method) ? getMethod(l.method).label : l.method)))];
   const noCritic = criticLanes.some(Boolean)
     ? null
-    : `${[...new Set(spec.lanes.map((l) => (isMethodId(l.method) ? getMethod(l.method).label : l.method)))].join(' and ')} train${spec.lanes.length > 1 ? '' : 's'} no critic. Only AMMD (its Q-critics) and X-KD (its reward head) have one: pick either to see its loss here.`;
+    : `${noCriticMethods.join(' and ')} train${noCriticMethods.length > 1 ? '' : 's'} no critic. Only AMMD (its Q-critics) and X-KD (its reward head) have one: pick either to see its loss here.`;
   // Stable props, so a chart's plot redraws only when its data does (see MetricChart's Plot).
   const teacherLine = useMemo(() => (teacherScore !== null ? { y: teacherScore, label: `teacher ${(teacherScore * 100).toFixed(0)}%` } : null), [teacherScore]);
   const scoreName = String(spec.settings.task) === 'grammar' ? 'grammatical rate of samples' : 'greedy exact match';
