@@ -16,8 +16,9 @@ afterEach(async () => {
 
 describe('backend choice', () => {
   test('auto tries a real GPU first, then wasm, webgl, cpu; a named backend goes first', () => {
-    expect(backendOrder('auto')).toEqual({ order: ['webgpu', 'wasm', 'webgl', 'cpu'], options: { skipSoftwareWebGpu: true } });
-    expect(backendOrder('webgpu')).toEqual({ order: ['webgpu', 'wasm', 'webgl', 'cpu'], options: { skipSoftwareWebGpu: false } });
+    expect(backendOrder('auto')).toEqual({ order: ['webgpu', 'wasm', 'webgl', 'cpu'], options: { skipSoftwareWebGpu: true, skipSoftwareWebGl: true } });
+    expect(backendOrder('webgpu')).toEqual({ order: ['webgpu', 'wasm', 'webgl', 'cpu'], options: { skipSoftwareWebGpu: false, skipSoftwareWebGl: true } });
+    expect(backendOrder('webgl').options).toEqual({ skipSoftwareWebGpu: true, skipSoftwareWebGl: false });
     expect(backendOrder('cpu').order).toEqual(['cpu', 'webgpu', 'wasm', 'webgl']);
   });
 

@@ -53,14 +53,14 @@ export const PAGE_PARAMS: readonly ParamSpec[] = [
     kind: 'choice',
     default: 'auto',
     choices: [
-      { value: 'auto', label: 'auto (fastest here)' },
+      { value: 'auto', label: 'auto (measured: fastest here)' },
       { value: 'webgpu', label: 'WebGPU' },
       { value: 'wasm', label: 'WebAssembly' },
       { value: 'webgl', label: 'WebGL' },
       { value: 'cpu', label: 'JavaScript (cpu)' },
     ],
     apply: 'restart',
-    help: 'Where training runs. auto: WebGPU on a real GPU, else WebAssembly (a software WebGPU adapter is far slower). Numbers differ slightly between backends.',
+    help: 'Where training runs. auto: times a few steps of this experiment on each backend that starts (a real GPU through WebGPU or WebGL, and WebAssembly; software GPU adapters are left out), takes the fastest and remembers it for this device and model size. Numbers differ slightly between backends.',
   },
 ];
 

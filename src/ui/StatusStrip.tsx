@@ -27,7 +27,24 @@ export const StatusStrip = memo(function StatusStrip({
     <footer className="status" aria-label="Engine status" data-testid="status" data-saved={lastSaved ?? 0}>
       <span>
         Backend <b data-testid="backend">{backend ? backend.name : 'starting…'}</b>
+        {backend?.threads && (
+          <span data-testid="wasm-threads" data-threads={backend.threads.count} title={backend.threads.why ?? undefined}>
+            {' '}
+            · {backend.threads.count} {backend.threads.count === 1 ? 'thread' : 'threads'}
+            {backend.threads.why ? ` (${backend.threads.why})` : ''}
+          </span>
+        )}
       </span>
+      {backend?.measured && (
+        <span
+          data-testid="backend-choice"
+          data-remembered={backend.measured.remembered}
+          title={`Measured on this experiment's own steps${backend.measured.remembered ? `, on ${new Date(backend.measured.at).toLocaleString()}; remembered for this device and model size` : ''}`}
+        >
+          {backend.measured.summary}
+          {backend.measured.remembered ? ' (measured earlier)' : ''}
+        </span>
+      )}
       {backend?.adapter && (
         <span data-testid="adapter" title={`${backend.adapter.vendor} ${backend.adapter.architecture}`}>
           Adapter {backend.adapter.description}

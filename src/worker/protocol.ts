@@ -6,6 +6,7 @@ import type { WeightFiles } from '../engine/model/weightFiles';
 import type { RunPhase } from '../shared/runMachine';
 import { MAX_LANES, type RunSpec } from '../shared/runSpec';
 import type { StudentStart } from '../engine/model/shippedStudents';
+import type { BackendProbeFailure, BackendTiming } from '../engine/backendChoice';
 
 export type { WeightFiles };
 
@@ -18,6 +19,19 @@ export interface BackendInfo {
   skippedSoftwareAdapter: string | null;
   /** The backend the learner chose by name, when it could not start, and why; else null. */
   chosenFailed?: { name: string; reason: string } | null;
+  /** The wasm backend's thread pool when wasm runs (else null), and why it holds one thread when it does. */
+  threads?: { count: number; requested: number; threadedBinary: boolean; why: string | null } | null;
+  /** 'auto' with more than one backend: the timings it chose by, or null. */
+  measured?: {
+    /** e.g. "WebGPU 41 ms/step · wasm 63 ms/step → WebGPU". */
+    summary: string;
+    timings: BackendTiming[];
+    failures: BackendProbeFailure[];
+    /** True when the choice was measured on an earlier load (remembered in this browser). */
+    remembered: boolean;
+    /** When it was measured (ms since the epoch). */
+    at: number;
+  } | null;
 }
 
 /** A saved run's students: weights per lane (null: start that one fresh) and the step reached. */

@@ -11,6 +11,10 @@ import { loadTeacher, presentTeacher, type TeacherLoad } from './teacher';
 import { shippedStudents, type StudentSource } from './student';
 import { StudentLanes } from './studentLanes';
 import { backendPreference, switchBackend, type BackendInUse } from './backendSwitch';
+import { browserBackendMemory, type BackendMemory } from './backendMemory';
+import { teacherModelConfig } from './teacher';
+import type { ModelConfig } from '../engine/model/config';
+import { wasmThreadPlan, type WasmThreadPlan } from '../engine/wasmThreads';
 import { explainOneStep, studentSamples } from './lookInside';
 import { readWeights } from './weightFiles';
 import { warmUp } from './warmUp';
@@ -26,6 +30,18 @@ export interface SessionOptions {
   loadTeacher?: (task: string) => Promise<TeacherLoad>;
   /** Where warm-start students come from (the shipped files unless a test gives its own). */
   students?: StudentSource;
+  /** Where 'auto' remembers its measured choice (IndexedDB unless a test gives its own). */
+  backendMemory?: BackendMemory;
+  /** The teacher's model configuration for a task, read without loading it ('auto' measures with it). */
+  teacherConfig?: (task: string) => Promise<ModelConfig | null>;
+  /** The wasm thread pool to ask for (from this worker's isolation and cores unless given). */
+  threads?: WasmThreadPlan;
+}
+
+/** Threads for this worker: its cross-origin isolation and the machine's cores. */
+function workerThreadPlan(): WasmThreadPlan {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  return wasmThreadPlan({ runtime: 'browser', isolated: g.crossOriginIsolated === true, cores: g.navigator?.hardwareConcurrency ?? null });
 }
 
 export class Session {
@@ -43,6 +59,9 @@ export class Session {
   private readonly wasmPaths?: Record<string, string>;
   private readonly loadTeacher: (task: string) => Promise<TeacherLoad>;
   private readonly students: StudentSource;
+  private readonly backendMemory: BackendMemory;
+  private readonly teacherConfig: (task: string) => Promise<ModelConfig | null>;
+  private readonly threads: WasmThreadPlan;
 
   constructor(
     private readonly post: Post,
@@ -51,6 +70,9 @@ export class Session {
     this.wasmPaths = options.wasmPaths;
     this.loadTeacher = options.loadTeacher ?? loadTeacher;
     this.students = options.students ?? shippedStudents;
+    this.backendMemory = options.backendMemory ?? browserBackendMemory();
+    this.teacherConfig = options.teacherConfig ?? teacherModelConfig;
+    this.threads = options.threads ?? workerThreadPlan();
   }
 
   get phase(): RunState['phase'] {
@@ -82,7 +104,7 @@ export class Session {
     // reports anything a hand-made message got wrong.
     const run = resolveRun(given);
     const { spec, problems } = run;
-    if (!(await this.useBackend(run.page.backend))) return this.dispatch({ type: 'fail' });
+    if (!(await this.useBackend(run))) return this.dispatch({ type: 'fail' });
     const task = String(spec.settings.task);
     if (this.teacher?.task !== task) {
       this.teacher?.model.dispose();
@@ -119,17 +141,28 @@ export class Session {
   }
 
   /**
-   * Switch to the backend the run asks for (once per change: the first reset, or a new Backend
-   * setting). Everything held on the old backend is released first. False if none could start.
+   * Switch to the backend the run asks for: a backend named by the learner once per change;
+   * 'auto' at every reset, since its choice depends on the run's sizes (remembered, so only a
+   * new size measures). What was held on the old backend is released when the backend changes.
+   * False if none could start.
    */
-  private async useBackend(raw: unknown): Promise<boolean> {
-    const preference = backendPreference(raw);
-    if (this.backend?.preference === preference) return true;
-    this.teacher?.model.dispose();
-    this.teacher = null;
-    this.students.release();
-    this.backend = await switchBackend(preference, this.wasmPaths, this.post);
-    return this.backend !== null;
+  private async useBackend(run: ResolvedRun): Promise<boolean> {
+    const preference = backendPreference(run.page.backend);
+    if (this.backend && this.backend.preference === preference && preference !== 'auto') return true;
+    const task = String(run.spec.settings.task);
+    const next = await switchBackend(
+      preference,
+      { wasmPaths: this.wasmPaths, threads: this.threads },
+      { configs: run.configs, teacherConfig: () => this.teacherConfig(task), evalPrompts: run.page.evalPrompts, memory: this.backendMemory },
+      this.post,
+    );
+    if (!next || next.name !== this.backend?.name) {
+      this.teacher?.model.dispose();
+      this.teacher = null;
+      this.students.release();
+    }
+    this.backend = next;
+    return next !== null;
   }
 
   /** Compile the GPU programs of every configuration before Play is offered (see ./warmUp). */

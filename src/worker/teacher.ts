@@ -2,6 +2,8 @@
 // held-out prompts. A missing or broken teacher file is reported, never thrown.
 import { loadFromUrl } from '../engine/model/checkpoint';
 import type { Transformer } from '../engine/model/transformer';
+import { validateConfig, type ModelConfig } from '../engine/model/config';
+import { parseModelJson } from '../engine/model/weightCheck';
 import { generate } from '../engine/scoring';
 import { Rng } from '../engine/rng';
 import { getTask } from '../engine/tasks';
@@ -25,6 +27,21 @@ export async function loadTeacher(task: string): Promise<TeacherLoad> {
     return { ok: true, model, meta };
   } catch (e) {
     return { ok: false, message: `The ${task} teacher is not available yet (${(e as Error).message}).` };
+  }
+}
+
+/** The teacher's model configuration, from its model.json alone (no weights); null if unreadable. */
+export async function teacherModelConfig(task: string): Promise<ModelConfig | null> {
+  try {
+    const res = await fetch(teacherUrl(task));
+    if (!res.ok) return null;
+    const { modelTopology } = parseModelJson(await res.text());
+    const config = (modelTopology as { config?: ModelConfig } | null)?.config;
+    if (!config) return null;
+    validateConfig(config);
+    return config;
+  } catch {
+    return null;
   }
 }
 
