@@ -123,7 +123,8 @@ function randomHash(g: Gen): string {
 function acceptable(p: ParamSpec, raw: string): boolean {
   if (p.kind === 'choice') return p.choices.some((c) => c.value === raw);
   if (p.kind === 'boolean') return ['true', 'false', '1', '0'].includes(raw);
-  if (raw.trim() === '') return false;
+  // Only plain decimal text is taken as given: no padding, hex, separators or 'Infinity'.
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) return false;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < p.min || n > p.max) return false;
   return !(p.step >= 1 && Number.isInteger(p.step)) || n % p.step === 0;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { decodeHash, encodeHash } from '../src/state/url';
+import { MAX_PROBLEMS, decodeHash, encodeHash } from '../src/state/url';
 import { defaultSpec, resolveSpec } from '../src/shared/runSpec';
 
 describe('URL hash codec', () => {
@@ -150,5 +150,25 @@ describe('URL hash codec', () => {
     expect(hash).toMatch(/&hide=share&present=1$/);
     expect(decodeHash(hash)).toMatchObject({ present: true, hidden: ['share'], problems: [] });
     expect(decodeHash('#present=maybe').problems).toEqual(["Ignored 'present=maybe': use present=1 for presenter mode"]);
+  });
+  test('numbers are plain decimal text: hex and padding are named, with what was read', () => {
+    const hex = decodeHash('#batchSize=0x10');
+    expect(hex.spec.settings.batchSize).toBe(32); // the default, not 16
+    expect(hex.problems).toEqual(["Batch size: '0x10' is not a plain decimal number; using 32"]);
+    for (const raw of ['1_000', 'Infinity', '0b11', '1e', '.']) expect(decodeHash(`#seed=${raw}`).problems[0]).toMatch(/is not a plain decimal number/);
+    const padded = decodeHash('#seed=%207%20');
+    expect(padded.spec.settings.seed).toBe(7);
+    expect(padded.problems).toEqual(["Seed: ' 7 ' has spaces around the number; read as 7"]);
+    // Exponents are decimal too (the codec itself writes small rates as 1e-5).
+    expect(decodeHash('#lr=1e-5&seed=+3&s1=kd&s1.temperature=2.').problems).toEqual([]);
+  });
+
+  test('a link with thousands of problems lists a dozen and counts the rest', () => {
+    const d = decodeHash('#' + Array.from({ length: 2000 }, () => 'zzz=1').join('&'));
+    // 2,000 unknown keys and one note that the key was repeated: 2,001 problems.
+    expect(d.problems).toHaveLength(MAX_PROBLEMS);
+    expect(d.problems[MAX_PROBLEMS - 1]).toBe(`…and ${2001 - (MAX_PROBLEMS - 1)} more`);
+    expect(d.problems.join('\n').length).toBeLessThan(1000);
+    expect(d.problems.filter((p) => p.includes('more than once'))).toHaveLength(1);
   });
 });

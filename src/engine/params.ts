@@ -122,13 +122,29 @@ export function snapToStep(spec: NumberParam, v: number): number {
   return s;
 }
 
+/**
+ * Number text as people and this codebase write it: decimal digits with an optional sign,
+ * fraction and exponent ('3', '-0.5', '1e-7'). Hex, binary, padding, '1_000' or 'Infinity' are
+ * not, even where JavaScript's Number() would read them.
+ */
+const PLAIN_DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+export function isPlainDecimal(text: string): boolean {
+  return PLAIN_DECIMAL.test(text);
+}
+
 function coerceNumber(spec: NumberParam, raw: unknown): { value: number; problem: string | null } {
-  const text = typeof raw === 'string' ? raw.trim() : raw;
-  const n = typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
-  const shown = Number.isNaN(n) ? `'${quote(raw)}'` : quote(text);
+  if (typeof raw === 'string' && raw.trim() !== raw && isPlainDecimal(raw.trim())) {
+    // Spaces around a number ('%207%20' in a link): read it, and say what was read.
+    const read = coerceNumber(spec, raw.trim());
+    const note = `${spec.label}: '${quote(raw)}' has spaces around the number; read as ${raw.trim()}`;
+    return { value: read.value, problem: read.problem ? `${note}. ${read.problem}` : note };
+  }
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && isPlainDecimal(raw) ? Number(raw) : NaN;
+  const shown = Number.isNaN(n) ? `'${quote(raw)}'` : quote(raw);
   const use = (value: number, why: string) => ({ value, problem: `${spec.label}: ${shown} ${why}; using ${value}` });
   // ±Infinity ('1e309') is treated as the huge number it was meant to be: clamped like 1e9.
-  if (Number.isNaN(n)) return use(spec.default, 'is not a number');
+  if (Number.isNaN(n)) return use(spec.default, typeof raw === 'string' && raw.trim() !== '' ? 'is not a plain decimal number' : 'is not a number');
   if (n > spec.max) return use(spec.max, `is above the maximum ${spec.max}`);
   if (n < spec.min) return use(spec.min, `is below the minimum ${spec.min}`);
   const snapped = snapToStep(spec, n);

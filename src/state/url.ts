@@ -20,6 +20,16 @@ export interface DecodedHash {
   empty: boolean;
 }
 
+/** At most this many problems are listed for one link; the rest are counted in the last line. */
+export const MAX_PROBLEMS = 12;
+
+/** `problems` cut to MAX_PROBLEMS lines, the last saying how many more there were. */
+export function cappedProblems(problems: readonly string[]): string[] {
+  if (problems.length <= MAX_PROBLEMS) return [...problems];
+  const shown = problems.slice(0, MAX_PROBLEMS - 1);
+  return [...shown, `…and ${problems.length - shown.length} more`];
+}
+
 const fmt = (v: ParamValue) => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v));
 const enc = (s: string) => encodeURIComponent(s).replace(/%2C/gi, ',');
 
@@ -50,6 +60,7 @@ export function decodeHash(hash: string): DecodedHash {
   let present = false;
   let any = false;
   const seen = new Set<string>();
+  const repeatReported = new Set<string>();
 
   for (const part of body.split('&')) {
     if (!part) continue;
@@ -69,10 +80,12 @@ export function decodeHash(hash: string): DecodedHash {
     }
     // Presenter mode is how the page looks, not an experiment: a saved run still restores.
     if (key !== 'present') any = true;
-    if (seen.has(key))
+    if (seen.has(key) && !repeatReported.has(key)) {
+      repeatReported.add(key);
       problems.push(
         key === 'hide' ? `'hide' was given more than once; hiding the controls of every one` : `'${quote(key)}' was given more than once; using the last value`,
       );
+    }
     seen.add(key);
     const laneKey = /^s(\d+)(?:\.(.+))?$/.exec(key);
     if (key === 'present') {
@@ -103,5 +116,5 @@ export function decodeHash(hash: string): DecodedHash {
   const ordered = [...lanes.entries()].sort(([a], [b]) => a - b).map(([, l]) => l);
   const partial: PartialSpec = { settings, lanes: ordered };
   const resolved = resolveSpec(partial);
-  return { spec: resolved.spec, hidden, present, problems: [...problems, ...resolved.problems], empty: !any };
+  return { spec: resolved.spec, hidden, present, problems: cappedProblems([...problems, ...resolved.problems]), empty: !any };
 }

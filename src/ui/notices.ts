@@ -17,9 +17,17 @@ export interface Notice {
 
 const KEEP_NOTICES = 5;
 
-/** The list with `notice` added; the oldest go once there are more than a few. */
+/** Lines of detail one notice lists; the rest are counted. */
+export const MAX_DETAILS = 12;
+
+/** The list with `notice` added (its details capped, with a count of the rest); the oldest go once there are more than a few. */
 export function withNotice(notices: readonly Notice[], notice: Notice): Notice[] {
-  return [...notices.slice(-(KEEP_NOTICES - 1)), notice];
+  const details = notice.details;
+  const capped =
+    details && details.length > MAX_DETAILS
+      ? { ...notice, details: [...details.slice(0, MAX_DETAILS - 1), `…and ${details.length - (MAX_DETAILS - 1)} more`] }
+      : notice;
+  return [...notices.slice(-(KEEP_NOTICES - 1)), capped];
 }
 
 /** The alerts with `alert` in place of any earlier one of the same cause. */
