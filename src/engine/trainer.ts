@@ -190,6 +190,7 @@ export class Trainer {
       const scale = gradNorm > MAX_GRAD_NORM ? MAX_GRAD_NORM / gradNorm : 1;
       this.optimizer.apply(flat, scale);
       if (plan.afterRead && plan.readTokens) plan.afterRead(Int32Array.from(values.subarray(3), (x) => Math.round(x)));
+      plan.afterStep?.(loss);
       if (profile) {
         await syncDevice();
         report('studentStep', now() - mark);
@@ -217,7 +218,7 @@ export class Trainer {
       criticLoss: this.declaration.has.criticLoss ? this.lastSide : null,
       stepsPerSec: steps > 0 && ms > 0 ? (steps * 1000) / ms : null,
     };
-    const record = assembleRecord(m.metrics, training, { valNll: m.valNll, ...m.extras, ...this.method.extras() });
+    const record = assembleRecord(m.metrics, training, { valNll: m.valNll, ...m.extras, ...this.method.extras() }, this.method.metrics?.() ?? {});
     this.sinceRecord = { ms: 0, steps: 0 };
     if (profiling()) {
       await syncDevice();

@@ -13,9 +13,15 @@ import { disposeBatch, shiftTargets, uploadBatch, type DeviceBatch } from '../de
 import { sampleTensors } from '../model/sampling';
 import { timed } from '../profile';
 import type { CriticEstimates } from '../metrics/probe';
+import type { MethodMetricKey } from '../metrics/catalog';
 
-/** A fixed-shape batch on the device. logits[:, t] predict targets[:, t] = tokens[:, t + 1]. */
-export type DataSource = 'dataset' | 'teacher' | 'student' | 'buffer' | 'mixed';
+/**
+ * Where a step's batch came from: the dataset, teacher or student samples, DistiLLM's replay
+ * buffer, a teacher-mixed policy or two samplers ('mixed'), teacher and student responses to
+ * the same prompts ('paired', DistiLLM-2), or student proposals the teacher corrected
+ * ('speculative', SKD). A batch is fixed-shape: logits[:, t] predict targets[:, t] = tokens[:, t + 1].
+ */
+export type DataSource = 'dataset' | 'teacher' | 'student' | 'buffer' | 'mixed' | 'paired' | 'speculative';
 
 /** What a method sees at one training step; `H` is its typed hyperparameters (HyperOf its declaration). */
 export interface StepContext<H = ParamValues> {
@@ -48,9 +54,14 @@ export interface StepPlan {
   source: DataSource;
   /** The batch the student learns from (the on-policy one for AMMD), for inspection. */
   batch?: DeviceBatch;
-  /** Tokens the method needs on the CPU after the step; read together with the loss (one read). */
+  /**
+   * Integers the method needs on the CPU after the step (DistiLLM's sampled tokens, SKD's
+   * accept/replace codes); read together with the loss (one read).
+   */
   readTokens?: tf.Tensor2D;
   afterRead?: (tokens: Int32Array) => void;
+  /** Called once the update is applied, with the step's loss (TAID's schedule reads it). */
+  afterStep?: (loss: number) => void;
   /** The step's tensors. */
   dispose(): void;
 }
@@ -85,6 +96,8 @@ export interface MethodRuntime<H = ParamValues> {
   observeEvaluation?(valNll: number): void;
   /** Numbers shown beside the metrics (DistiLLM's φ and buffer fill). */
   extras(): Record<string, number>;
+  /** The method's own catalog metrics at an evaluation (TAID's t, SKD's acceptance rate); the declaration's `reports` lists them. */
+  metrics?(): Partial<Record<MethodMetricKey, number>>;
   /** AMMD: the critics' distances on evaluation continuations (mmOnCritic, mmOffCritic). */
   criticEstimates?: CriticEstimates;
   /** R of the exact best-critic distances (AMMD's bound; 1 for every other method). */

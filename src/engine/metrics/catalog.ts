@@ -1,11 +1,12 @@
 // Every metric a record carries, declared once: its key (in records, the CLI's JSON lines,
 // exports and study caches), how the page labels and groups it, its unit, and where its value
 // comes from. evaluate.ts computes the 'evaluation' ones by key, the trainer fills in the
-// 'training' ones, exports and charts read this list. Plain data: no TensorFlow.js here.
+// 'training' ones and asks the method's runtime for the 'method' ones; exports and charts read
+// this list. Plain data: no TensorFlow.js here.
 // Adding a metric: one entry here and its computation (see CONTRIBUTING.md).
 
 /** Which live chart draws a metric (null: records and exports only). */
-export type ChartGroup = 'mm' | 'critic' | 'divergence' | 'score' | 'efficiency';
+export type ChartGroup = 'mm' | 'critic' | 'divergence' | 'score' | 'efficiency' | 'method';
 
 export interface MetricDecl {
   key: string;
@@ -15,9 +16,10 @@ export interface MetricDecl {
   unit: string;
   /**
    * 'training': the trainer's own bookkeeping (step, losses, speed); 'evaluation': computed by
-   * evaluateStudent on the fixed held-out material at each evaluation.
+   * evaluateStudent on the fixed held-out material at each evaluation; 'method': a quantity of
+   * one method's own (TAID's t), reported by its runtime, null for every other method.
    */
-  source: 'training' | 'evaluation';
+  source: 'training' | 'evaluation' | 'method';
   /** How it is computed, in a sentence (tooltips, docs). */
   help: string;
   chart: ChartGroup | null;
@@ -166,6 +168,23 @@ export const METRICS = [
     help: 'How much of each answer is right, so progress shows before whole answers are: the share of answer positions the greedy answer gets right (addition, reverse; a missing or extra character is wrong), or the share of a sample before it first leaves the grammar (grammar).',
   },
   {
+    key: 'taidT',
+    label: 'TAID interpolation t',
+    unit: 'fraction',
+    source: 'method',
+    chart: 'method',
+    help: "TAID's interpolation t after the last step: the target softmax((1 − t)·z_q + t·z_p) is the student itself at 0 and the teacher at 1 (TAID only).",
+  },
+  {
+    key: 'skdAcceptance',
+    label: 'SKD acceptance rate',
+    unit: 'fraction',
+    source: 'method',
+    chart: 'method',
+    dash: '6 4',
+    help: "The share of the student's proposed tokens inside the teacher's top K since the previous record; the teacher replaced the rest with its own samples (SKD only).",
+  },
+  {
     key: 'stepsPerSec',
     label: 'steps/s',
     unit: 'steps/s',
@@ -182,6 +201,9 @@ export type EvaluationKey = Extract<(typeof METRICS)[number], { source: 'evaluat
 
 /** The metrics the trainer fills in itself. */
 export type TrainingKey = Extract<(typeof METRICS)[number], { source: 'training' }>['key'];
+
+/** The metrics a method's runtime reports about itself (null for methods that have none). */
+export type MethodMetricKey = Extract<(typeof METRICS)[number], { source: 'method' }>['key'];
 
 /** Every key, in record and column order. */
 export const METRIC_KEYS: readonly MetricKey[] = METRICS.map((m) => m.key);
