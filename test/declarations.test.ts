@@ -5,11 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { METHODS, METHOD_IDS, getMethod, isMethodId } from '../src/engine/methods/declarations';
 import { SHARED_PARAMS } from '../src/engine/settings';
 import { coerce, defaults, readValues, type ParamValues } from '../src/engine/params';
+import { METRICS } from '../src/engine/metrics/catalog';
+import { VOCAB_SIZE } from '../src/engine/tasks/vocab';
 
-const ALL_IDS = ['sft', 'seqkd', 'kd', 'rkl', 'tvd', 'gkd', 'distillm', 'minillm', 'ammd', 'xkd'];
+const ALL_IDS = ['sft', 'seqkd', 'kd', 'rkl', 'tvd', 'gkd', 'distillm', 'minillm', 'ammd', 'xkd', 'opd', 'taid', 'distillm2', 'skd', 'abkd'];
 
 describe('method declarations', () => {
-  it('declares exactly the ten methods of docs/methods.md, once each', () => {
+  it('declares exactly the fifteen methods of docs/methods.md, once each', () => {
     expect([...METHOD_IDS].sort()).toEqual([...ALL_IDS].sort());
     expect(new Set(METHOD_IDS).size).toBe(METHOD_IDS.length);
     expect(isMethodId('gkd')).toBe(true);
@@ -62,6 +64,28 @@ describe('method declarations', () => {
       criticFeatures: 'probs',
     });
     expect(defaults(getMethod('xkd').params)).toMatchObject({ lambda: 1, gamma: 1, base: 'seq' });
+    // The 2025 methods, at their papers' (or official code's) defaults; SKD's K is ours (its card says why).
+    expect(defaults(getMethod('opd').params)).toEqual({ variant: 'sampled', gamma: 0, sampleTemperature: 1 });
+    expect(defaults(getMethod('taid').params)).toEqual({ tStart: 0.4, adaptive: true, alpha: 0.0005, beta: 0.99 });
+    expect(defaults(getMethod('distillm2').params)).toEqual({ alphaTeacher: 0.1, alphaStudent: 0.1, beta: 1, sampleTemperature: 0.8 });
+    expect(defaults(getMethod('skd').params)).toEqual({ topK: 3, sampleTemperature: 0.5, teacherTemperature: 0.2, divergence: 'fkl' });
+    expect(defaults(getMethod('abkd').params)).toEqual({ alpha: 0.2, beta: 0.7 });
+  });
+
+  it('SKD’s K reaches the whole vocabulary, where it is plain on-policy distillation', () => {
+    const topK = getMethod('skd').params.find((p) => p.id === 'topK');
+    expect(topK?.kind === 'number' && topK.max).toBe(VOCAB_SIZE);
+  });
+
+  it('a method reports only metrics the catalog declares as its own, and the catalog’s method metrics each have a method', () => {
+    const own = METRICS.filter((m) => m.source === 'method').map((m) => m.key);
+    expect(own.sort()).toEqual(['skdAcceptance', 'taidT']);
+    const reported = METHODS.flatMap((m) => m.reports ?? []);
+    expect([...reported].sort()).toEqual(own);
+    expect(getMethod('taid').reports).toEqual(['taidT']);
+    expect(getMethod('skd').reports).toEqual(['skdAcceptance']);
+    for (const m of METHODS) if (m.id !== 'skd') expect(m.speculative, m.id).toBeUndefined();
+    expect(getMethod('skd').speculative?.({ ...defaults(getMethod('skd').params), topK: 7 } as never)).toEqual({ topK: 7 });
   });
 
   it('every method has a complete card', () => {
@@ -73,7 +97,10 @@ describe('method declarations', () => {
       expect(m.card.paper.title.length).toBeGreaterThan(5);
       expect(m.card.paper.authors.length).toBeGreaterThan(5);
       expect(m.card.paper.venue).toMatch(/\d{4}/);
-      expect(m.card.paper.url).toMatch(/^https:\/\/arxiv\.org\/abs\/\d{4}\.\d{4,5}$/);
+      // An arXiv abstract, except on-policy distillation, whose reference is the Thinking Machines post.
+      expect(m.card.paper.url, m.id).toMatch(
+        m.id === 'opd' ? /^https:\/\/thinkingmachines\.ai\/blog\/on-policy-distillation\/$/ : /^https:\/\/arxiv\.org\/abs\/\d{4}\.\d{4,5}$/,
+      );
       expect(m.card.ours.length, m.id).toBeGreaterThan(0);
     }
     expect(getMethod('ammd').has).toEqual({ criticLoss: true, criticEstimates: true });
@@ -86,13 +113,17 @@ describe('method declarations', () => {
     const dir = new URL('../src/engine/methods/', import.meta.url);
     const files = readdirSync(dir).filter((f) => f.endsWith('.declaration.ts'));
     // One declaration file per runtime file that runs a method.
-    expect(files.sort()).toEqual(['ammd', 'basic', 'distillm', 'gkd', 'minillm', 'xkd'].map((f) => `${f}.declaration.ts`));
+    expect(files.sort()).toEqual(
+      ['abkd', 'ammd', 'basic', 'distillm', 'distillm2', 'gkd', 'minillm', 'opd', 'skd', 'taid', 'xkd'].map((f) => `${f}.declaration.ts`),
+    );
     for (const file of [...files, 'declarations.ts', 'commonParams.ts', 'types.ts']) {
       const src = readFileSync(new URL(file, dir), 'utf8');
       expect(src, file).not.toMatch(/@tensorflow/);
       expect(src, file).not.toMatch(/from '\.\.\/(model|objectives)/);
-      // Declarations import only plain data: other declarations, the shared knobs, the param types.
-      for (const [, from] of src.matchAll(/from '([^']+)'/g)) expect(from, file).toMatch(/^\.\/(types|commonParams|[a-z]+\.declaration)$|^\.\.\/params$/);
+      // Declarations import only plain data: other declarations, the shared knobs, the param types
+      // (and the types the metric catalog names).
+      for (const [, from] of src.matchAll(/from '([^']+)'/g))
+        expect(from, file).toMatch(/^\.\/(types|commonParams|[a-z0-9]+\.declaration)$|^\.\.\/params$|^\.\.\/metrics\/catalog$/);
     }
   });
 
@@ -109,6 +140,11 @@ describe('method declarations', () => {
     expect(at('distillm', { divergence: 'srkl', alpha: 0.2 })).toEqual({ kind: 'srkl', alpha: 0.2 });
     expect(at('ammd', { bound: 2 })).toEqual({ kind: 'bestCritic', bound: 2 });
     expect(at('xkd', { divergence: 'jsd' })).toEqual({ kind: 'jsd' });
+    expect(at('opd')).toEqual({ kind: 'rkl' });
+    expect(at('taid')).toEqual({ kind: 'fkl' });
+    expect(at('distillm2', { alphaStudent: 0.3 })).toEqual({ kind: 'srkl', alpha: 0.3 });
+    expect(at('skd', { divergence: 'rkl' })).toEqual({ kind: 'rkl' });
+    expect(at('abkd', { alpha: 0.5, beta: 0.25 })).toEqual({ kind: 'ab', alpha: 0.5, beta: 0.25 });
   });
 
   it('reads a method’s resolved values typed, and refuses a missing or ill-kinded one by name', () => {

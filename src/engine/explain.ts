@@ -10,6 +10,7 @@ import { Trainer } from './trainer';
 import type { DataSource } from './methods/runtime';
 import type { Example } from './tasks';
 import { tokenDivergence, type DivergenceKind } from './objectives/divergences';
+import { abDivergence } from './objectives/abkd';
 import { readSettings } from './settings';
 import { readValues, type ParamValues } from './params';
 import { getMethod } from './methods/declarations';
@@ -18,7 +19,7 @@ import { PAD } from './tasks/vocab';
 
 /** What the explainer shows per position: the quantity the method's loss pushes down. */
 export interface StepQuantity {
-  kind: DivergenceKind | 'nll' | 'bestCritic';
+  kind: DivergenceKind | 'nll' | 'bestCritic' | 'ab';
   /** e.g. "forward KL(p‖q)", "−log q(token)". */
   label: string;
   unit: string;
@@ -66,6 +67,12 @@ export function stepQuantity(
   if (spec.kind === 'nll') return { quantity: { kind: 'nll', label: '−log q(token)', unit: 'nats' }, opts: {}, bound: 1 };
   if (spec.kind === 'bestCritic')
     return { quantity: { kind: 'bestCritic', label: 'best critic’s gap 2R·TVD', unit: 'per token' }, opts: {}, bound: spec.bound };
+  if (spec.kind === 'ab')
+    return {
+      quantity: { kind: 'ab', label: `α-β divergence (α ${spec.alpha}, β ${spec.beta})`, unit: 'per token' },
+      opts: { alpha: spec.alpha, beta: spec.beta },
+      bound: 1,
+    };
   const { kind, ...opts } = spec;
   return { quantity: { kind, label: DIVERGENCE_LABEL[kind], unit: kind === 'tvd' ? '0–1' : 'nats' }, opts, bound: 1 };
 }
@@ -74,6 +81,10 @@ export function stepQuantity(
 function perPosition(q: StepQuantity, opts: object, teacher: tf.Tensor3D, student: tf.Tensor3D, targets: tf.Tensor2D, bound: number): tf.Tensor2D {
   if (q.kind === 'nll') return tf.logSoftmax(student).mul(tf.oneHot(targets, student.shape[2])).sum(-1).neg() as tf.Tensor2D;
   if (q.kind === 'bestCritic') return tokenDivergence('tvd', teacher, student).mul(2 * bound) as tf.Tensor2D;
+  if (q.kind === 'ab') {
+    const { alpha, beta } = opts as { alpha: number; beta: number };
+    return abDivergence(teacher, student, alpha, beta);
+  }
   return tokenDivergence(q.kind, teacher, student, opts);
 }
 

@@ -15,7 +15,9 @@ import type { MethodId } from '../../src/engine/methods/types';
 export function sharpModel(seed: number, dModel = 16, headScale = 40): Transformer {
   const m = Transformer.init(modelConfig('addition', { dModel, nLayers: 1, nHeads: 2 }), new Rng(seed));
   const w = m.p('head.w');
-  w.assign(tf.tidy(() => w.mul(headScale)));
+  const scaled = tf.tidy(() => w.mul(headScale));
+  w.assign(scaled);
+  scaled.dispose(); // the variable keeps the data; the handle would leak
   return m;
 }
 

@@ -2,12 +2,15 @@
 // the [0, 1] weights, the discount and the divergence choices. Plain data: no TensorFlow.js here.
 import { choiceParam, numberParam, type ChoiceParam, type NumberParam } from '../params';
 
-/** τ_s of the data sources (docs/methods.md): the temperature at which teacher or student continuations are sampled. */
-export function sampleTemperature(help: string): NumberParam<'sampleTemperature'> {
+/**
+ * τ_s of the data sources (docs/methods.md): the temperature at which teacher or student
+ * continuations are sampled; 1 unless a paper samples at another (DistiLLM-2's 0.8, SKD's 0.5).
+ */
+export function sampleTemperature(help: string, value = 1): NumberParam<'sampleTemperature'> {
   return numberParam({
     id: 'sampleTemperature',
     label: 'Sampling temperature τ_s',
-    default: 1,
+    default: value,
     min: 0,
     max: 2,
     step: 0.05,

@@ -10,6 +10,11 @@ import { DISTILLM } from './distillm.declaration';
 import { MINILLM } from './minillm.declaration';
 import { AMMD } from './ammd.declaration';
 import { XKD } from './xkd.declaration';
+import { OPD } from './opd.declaration';
+import { TAID } from './taid.declaration';
+import { DISTILLM2 } from './distillm2.declaration';
+import { SKD } from './skd.declaration';
+import { ABKD } from './abkd.declaration';
 
 /** By id, so a method in MethodId without a declaration does not compile; listed in this order. */
 const BY_ID: Record<MethodId, MethodDeclaration> = {
@@ -23,6 +28,11 @@ const BY_ID: Record<MethodId, MethodDeclaration> = {
   minillm: MINILLM,
   ammd: AMMD,
   xkd: XKD,
+  opd: OPD,
+  taid: TAID,
+  distillm2: DISTILLM2,
+  skd: SKD,
+  abkd: ABKD,
 };
 
 export const METHODS: readonly MethodDeclaration[] = Object.values(BY_ID);

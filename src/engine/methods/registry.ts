@@ -17,6 +17,16 @@ import { AMMD } from './ammd.declaration';
 import { ammd } from './ammd';
 import { XKD } from './xkd.declaration';
 import { xkd } from './xkd';
+import { OPD } from './opd.declaration';
+import { opd } from './opd';
+import { TAID } from './taid.declaration';
+import { taid } from './taid';
+import { DISTILLM2 } from './distillm2.declaration';
+import { distillm2 } from './distillm2';
+import { SKD } from './skd.declaration';
+import { skd } from './skd';
+import { ABKD } from './abkd.declaration';
+import { abkd } from './abkd';
 
 type Factory = (inputs: MethodInputs) => MethodRuntime;
 
@@ -43,6 +53,11 @@ const FACTORIES: Record<MethodId, Factory> = {
   minillm: bind(MINILLM, minillm),
   ammd: bind(AMMD, ammd),
   xkd: bind(XKD, xkd),
+  opd: bind(OPD, opd),
+  taid: bind(TAID, taid),
+  distillm2: bind(DISTILLM2, distillm2),
+  skd: bind(SKD, skd),
+  abkd: bind(ABKD, abkd),
 };
 
 export function createMethod(id: MethodId, inputs: MethodInputs): MethodRuntime {

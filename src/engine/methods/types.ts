@@ -2,8 +2,9 @@
 // CLI read without loading TensorFlow.js. Each method's declaration sits beside its runtime
 // (X.declaration.ts next to X.ts); declarations.ts lists them, registry.ts runs them.
 import type { ParamSpec, ValuesOf } from '../params';
+import type { MethodMetricKey } from '../metrics/catalog';
 
-export type MethodId = 'sft' | 'seqkd' | 'kd' | 'rkl' | 'tvd' | 'gkd' | 'distillm' | 'minillm' | 'ammd' | 'xkd';
+export type MethodId = 'sft' | 'seqkd' | 'kd' | 'rkl' | 'tvd' | 'gkd' | 'distillm' | 'minillm' | 'ammd' | 'xkd' | 'opd' | 'taid' | 'distillm2' | 'skd' | 'abkd';
 
 export interface MethodCard {
   /** One or two sentences: what the student is pushed towards. */
@@ -23,7 +24,8 @@ export interface MethodCard {
 export type StepQuantitySpec =
   | { kind: 'nll' }
   | { kind: 'bestCritic'; bound: number }
-  | { kind: 'fkl' | 'rkl' | 'tvd' | 'jsd' | 'skl' | 'srkl'; temperature?: number; beta?: number; alpha?: number };
+  | { kind: 'fkl' | 'rkl' | 'tvd' | 'jsd' | 'skl' | 'srkl'; temperature?: number; beta?: number; alpha?: number }
+  | { kind: 'ab'; alpha: number; beta: number };
 
 export interface MethodDeclaration<P extends readonly ParamSpec[] = readonly ParamSpec[]> {
   id: MethodId;
@@ -38,6 +40,13 @@ export interface MethodDeclaration<P extends readonly ParamSpec[] = readonly Par
   sideLoss: string | null;
   /** The quantity the step explainer shows per position, for these hyperparameters. */
   stepQuantity(hyper: ValuesOf<P>): StepQuantitySpec;
+  /** The method's own metrics (catalog source 'method') that its runtime reports: TAID's t, SKD's acceptance rate. */
+  reports?: readonly MethodMetricKey[];
+  /**
+   * Methods that let the teacher replace the student's tokens (SKD): the rule, for these
+   * hyperparameters, that the samples panel applies to show which tokens the teacher replaced.
+   */
+  speculative?(hyper: ValuesOf<P>): { topK: number };
 }
 
 /** The typed hyperparameters of a declaration: `{ beta: number; critic: 'learned' | … }`. */
