@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SITE_HEADERS } from '../../vite.config';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -99,8 +100,13 @@ const TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
-/** Serve DIST on 127.0.0.1 at a free port. Unknown paths are 404 (no SPA fallback). */
-export async function serve(dir = DIST): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Serve DIST on 127.0.0.1 at a free port. Unknown paths are 404 (no SPA fallback). With the
+ * site's headers (CSP and cross-origin isolation, as `vite preview` sends them) unless
+ * `headers: false`: a static host that sends none, where the page's service worker adds them.
+ */
+export async function serve(dir = DIST, opts: { headers?: boolean } = {}): Promise<{ url: string; close: () => Promise<void> }> {
+  const site = opts.headers === false ? {} : SITE_HEADERS;
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(dir, path.endsWith('/') ? path + 'index.html' : path));
@@ -109,7 +115,7 @@ export async function serve(dir = DIST): Promise<{ url: string; close: () => Pro
       res.end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, { ...site, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
     res.end(readFileSync(file));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
