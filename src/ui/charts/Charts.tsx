@@ -31,6 +31,8 @@ interface KeyStyle {
 
 const hasCritic = (method: string) => isMethodId(method) && getMethod(method).has.criticLoss;
 const hasEstimates = (method: string) => isMethodId(method) && getMethod(method).has.criticEstimates;
+/** The catalog metrics a method reports about itself (TAID's t, SKD's acceptance rate). */
+const reports = (method: string): readonly string[] => (isMethodId(method) ? (getMethod(method).reports ?? []) : []);
 
 // Labels and line styles come from the metric catalog; which axis and which methods, from here.
 const styled = (chart: ChartGroup, how: (key: string) => Partial<KeyStyle> = () => ({})): KeyStyle[] =>
@@ -43,6 +45,7 @@ const DIV_KEYS = styled('divergence', (key) => ({ short: DIV_SHORT[key] ?? key }
 const CRITIC_KEYS = styled('critic', () => ({ produces: hasCritic }));
 const SCORE_KEYS = styled('score');
 const EFF_KEYS = styled('efficiency', () => ({ produces: hasEstimates }));
+const METHOD_KEYS = styled('method', (key) => ({ produces: (method: string) => reports(method).includes(key) }));
 
 /** Every (student, metric) series the students' methods produce, earlier runs' first, in grey. */
 function build(spec: RunSpec, records: MetricRecord[][], ghosts: Ghost[], keys: KeyStyle[]): SeriesDef[] {
@@ -108,7 +111,7 @@ const CHART_TEXT = {
 };
 
 export const Charts = memo(function Charts({ spec, records, ghosts, marks, teacherScore, expected = null }: ChartsProps) {
-  const [log, setLog] = useState<Record<string, boolean>>({ mm: false, critic: false, divergence: true, score: false, efficiency: false });
+  const [log, setLog] = useState<Record<string, boolean>>({ mm: false, critic: false, divergence: true, score: false, efficiency: false, method: false });
   const [divKeys, setDivKeys] = useState<MetricKey[]>(['fklTeacher', 'rklStudent']);
   const setLogFor = (id: string) => (v: boolean) => setLog((l) => ({ ...l, [id]: v }));
 
@@ -144,6 +147,8 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
   const score = useMemo(() => build(spec, records, ghosts, SCORE_KEYS), [spec, records, ghosts]);
   const estimates = spec.lanes.some((l) => hasEstimates(l.method));
   const efficiency = useMemo(() => build(spec, records, ghosts, EFF_KEYS), [spec, records, ghosts]);
+  const ownMetrics = spec.lanes.some((l) => reports(l.method).length > 0);
+  const methodSeries = useMemo(() => build(spec, records, ghosts, METHOD_KEYS), [spec, records, ghosts]);
 
   // Each method named once: "GKD trains no critic" for two GKD students, "KD and GKD train …".
   const noCriticMethods = [...new Set(spec.lanes.map((l) => (isMethodId(l.method) ? getMethod(l.method).label : l.method)))];
@@ -206,6 +211,20 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
           stagger={5}
           log={log.efficiency}
           onLogChange={setLogFor('efficiency')}
+        />
+      )}
+      {ownMetrics && (
+        <MetricChart
+          testId="chart-method"
+          title="The method’s own state"
+          description="What a method tracks about its own run: TAID’s interpolation t, which slides its target from the student (0) to the teacher (1), and SKD’s acceptance rate, the share of the student’s proposed tokens the teacher let stand since the previous record."
+          yLabel="fraction"
+          marks={marks}
+          series={methodSeries}
+          stagger={6}
+          yDomain={UNIT_DOMAIN}
+          log={log.method}
+          onLogChange={setLogFor('method')}
         />
       )}
     </section>
