@@ -58,4 +58,28 @@ describe('inspectSamples', () => {
     teacher.dispose();
     student.dispose();
   });
+
+  test('SKD: with K = V its sequence is the student’s own; with K = 1 and greedy models, the teacher’s, marking what it replaced', async () => {
+    const teacher = Transformer.init(config(16), new Rng(1));
+    const student = Transformer.init(config(8), new Rng(2));
+    const before = tf.memory().numTensors;
+    const all = await inspectSamples(teacher, student, ['1+2=', 'ab'], { temperature: 1, noiseState: new Rng(4).state(), speculative: { topK: VOCAB_SIZE } });
+    for (const s of all) {
+      expect(s.interleaved!.map((t) => t.id)).toEqual(s.student.map((t) => t.id));
+      expect(s.interleaved!.some((t) => t.replaced)).toBe(false);
+    }
+    const one = await inspectSamples(teacher, student, ['1+2=', 'ab'], { temperature: 0, noiseState: new Rng(4).state(), speculative: { topK: 1 } });
+    expect(tf.memory().numTensors).toBe(before);
+    for (const s of one) {
+      expect(s.interleaved!.filter((t) => t.id !== EOS).map((t) => t.id)).toEqual(s.teacherIds);
+      // Greedy: a token was replaced exactly when the student's own choice was not the teacher's.
+      for (const t of s.interleaved!) expect(t.replaced).toBe(t.proposed !== t.id);
+    }
+    expect(one.some((s) => s.interleaved!.some((t) => t.replaced))).toBe(true); // these models disagree somewhere
+    // Without the option there is no interleaved sequence.
+    const plain = await inspectSamples(teacher, student, ['ab'], { temperature: 0, noiseState: new Rng(4).state() });
+    expect(plain[0].interleaved).toBeUndefined();
+    teacher.dispose();
+    student.dispose();
+  });
 });

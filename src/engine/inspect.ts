@@ -1,12 +1,14 @@
 // What the samples panel shows: on fixed held-out prompts, the teacher's and the student's
 // continuations, the divergence between their next-token distributions at every position of the
-// student's continuation, and both distributions there. Tensors in, plain arrays out, with one
-// GPU→CPU read. Noise is replayed from a fixed state, so successive inspections differ only
-// through the student.
+// student's continuation, and both distributions there; for SKD also the sequence its sampler
+// makes on the same prompts, with the tokens the teacher replaced. Tensors in, plain arrays
+// out, with one GPU→CPU read. Noise is replayed from a fixed state, so successive inspections
+// differ only through the student.
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from './rng';
 import { encodePrompts } from './data';
 import { sampleTensors } from './model/sampling';
+import { SKD_STATUS, sampleSpeculative } from './objectives/skd';
 import type { Transformer } from './model/transformer';
 import { EOS, PAD } from './tasks/vocab';
 
@@ -19,10 +21,20 @@ export interface InspectedToken {
   student: number[];
 }
 
+/** A token of SKD's interleaved continuation: kept from the student, or the teacher's replacement. */
+export interface InterleavedToken {
+  id: number;
+  replaced: boolean;
+  /** The student's proposal at this position (the token itself when it was kept). */
+  proposed: number;
+}
+
 export interface InspectedSample {
   prompt: string;
   teacherIds: number[];
   student: InspectedToken[];
+  /** With `speculative`: SKD's interleaved continuation of the prompt. */
+  interleaved?: InterleavedToken[];
 }
 
 /**
@@ -33,7 +45,7 @@ export async function inspectSamples(
   teacher: Transformer,
   student: Transformer,
   prompts: readonly string[],
-  opts: { temperature: number; noiseState: readonly number[] },
+  opts: { temperature: number; noiseState: readonly number[]; speculative?: { topK: number } },
 ): Promise<InspectedSample[]> {
   const T = student.config.seqLen;
   const V = student.config.vocabSize;
@@ -41,6 +53,15 @@ export async function inspectSamples(
   const encoded = encodePrompts(prompts, T);
   const fromTeacher = sampleTensors(teacher, encoded, { temperature: opts.temperature, rng: Rng.fromState(opts.noiseState) });
   const fromStudent = sampleTensors(student, encoded, { temperature: opts.temperature, rng: Rng.fromState(opts.noiseState) });
+  // Both models at the panel's temperature: the student proposes as it samples above.
+  const interleaved = opts.speculative
+    ? sampleSpeculative(student, teacher, encoded, {
+        studentTemperature: opts.temperature,
+        teacherTemperature: opts.temperature,
+        topK: opts.speculative.topK,
+        rng: Rng.fromState(opts.noiseState),
+      })
+    : null;
   const packed = tf.tidy(() => {
     const p = tf.softmax(teacher.forward(fromStudent.tokens)); // [B, T, V]
     const q = tf.softmax(student.forward(fromStudent.tokens));
@@ -51,9 +72,11 @@ export async function inspectSamples(
       tvd.reshape([-1]),
       p.reshape([-1]),
       q.reshape([-1]),
+      ...(interleaved ? [interleaved.tokens, interleaved.status, interleaved.proposals].map((x) => x.toFloat().reshape([-1])) : []),
     ]);
   });
   tf.dispose([fromTeacher.tokens, fromTeacher.mask, fromStudent.tokens, fromStudent.mask]);
+  if (interleaved) tf.dispose([interleaved.tokens, interleaved.mask, interleaved.status, interleaved.proposals]);
   const values = await packed.data();
   packed.dispose();
 
@@ -62,7 +85,8 @@ export async function inspectSamples(
   const studentTokens = values.subarray(BT, 2 * BT);
   const tvd = values.subarray(2 * BT, 3 * BT);
   const pAll = values.subarray(3 * BT, 3 * BT + BT * V);
-  const qAll = values.subarray(3 * BT + BT * V);
+  const qAll = values.subarray(3 * BT + BT * V, 3 * BT + 2 * BT * V);
+  const skd = interleaved ? values.subarray(3 * BT + 2 * BT * V) : null;
   return prompts.map((prompt, b) => {
     const start = encoded.promptLens[b];
     const teacherIds: number[] = [];
@@ -84,6 +108,21 @@ export async function inspectSamples(
       });
       if (id === EOS) break;
     }
-    return { prompt, teacherIds, student: tokens };
+    return skd ? { prompt, teacherIds, student: tokens, interleaved: interleavedRow(skd, b, T, start) } : { prompt, teacherIds, student: tokens };
   });
+}
+
+/** Row b of SKD's [tokens, status, proposals] blocks ([B·T] each), from the continuation's start to EOS. */
+function interleavedRow(blocks: ArrayLike<number>, b: number, T: number, start: number): InterleavedToken[] {
+  const BT = blocks.length / 3;
+  const out: InterleavedToken[] = [];
+  for (let j = start; j < T; j++) {
+    const id = Math.round(blocks[b * T + j]);
+    if (id === PAD) break;
+    const at = b * T + j - 1; // the status of position j − 1 is that of token j
+    const replaced = Math.round(blocks[BT + at]) === SKD_STATUS.replaced;
+    out.push({ id, replaced, proposed: replaced ? Math.round(blocks[2 * BT + at]) : id });
+    if (id === EOS) break;
+  }
+  return out;
 }

@@ -2,6 +2,8 @@
 // each student token shaded by the total variation between the two next-token distributions
 // that produced it. Clicking (or focusing) a token shows both distributions as bars. The
 // tokens are one tab stop: arrow keys move between them (←→ along a row, ↑↓ across rows).
+// For SKD a further column shows the sequence its sampler makes from the same prompts, with the
+// tokens the teacher replaced outlined.
 import { memo, useRef, useState, type KeyboardEvent } from 'react';
 import type { InspectSample, InspectToken } from '../worker/protocol';
 import type { RunSpec } from '../shared/runSpec';
@@ -59,6 +61,7 @@ export const SamplesPanel = memo(function SamplesPanel({
   const samples = inspection && inspection.lane === lane ? inspection.samples : null;
   const token = samples && picked ? samples[picked.sample]?.student[picked.pos] : undefined;
   const grid = useRef<HTMLTableSectionElement>(null);
+  const interleaved = samples?.some((s) => s.interleaved) ?? false;
   // The one token reachable by Tab: the picked one if it still exists, else the first.
   const stop = picked && token ? picked : { sample: 0, pos: 0 };
   const onKey = (e: KeyboardEvent<HTMLButtonElement>, si: number, pi: number) => {
@@ -106,6 +109,7 @@ export const SamplesPanel = memo(function SamplesPanel({
       <p className="muted small">
         Held-out prompts the students never train on. Student tokens are shaded by how much the two next-token distributions disagree there (total variation,
         white = agree, red = disagree). Click a token (or Tab to the tokens and use the arrow keys) to compare the distributions.
+        {interleaved && ' For SKD, the last column is the sequence it learns from on these prompts: outlined tokens are the teacher’s replacements.'}
       </p>
       {!samples ? (
         <p className="muted">Samples appear once the student is built.</p>
@@ -119,6 +123,11 @@ export const SamplesPanel = memo(function SamplesPanel({
                 <th scope="col" style={{ color: LANE_COLORS[lane] }}>
                   Student
                 </th>
+                {interleaved && (
+                  <th scope="col" title="The student proposes each token; the teacher replaces those outside its top K (outlined).">
+                    SKD: teacher-corrected
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody ref={grid}>
@@ -144,6 +153,27 @@ export const SamplesPanel = memo(function SamplesPanel({
                       </button>
                     ))}
                   </td>
+                  {interleaved && (
+                    <td className="mono student-tokens" data-testid="interleaved-output">
+                      {(s.interleaved ?? []).map((t, pi) =>
+                        t.replaced ? (
+                          <span
+                            key={pi}
+                            className="tok replaced"
+                            data-testid="replaced-token"
+                            title={`The student proposed ‘${t.proposed}’, outside the teacher’s top K: the teacher’s sample replaced it`}
+                          >
+                            {t.label}
+                            <span className="sr-only"> (replaced by the teacher; the student proposed {t.proposed})</span>
+                          </span>
+                        ) : (
+                          <span key={pi} className="tok">
+                            {t.label}
+                          </span>
+                        ),
+                      )}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -20,6 +20,10 @@ const SOURCE: Record<string, string> = {
   student: 'On-policy: the student sampled this continuation itself, mistakes included, and the teacher grades every prefix of it.',
   mixed: 'AMMD samples twice: the student (on-policy, shown here) and the teacher (off-policy); its critics compare the two.',
   buffer: 'DistiLLM took this continuation from its replay buffer of the student’s earlier samples (adaptive off-policy).',
+  paired:
+    'DistiLLM-2 samples twice per prompt: the teacher’s response (skew KL raises its likelihood) and the student’s own, shown here (skew reverse KL pushes down its over-confident tokens).',
+  speculative:
+    'SKD: the student proposed each token and the teacher replaced those outside its top K, so the continuation is the student’s own where the teacher found it plausible.',
 };
 
 function quantitySentence(e: StepExplanation): string {
@@ -32,6 +36,7 @@ function quantitySentence(e: StepExplanation): string {
   if (k === 'rkl') return 'Reverse KL(q‖p) at each position: large where the student puts mass on tokens the teacher rules out (mode seeking).';
   if (k === 'tvd') return 'Total variation at each position: half the summed absolute gap between the two distributions, at most 1.';
   if (k === 'jsd') return 'Generalized JSD at each position: a blend of forward and reverse KL against the mixture of p and q (β sets the blend).';
+  if (k === 'ab') return `${e.quantity.label} at each position: forward KL at (α, β) = (1, 0), reverse KL at (0, 1), a blend of their pulls in between.`;
   return `${e.quantity.label} at each position: the skewed KL that mixes a little of one distribution into the other (α) to keep gradients bounded.`;
 }
 

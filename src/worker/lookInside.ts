@@ -7,6 +7,8 @@ import type { Trainer } from '../engine/trainer';
 import { Rng } from '../engine/rng';
 import { getTask } from '../engine/tasks';
 import { tokenLabel } from '../engine/tasks/vocab';
+import { getMethod } from '../engine/methods/declarations';
+import { readValues } from '../engine/params';
 import type { InspectSample, StepExplanation } from './protocol';
 import { SHOWCASE_PROMPTS } from './teacher';
 
@@ -16,11 +18,17 @@ export async function studentSamples(teacher: Transformer, task: string, trainer
   const prompts = t.heldOut.slice(0, SHOWCASE_PROMPTS).map((e) => e.prompt);
   const temperature = t.scoring === 'greedy-exact-match' ? 0 : 1;
   const seed = Number(trainer.config.settings.seed ?? 1);
-  const raw = await inspectSamples(teacher, trainer.student, prompts, { temperature, noiseState: new Rng(seed + 7919).state() });
+  // A method whose teacher replaces student tokens (SKD) shows its interleaved continuation too.
+  const method = getMethod(trainer.config.method);
+  const speculative = method.speculative?.(readValues(method.params, trainer.config.hyper, method.id));
+  const raw = await inspectSamples(teacher, trainer.student, prompts, { temperature, noiseState: new Rng(seed + 7919).state(), speculative });
   return raw.map((s) => ({
     prompt: s.prompt,
     teacher: s.teacherIds.map(tokenLabel).join(''),
     student: s.student.map((t) => ({ id: t.id, label: tokenLabel(t.id), divergence: t.divergence, teacherDist: t.teacher, studentDist: t.student })),
+    ...(s.interleaved
+      ? { interleaved: s.interleaved.map((t) => ({ id: t.id, label: tokenLabel(t.id), replaced: t.replaced, proposed: tokenLabel(t.proposed) })) }
+      : {}),
   }));
 }
 

@@ -95,12 +95,14 @@ export interface InspectSample {
   teacher: string;
   /** The student's continuation, token by token. */
   student: InspectToken[];
+  /** SKD: the continuation its sampler makes, each token kept from the student or the teacher's replacement. */
+  interleaved?: Array<{ id: number; label: string; replaced: boolean; proposed: string }>;
 }
 
 /** One training step in slow motion (see engine/explain.ts), with token labels. */
 export interface StepExplanation {
   method: string;
-  /** Where the continuation came from: 'dataset', 'teacher', 'student', 'buffer' or 'mixed'. */
+  /** Where the continuation came from: 'dataset', 'teacher', 'student', 'buffer', 'mixed', 'paired' or 'speculative'. */
   source: string;
   prompt: string;
   positions: Array<{ id: number; label: string; teacher: number[]; before: number[]; after: number[]; valueBefore: number; valueAfter: number }>;
