@@ -296,10 +296,18 @@ def blas_info():
     build = next((part.split("=")[1] for part in config.replace(",", " ").split() if part.startswith("BLAS_INFO=")), "unknown")
     try:
         with open("/proc/self/maps") as f:
-            libs = sorted({line.split()[-1] for line in f if "blas" in line.lower()})
+            libs = sorted({line.split()[-1] for line in f if "blas" in line.lower() or "mkl" in line.lower()})
     except OSError:
         libs = []
-    kind = "OpenBLAS" if any("openblas" in l.lower() for l in libs) else "reference BLAS (Netlib)" if any("/blas/libblas" in l for l in libs) else "unknown"
+    # PyPI's wheels link MKL statically (no libmkl in the maps): the build's BLAS_INFO says so.
+    if any("openblas" in l.lower() for l in libs):
+        kind = "OpenBLAS"
+    elif any("/blas/libblas" in l for l in libs):
+        kind = "reference BLAS (Netlib)"
+    elif build.lower() == "mkl" or any("mkl" in l.lower() for l in libs):
+        kind = "MKL"
+    else:
+        kind = "unknown"
     return {"buildBlas": build, "blas": kind, "blasLibraries": libs}
 
 

@@ -114,16 +114,22 @@ export function targets(r: BenchResult): TargetRow[] {
   const peer = r.peer;
   if (peer?.available) {
     for (const row of peer.rows) {
-      // The issue's target is against the peer on the BLAS it was first measured with (the reference BLAS).
-      const reference = row.peers.find((x) => x.blas.startsWith('reference')) ?? row.peers[0];
-      if (!reference) continue;
-      const c = checkTarget(reference.cpuRatio, 1, 'max', '×');
-      rows.push({
-        target: `wasm / PyTorch (${reference.blas}, 1 thread) ≤ 1.0, settled CPU time (${row.id})`,
-        measured: `${f(reference.cpuRatio)}× (first steps ${f(reference.coldCpuRatio)}×)`,
-        met: c.met,
-        note: c.note,
-      });
+      // Against PyPI's torch (MKL), what a researcher runs: within 2×. Against Debian's on the
+      // reference BLAS, the peer the first target was set with: at most even.
+      const goals = [
+        { peer: row.peers.find((x) => x.source === 'pypi'), limit: 2 },
+        { peer: row.peers.find((x) => x.source === 'debian' && x.blas.startsWith('reference')), limit: 1 },
+      ];
+      for (const { peer: p, limit } of goals) {
+        if (!p) continue;
+        const c = checkTarget(p.cpuRatio, limit, 'max', '×');
+        rows.push({
+          target: `wasm / ${p.source === 'pypi' ? "PyPI's" : "Debian's"} PyTorch (${p.blas}, 1 thread) ≤ ${limit.toFixed(1)}, settled CPU time (${row.id})`,
+          measured: `${f(p.cpuRatio)}× (first steps ${f(p.coldCpuRatio)}×)`,
+          met: c.met,
+          note: c.note,
+        });
+      }
     }
     const limits: Record<string, number> = { ammd: 5000, 'gkd-student': 1500, 'gkd-dataset': 1500 };
     for (const row of peer.rows.filter((x) => limits[x.id] !== undefined)) {
