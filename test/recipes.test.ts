@@ -48,7 +48,7 @@ describe('TRL recipes', () => {
     METHODS.forEach((m, i) => {
       const dir = `student-${i + 1}-${m.id}`;
       expect(file(files, `${dir}/train.py`)).toContain('def main()');
-      expect(file(files, `${dir}/config.yaml`)).toContain(`method: ${m.id}`);
+      expect(file(files, `${dir}/config.yaml`)).toContain(`method: "${m.id}"`);
       expect(file(files, `${dir}/README.md`)).toContain('| playground setting | value | trainer field | maps | how |');
     });
     expect(file(files, 'README.md')).toContain('accelerate launch --num_processes 1');

@@ -11,6 +11,8 @@ import type { RunSpec } from '../shared/runSpec';
 import { mapStudent, type MappingRow, type StudentMapping } from './mapping';
 import { trainScript } from './trainScript';
 import { REQUIREMENTS, TESTED_WITH } from './versions';
+import { yamlComment, yamlEntry, yamlSection } from './yamlText';
+import { mdCode, mdLink, mdText } from './markdownText';
 
 export interface RecipeFile {
   path: string;
@@ -82,35 +84,22 @@ function taskExamples(taskId: string, seed: number): { train: string; evaluation
   return { train, evaluation };
 }
 
-/** A YAML scalar: numbers and booleans bare, strings double-quoted (JSON strings are valid YAML). */
-function yamlValue(v: ParamValue | null): string {
-  if (v === null) return 'null';
-  if (typeof v === 'number') {
-    if (Number.isInteger(v)) return String(v);
-    // PyYAML reads 1e-7 as a string: a float needs a dot before the exponent (1.0e-7).
-    const s = String(Number(v.toPrecision(8)));
-    return /e/.test(s) && !/\./.test(s) ? s.replace('e', '.0e') : s;
-  }
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  return JSON.stringify(v);
-}
-
 function configYaml(method: string, label: string, m: StudentMapping, index: number, count: number, link?: string): string {
   const lines = [
-    `# Alembic recipe: ${label}, student ${index + 1} of ${count}.`,
-    ...(link ? [`# From the playground experiment ${link}`] : []),
-    `# Trainer: ${m.choice.module}.${m.choice.trainer} (${m.choice.trl ? 'TRL' : 'alembic_trl, this repository’s recipes/ package'}).`,
-    `# 'args' are the keyword arguments of ${m.choice.config}; README.md says how each maps.`,
-    `method: ${method}`,
-    `teacher: ${JSON.stringify(PLACEHOLDERS.teacher)}`,
-    `student: ${JSON.stringify(PLACEHOLDERS.student)}   # ideally already fine-tuned on the task (the playground starts warm)`,
-    'dataset:',
-    `  train: ${JSON.stringify(PLACEHOLDERS.dataset)}   # or ../data/train.jsonl (examples of the playground's task)`,
-    `  eval: "../data/eval.jsonl"   # held-out examples of the playground's task; null for none`,
-    '  prompt_field: prompt',
-    '  completion_field: completion',
-    'args:',
-    ...Object.entries(m.args).map(([k, v]) => `  ${k}: ${yamlValue(v)}`),
+    yamlComment(`Alembic recipe: ${label}, student ${index + 1} of ${count}.`),
+    yamlComment(`Trainer: ${m.choice.module}.${m.choice.trainer} (${m.choice.trl ? 'TRL' : 'alembic_trl, this repository’s recipes/ package'}).`),
+    yamlComment(`'args' are the keyword arguments of ${m.choice.config}; README.md says how each maps.`),
+    ...(link !== undefined ? [yamlEntry(0, 'playground_link', link, 'the playground experiment this recipe was exported from')] : []),
+    yamlEntry(0, 'method', method),
+    yamlEntry(0, 'teacher', PLACEHOLDERS.teacher),
+    yamlEntry(0, 'student', PLACEHOLDERS.student, 'ideally already fine-tuned on the task (the playground starts warm)'),
+    yamlSection(0, 'dataset'),
+    yamlEntry(2, 'train', PLACEHOLDERS.dataset, "or ../data/train.jsonl (examples of the playground's task)"),
+    yamlEntry(2, 'eval', '../data/eval.jsonl', "held-out examples of the playground's task; null for none"),
+    yamlEntry(2, 'prompt_field', 'prompt'),
+    yamlEntry(2, 'completion_field', 'completion'),
+    yamlSection(0, 'args'),
+    ...Object.entries(m.args).map(([k, v]) => yamlEntry(2, k, v)),
   ];
   return lines.join('\n') + '\n';
 }
@@ -118,11 +107,10 @@ function configYaml(method: string, label: string, m: StudentMapping, index: num
 const FIT_LABEL = { exact: 'exactly', approximate: 'approximately', none: 'not at all' } as const;
 
 function mappingTable(rows: MappingRow[]): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
   return [
     '| playground setting | value | trainer field | maps | how |',
     '| --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${esc(r.setting)} | ${esc(r.value)} | ${esc(r.field)} | ${FIT_LABEL[r.fit]} | ${esc(r.note)} |`),
+    ...rows.map((r) => `| ${mdText(r.setting)} | ${mdText(r.value)} | ${mdText(r.field)} | ${FIT_LABEL[r.fit]} | ${mdText(r.note)} |`),
   ].join('\n');
 }
 
@@ -140,10 +128,10 @@ function launchCommands(dir: string): string {
 function studentReadme(dir: string, label: string, method: string, m: StudentMapping): string {
   const counts = { exact: 0, approximate: 0, none: 0 };
   for (const r of m.rows) counts[r.fit]++;
-  return `# ${label} with ${m.choice.trainer}
+  return `# ${mdText(label)} with ${mdText(m.choice.trainer)}
 
-Trainer: \`${m.choice.module}.${m.choice.trainer}\` with \`${m.choice.config}\`${m.choice.trl ? ' (TRL).' : ' (alembic_trl, the `recipes/` package of the Alembic repository: `pip install <alembic checkout>/recipes`).'}
-Method id in the playground: \`${method}\`. Settings: ${counts.exact} map exactly, ${counts.approximate} approximately, ${counts.none} not at all.
+Trainer: ${mdCode(`${m.choice.module}.${m.choice.trainer}`)} with ${mdCode(m.choice.config)}${m.choice.trl ? ' (TRL).' : ' (alembic_trl, the `recipes/` package of the Alembic repository: `pip install <alembic checkout>/recipes`).'}
+Method id in the playground: ${mdCode(method)}. Settings: ${counts.exact} map exactly, ${counts.approximate} approximately, ${counts.none} not at all.
 
 Run from the recipe's root folder (T, S, D: your teacher, student and dataset ids or paths;
 the student should share the teacher's tokenizer and vocabulary):
@@ -161,11 +149,11 @@ ${mappingTable(m.rows)}
 
 function topReadme(spec: RunSpec, students: Array<{ dir: string; label: string; mapping: StudentMapping }>, link?: string): string {
   const list = students
-    .map((s) => `- \`${s.dir}/\`: ${s.label} with \`${s.mapping.choice.trainer}\` (${s.mapping.choice.trl ? 'TRL' : 'alembic_trl'})`)
+    .map((s) => `- ${mdCode(`${s.dir}/`)}: ${mdText(s.label)} with ${mdCode(s.mapping.choice.trainer)} (${s.mapping.choice.trl ? 'TRL' : 'alembic_trl'})`)
     .join('\n');
   return `# Alembic recipes for Hugging Face TRL
 
-Exported from the Alembic playground${link ? ` (experiment: ${link})` : ''}: task \`${String(spec.settings.task)}\`, ${spec.lanes.length} student${spec.lanes.length > 1 ? 's' : ''}.
+Exported from the Alembic playground${link ? ` (experiment: ${mdLink(link)})` : ''}: task ${mdCode(String(spec.settings.task))}, ${spec.lanes.length} student${spec.lanes.length > 1 ? 's' : ''}.
 
 ${list}
 

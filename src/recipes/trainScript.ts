@@ -2,6 +2,7 @@
 // trainer the mapping chose and trains. Command-line flags override the placeholders, so the
 // same script runs the user's models and the test's tiny ones.
 import type { TrainerChoice } from './mapping';
+import { pyDocstringText, pyName } from './pythonText';
 
 const HEADER = `import argparse
 from pathlib import Path
@@ -69,7 +70,7 @@ function teacherLoad(choice: TrainerChoice): string {
 }
 
 function build(choice: TrainerChoice): string {
-  const cls = `${choice.config}(**args)`;
+  const cls = `${pyName(choice.config)}(**args)`;
   switch (choice.data) {
     case 'messages':
       return `    # TRL's GKD collator reads chat messages; a model without a chat template gets a plain one
@@ -86,7 +87,7 @@ function build(choice: TrainerChoice): string {
 
     if evaluation is None:
         args.pop("eval_strategy", None)
-    trainer = ${choice.trainer}(
+    trainer = ${pyName(choice.trainer)}(
         model=student,
         teacher_model=teacher,
         args=${cls},
@@ -99,14 +100,14 @@ function build(choice: TrainerChoice): string {
       return `    # SeqKD: the teacher's own continuations replace the reference answers.
     tau = args.pop("teacher_sample_temperature")
     train = teacher_samples(teacher, tokenizer, train, tau, args.pop("max_new_tokens", 64))
-    trainer = ${choice.trainer}(model=student, args=${cls}, train_dataset=train, processing_class=tokenizer)
+    trainer = ${pyName(choice.trainer)}(model=student, args=${cls}, train_dataset=train, processing_class=tokenizer)
 `;
     default:
       return choice.teacher
         ? `    if evaluation is None:
         args.pop("eval_strategy", None)
         args.pop("eval_steps", None)
-    trainer = ${choice.trainer}(
+    trainer = ${pyName(choice.trainer)}(
         model=student,
         teacher_model=teacher,
         args=${cls},
@@ -115,7 +116,7 @@ function build(choice: TrainerChoice): string {
         processing_class=tokenizer,
     )
 `
-        : `    trainer = ${choice.trainer}(model=student, args=${cls}, train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer)
+        : `    trainer = ${pyName(choice.trainer)}(model=student, args=${cls}, train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer)
 `;
   }
 }
@@ -139,11 +140,11 @@ def teacher_samples(teacher, tokenizer, ds, temperature, max_new_tokens, batch=1
     return ds.remove_columns("completion").add_column("completion", completions)
 `;
 
-/** The whole train.py for a trainer choice; `title` becomes its docstring's first line. */
+/** The whole train.py for a trainer choice; `title` becomes its docstring's first line (as text). */
 export function trainScript(choice: TrainerChoice, title: string): string {
-  const imports = `from ${choice.module} import ${choice.config}, ${choice.trainer}\n`;
+  const imports = `from ${pyName(choice.module, true)} import ${pyName(choice.config)}, ${pyName(choice.trainer)}\n`;
   return [
-    `"""${title}\n\nRun: python train.py (settings in config.yaml; flags override them), or with accelerate,\nsee README.md. Placeholders in config.yaml must be replaced (or overridden with flags).\n"""\n\n`,
+    `"""${pyDocstringText(title)}\n\nRun: python train.py (settings in config.yaml; flags override them), or with accelerate,\nsee README.md. Placeholders in config.yaml must be replaced (or overridden with flags).\n"""\n\n`,
     HEADER,
     imports,
     '\nHERE = Path(__file__).resolve().parent\n',
