@@ -177,6 +177,27 @@ describe('npm run distill', () => {
     expect(oneLine(unwritable.stderr)).toBe(true);
   });
 
+  it('every write failure of --out exits 5 in one line: a full device, no permission, a folder, a file on the path', () => {
+    const teacher = ['--teacher', join(dir, 'teacher')];
+    const full = distill(...QUICK, ...teacher, '--steps', '0', '--out', '/dev/full');
+    expect(full.code).toBe(5);
+    expect(full.stderr).toMatch(/distill: cannot write --out \/dev\/full: no space left on the device \(ENOSPC\)/);
+    expect(full.stderr).not.toMatch(/\n\s+at /);
+    for (const [out, reason] of [
+      ['/sys/x', /\((EACCES|EPERM|EROFS)\)/],
+      [dir, /it is a folder, not a file \(EISDIR\)/],
+      ['/etc/hostname/run.jsonl', /part of the path is a file, not a folder \(ENOTDIR\)/],
+    ] as const) {
+      const r = distill(...QUICK, ...teacher, '--out', out);
+      expect(r.code, out).toBe(5);
+      expect(r.stderr).toMatch(reason);
+      expect(oneLine(r.stderr)).toBe(true);
+    }
+    // Numbers are plain decimal text: padding or hex is a usage error.
+    expect(distill(...QUICK, ...teacher, '--steps', ' 2').code).toBe(2);
+    expect(distill(...QUICK, ...teacher, '--set', 'seed=0x10').code).toBe(2);
+  });
+
   it('resolves relative paths from the directory the user ran it in', () => {
     const r = distillIn(dir, ...QUICK, '--teacher', 'teacher', '--out', 'relative.jsonl', '--steps', '0');
     expect(r.stderr).not.toMatch(/distill:/);

@@ -4,10 +4,11 @@
 // sampling cost per token, reads and kernels per step, memory over many steps, and the page in
 // headless Chromium. Prints markdown; writes <out>/bench.json and <out>/bench.md.
 import { execSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './args';
+import { prepareOutputFolder, writingOutput } from './outputFiles';
 import { load, teardownBackends } from './bench/env';
 import { benchMethods, type MethodsPlan } from './bench/methods';
 import { benchScaling } from './bench/scaling';
@@ -19,7 +20,8 @@ import { renderMarkdown, type BenchResult } from './bench/report';
 import { REPO_ROOT } from './nodeModel';
 
 const SECTIONS = ['page', 'methods', 'scaling', 'sampling', 'memory', 'peer'] as const;
-const { values } = parseArgs({
+const USAGE = 'usage: npm run bench [-- --quick] [--sections page,methods,scaling,sampling,memory,peer] [--out DIR] [--render]';
+const cli = commandLine(USAGE, {
   options: {
     quick: { type: 'boolean', default: false },
     sections: { type: 'string', default: SECTIONS.join(',') },
@@ -28,16 +30,19 @@ const { values } = parseArgs({
     render: { type: 'boolean', default: false },
   },
 });
+const values = cli.values;
 if (values.render) {
   const saved = JSON.parse(readFileSync(join(values.out!, 'bench.json'), 'utf8')) as BenchResult;
   const text = renderMarkdown(saved);
-  writeFileSync(join(values.out!, 'bench.md'), text);
+  writingOutput(values.out!, () => writeFileSync(join(values.out!, 'bench.md'), text));
   console.log(text);
   process.exit(0);
 }
 const quick = values.quick!;
 const wanted = new Set(values.sections!.split(','));
-for (const s of wanted) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`Unknown section '${s}'. Sections: ${SECTIONS.join(', ')}`);
+for (const s of wanted) if (!(SECTIONS as readonly string[]).includes(s)) cli.fail(`Unknown section '${s}'. Sections: ${SECTIONS.join(', ')}`);
+// The output folder takes files (or the bench fails now, with exit code 5, not after its runs).
+await prepareOutputFolder(values.out!);
 
 /** The sizes of a full run and of --quick (for CI: each section, smaller). */
 const PLAN = quick
@@ -101,11 +106,10 @@ notes.push(
     : 'Full mode. cpu per method: 1 warm-up, 1 timed, 1 profiled step and one evaluation (after a first one). webgpu per method: 1 warm-up step and 1 profiled step (its ms/step is prepare + studentStep, synced), and one evaluation timed on the first method (sft) and shared by the others: SwiftShader costs several ms per kernel, too slow for more steps within the time budget. Memory on webgpu from the first step where every code path has run (≥ 4) to step 16, for the same reason; the 100 → 1,000 step check runs on wasm. Scaling runs on wasm (the fastest backend here, compute-bound like a GPU would be).',
 );
 
-mkdirSync(values.out!, { recursive: true });
 const save = () => {
   result.meta.loadAtEnd = load();
   result.meta.seconds = (performance.now() - started) / 1000;
-  writeFileSync(join(values.out!, 'bench.json'), JSON.stringify(result, null, 1) + '\n');
+  writingOutput(values.out!, () => writeFileSync(join(values.out!, 'bench.json'), JSON.stringify(result, null, 1) + '\n'));
 };
 
 try {
@@ -144,6 +148,6 @@ try {
   teardownBackends();
 }
 const md = renderMarkdown(result);
-writeFileSync(join(values.out!, 'bench.md'), md);
+writingOutput(values.out!, () => writeFileSync(join(values.out!, 'bench.md'), md));
 console.log(md);
 process.exit(0);

@@ -4,8 +4,8 @@
 // costs relative to training at the default evalEvery. Prints a markdown table.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { chooseBackend, type BackendName } from '../engine/backend';
+import { commandLine } from './args';
+import { chooseBackend } from '../engine/backend';
 import { METHOD_IDS, isMethodId } from '../engine/methods/declarations';
 import { TASK_IDS } from '../engine/tasks';
 import { SHARED_PARAMS } from '../engine/settings';
@@ -14,7 +14,8 @@ import type { MetricRecord } from '../engine/metrics/record';
 import type { MethodId } from '../engine/methods/types';
 import { loadModelDir, teacherDir } from './nodeModel';
 
-const { values } = parseArgs({
+const USAGE = 'usage: npm run bench:methods -- [--steps N] [--backend wasm|cpu|webgpu] [--task T] [--seed S] [--methods a,b,...]';
+const cli = commandLine(USAGE, {
   options: {
     steps: { type: 'string', default: '200' },
     backend: { type: 'string', default: 'wasm' },
@@ -23,28 +24,29 @@ const { values } = parseArgs({
     methods: { type: 'string' },
   },
 });
-const steps = Number(values.steps);
-const task = values.task!;
-if (!Number.isInteger(steps) || steps < 1) throw new Error(`--steps must be a positive integer, got ${values.steps}`);
-if (!(TASK_IDS as readonly string[]).includes(task)) throw new Error(`Unknown task '${task}'. Tasks: ${TASK_IDS.join(', ')}`);
+const values = cli.values;
+const steps = cli.whole('steps', values.steps);
+const task = cli.oneOf('task', values.task, TASK_IDS);
+const seed = cli.whole('seed', values.seed, 0);
+const backendName = cli.oneOf('backend', values.backend, ['wasm', 'cpu', 'webgpu'] as const);
 const methods = (values.methods ? values.methods.split(',') : [...METHOD_IDS]).map((m) => {
-  if (!isMethodId(m)) throw new Error(`Unknown method '${m}'. Methods: ${METHOD_IDS.join(', ')}`);
+  if (!isMethodId(m)) cli.fail(`Unknown method '${m}'. Methods: ${METHOD_IDS.join(', ')}`);
   return m as MethodId;
 });
 const dir = teacherDir(task);
-if (!existsSync(join(dir, 'model.json'))) throw new Error(`No teacher at ${dir}: run npm run train-teacher -- --task ${task}`);
+if (!existsSync(join(dir, 'model.json'))) cli.fail(`No teacher at ${dir}: run npm run train-teacher -- --task ${task}`, 4);
 
-const cleanup = values.backend === 'webgpu' ? await (await import('./nodeWebGpu')).setupNodeWebGpu() : () => {};
-const backend = await chooseBackend([values.backend as BackendName]);
+const cleanup = backendName === 'webgpu' ? await (await import('./nodeWebGpu')).setupNodeWebGpu() : () => {};
+const backend = await chooseBackend([backendName]);
 const { model: teacher } = loadModelDir(dir);
 const defaultEvalEvery = SHARED_PARAMS.find((p) => p.id === 'evalEvery')!.default as number;
-console.error(`bench:methods on ${task}, ${steps} steps per method, seed ${values.seed}, backend ${backend.name}`);
+console.error(`bench:methods on ${task}, ${steps} steps per method, seed ${seed}, backend ${backend.name}`);
 
 const fmt = (x: number | null, digits = 3) => (x === null ? '–' : x.toFixed(digits));
 const rows: string[] = [];
 let allLower = true;
 for (const method of methods) {
-  const { config, problems } = resolveConfig({ method, settings: { task, seed: values.seed, steps, evalEvery: 1000 } });
+  const { config, problems } = resolveConfig({ method, settings: { task, seed, steps, evalEvery: 1000 } });
   if (problems.length) throw new Error(problems.join('; '));
   const trainer = await Trainer.create(config, teacher, { backendName: backend.name });
   let t0 = performance.now();
@@ -71,7 +73,7 @@ for (const method of methods) {
 teacher.dispose();
 cleanup();
 
-console.log(`\n${task}, ${steps} steps, default settings, seed ${values.seed}, backend ${backend.name}\n`);
+console.log(`\n${task}, ${steps} steps, default settings, seed ${seed}, backend ${backend.name}\n`);
 console.log(`| method | rklStudent first → last | mmOnExact first → last | score first → last | ms/step | eval share at evalEvery ${defaultEvalEvery} |`);
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);

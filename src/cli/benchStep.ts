@@ -2,11 +2,12 @@
 // Times the peer comparison's training steps on wasm in this process and prints one JSON line:
 // ms and kernels per step per case, in the first steps (cold) and once settled. Used for paired A/B runs (run it alternately from two
 // checkouts) and by the bench's peer section.
-import { parseArgs } from 'node:util';
+import { commandLine, type Fail } from './args';
 import { STEP_CASES, timeCases } from './bench/stepCases';
 import { teardownBackends, type BenchBackend } from './bench/env';
 
-const { values } = parseArgs({
+const USAGE = 'usage: npm run bench:step [-- --cases gkd-student,gkd-dataset,ammd] [--steps N] [--warmup N] [--settle-seconds S] [--backend wasm|cpu|webgpu]';
+const cli = commandLine(USAGE, {
   options: {
     cases: { type: 'string', default: STEP_CASES.map((c) => c.id).join(',') },
     steps: { type: 'string', default: '5' },
@@ -15,18 +16,22 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
   },
 });
+const values = cli.values;
+const fail: Fail = cli.fail;
 const ids = values.cases!.split(',');
 const cases = ids.map((id) => {
   const c = STEP_CASES.find((k) => k.id === id);
-  if (!c) throw new Error(`Unknown case '${id}'. Cases: ${STEP_CASES.map((k) => k.id).join(', ')}`);
+  if (!c) fail(`Unknown case '${id}'. Cases: ${STEP_CASES.map((k) => k.id).join(', ')}`);
   return c;
 });
+const plan = {
+  warmup: cli.whole('warmup', values.warmup, 0),
+  steps: cli.whole('steps', values.steps),
+  settleSeconds: cli.number('settle-seconds', values['settle-seconds'], { min: 0 }),
+};
+const backend = cli.oneOf('backend', values.backend, ['wasm', 'cpu', 'webgpu'] as const) as BenchBackend;
 try {
-  const rows = await timeCases(cases, values.backend as BenchBackend, {
-    warmup: Number(values.warmup),
-    steps: Number(values.steps),
-    settleSeconds: Number(values['settle-seconds']),
-  });
+  const rows = await timeCases(cases, backend, plan);
   console.log(JSON.stringify(rows));
 } finally {
   teardownBackends();

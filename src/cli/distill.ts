@@ -4,10 +4,11 @@
 // object per evaluation (JSON lines) to FILE or stdout. Everything the user gave (flags, values,
 // paths, the teacher's files) is checked before TensorFlow.js loads; every failure is one line
 // on stderr and a distinct exit code (EXIT below, listed in the README).
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandLine, type Fail } from './args';
+import { OutputError, OutputFile, outputError } from './outputFiles';
 import type { BackendName } from '../engine/backend';
 import { TASK_IDS, getTask, type TaskId } from '../engine/tasks';
 import { VOCAB_SIZE } from '../engine/tasks/vocab';
@@ -18,9 +19,8 @@ import { coerce, quote, type ParamSpec } from '../engine/params';
 import { checkFinite, parseModelJson } from '../engine/model/weightCheck';
 
 /** Exit codes: each failure the user can act on has its own. */
+// An error nobody caught ends in one line too (commandLine sees to it): 5 for the output, else 1.
 export const EXIT = { ok: 0, internal: 1, usage: 2, nonFinite: 3, teacher: 4, output: 5, backend: 6 } as const;
-process.on('uncaughtException', (e) => stop(EXIT.internal, `unexpected error: ${errorText(e)}`, e));
-process.on('unhandledRejection', (e) => stop(EXIT.internal, `unexpected error: ${errorText(e)}`, e));
 
 const USAGE =
   'usage: npm run distill -- --task T --method M --steps N --seed S [--backend cpu|wasm|webgpu] [--eval-every K] [--out FILE] [--set name=value ...] [--teacher DIR]';
@@ -67,7 +67,7 @@ const method = args.method;
 if (!BACKENDS.includes(args.backend as BackendName)) fail(`Unknown backend '${args.backend}'. Backends: ${BACKENDS.join(', ')}`);
 const backendName = args.backend as BackendName;
 
-if (args.steps !== undefined && !/^\d{1,9}$/.test(args.steps.trim())) fail(`--steps must be a whole number from 0 to 999999999, got '${quote(args.steps)}'`);
+if (args.steps !== undefined && !/^\d{1,9}$/.test(args.steps)) fail(`--steps must be a whole number from 0 to 999999999, got '${quote(args.steps)}'`);
 const steps = args.steps === undefined ? 200 : Number(args.steps);
 
 // Every value goes through its spec; anything it would have to change is an error here.
@@ -130,15 +130,16 @@ try {
   stop(EXIT.teacher, `the teacher in ${dir} cannot be used: ${errorText(e)}`);
 }
 
-// The output is opened (created or emptied) before any model loads: an unwritable path fails fast.
-let out = 1;
+// The output is opened (created or emptied) before any model loads: an unwritable path fails
+// fast. Writes are asynchronous and bounded (./outputFiles), so a special file cannot hang the run.
+let out: OutputFile | null = null;
 if (args.out !== undefined) {
   if (args.out.trim() === '') fail('--out needs a file name');
   const path = resolve(userDir, args.out);
   try {
-    out = openSync(path, 'w');
+    out = await OutputFile.open(path);
   } catch (e) {
-    stop(EXIT.output, `cannot write --out ${path}: ${errorText(e)}`);
+    stop(EXIT.output, `cannot write --out ${path}: ${outputError(path, e).reason}`);
   }
 }
 
@@ -173,10 +174,19 @@ console.error(
   `distill ${method} on ${taskId}: ${steps} steps, seed ${config.settings.seed}, backend ${backend.name}${backend.adapter ? ` (${backend.adapter.description})` : ''}, student from ${trainer.studentStart === 'sft' ? 'the shipped SFT checkpoint' : 'scratch'}`,
 );
 
-const write = (record: object) => writeSync(out, JSON.stringify(record) + '\n');
+/** One JSON line to --out or stdout; a failed write is an OutputError (exit 5). */
+async function write(record: object): Promise<void> {
+  const line = JSON.stringify(record) + '\n';
+  if (out) return out.write(line);
+  try {
+    writeSync(1, line);
+  } catch (e) {
+    throw outputError('standard output', e);
+  }
+}
 let exitCode: number = EXIT.ok;
 /** Write an evaluation, or stop the run with code 3 if any of its numbers is not finite. */
-function emit(record: Record<string, unknown>): boolean {
+async function emit(record: Record<string, unknown>): Promise<boolean> {
   const bad = nonFinite(record);
   if (bad) {
     console.error(
@@ -185,12 +195,12 @@ function emit(record: Record<string, unknown>): boolean {
     exitCode = EXIT.nonFinite;
     return false;
   }
-  write(record);
+  await write(record);
   return true;
 }
 try {
   const every = config.settings.evalEvery as number;
-  let going = emit(await trainer.evaluate());
+  let going = await emit(await trainer.evaluate());
   for (let i = 0; going && i < steps; i++) {
     const o = await trainer.trainStep();
     if (o.halted) {
@@ -198,19 +208,25 @@ try {
       exitCode = EXIT.nonFinite;
       going = false;
     } else if (o.record) {
-      going = emit(o.record);
+      going = await emit(o.record);
       if (going)
         console.error(`step ${o.step}: loss ${o.record.loss?.toFixed(4)} rklStudent ${o.record.rklStudent?.toFixed(4)} score ${o.record.score?.toFixed(3)}`);
     }
   }
-  if (going && trainer.step % every !== 0) emit(await trainer.evaluate());
+  if (going && trainer.step % every !== 0) await emit(await trainer.evaluate());
   console.error(`evaluation took ${(100 * trainer.evalFraction).toFixed(1)}% of the time`);
+  await out?.close();
 } catch (e) {
-  console.error(`distill: the run failed: ${errorText(e)}`);
-  if (process.env.ALEMBIC_DEBUG) console.error(e);
-  exitCode = EXIT.internal;
+  if (e instanceof OutputError) {
+    console.error(`distill: cannot write ${out ? `--out ${e.path}` : e.path}: ${e.reason}`);
+    exitCode = EXIT.output;
+    out?.abandon();
+  } else {
+    console.error(`distill: the run failed: ${errorText(e)}`);
+    if (process.env.ALEMBIC_DEBUG) console.error(e);
+    exitCode = EXIT.internal;
+  }
 } finally {
-  if (out !== 1) closeSync(out);
   trainer.dispose();
   teacher.dispose();
   cleanupGpu();

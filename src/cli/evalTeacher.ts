@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandLine, type Fail } from './args';
-import { chooseBackend, type BackendName } from '../engine/backend';
+import { chooseBackend } from '../engine/backend';
 import { Rng } from '../engine/rng';
 import { TASK_IDS, getTask } from '../engine/tasks';
 import { VOCAB_SIZE } from '../engine/tasks/vocab';
@@ -38,8 +38,7 @@ function stop(message: string, code: number): never {
 }
 if (!values.task) fail('--task is required');
 if (!(TASK_IDS as string[]).includes(values.task)) fail(`Unknown task '${values.task}'. Known tasks: ${TASK_IDS.join(', ')}`);
-const backendName = values.backend as BackendName;
-if (!['wasm', 'cpu', 'webgpu'].includes(backendName)) fail(`Unknown backend '${values.backend}'`);
+const backendName = cli.oneOf('backend', values.backend, ['wasm', 'cpu', 'webgpu'] as const);
 const seed = cli.whole('seed', values.seed, Number.MIN_SAFE_INTEGER);
 const batchSize = cli.whole('batch', values.batch);
 

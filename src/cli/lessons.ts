@@ -8,6 +8,7 @@ import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandLine, type Fail } from './args';
+import { prepareOutputFolder, writingOutput } from './outputFiles';
 import { PRESETS } from '../state/presets';
 
 const USAGE = `usage: npm run lessons [-- --lesson ID[,ID...]] [--seeds N] [--backend wasm|cpu] [--cache DIR] [--out DIR]
@@ -34,6 +35,9 @@ const lessons = PRESETS.filter((p) => wanted.includes(p.id));
 const { REPO_ROOT, loadModelDir, teacherDir } = await import('./nodeModel');
 const docsDir = args.out ?? join(REPO_ROOT, 'docs', 'lessons');
 const publicDir = args.out ? join(args.out, 'public') : join(REPO_ROOT, 'public', 'lessons');
+// The output folders take files (or the command fails now, with exit code 5, not after its runs).
+await prepareOutputFolder(docsDir);
+await prepareOutputFolder(publicDir);
 const { chooseBackend } = await import('../engine/backend');
 const backend = await chooseBackend([backendName]);
 const { verifyLesson } = await import('./lessons/run');
@@ -72,7 +76,7 @@ for (const preset of lessons) {
       },
     });
     const ref = { ...reference, commit, command: `npm run lessons -- --lesson ${preset.id}${seeds === undefined ? '' : ` --seeds ${seeds}`}` };
-    writeLesson(preset, ref, docsDir, publicDir);
+    await writingOutput(docsDir, () => writeLesson(preset, ref, docsDir, publicDir));
     if (!ref.check.holds) failed++;
     console.log(`${preset.id} (${((performance.now() - t0) / 60000).toFixed(1)} min): ${verdictLine(ref)}`);
   } finally {

@@ -3,9 +3,9 @@
 // mode and the step explainer, each at 1024×768 (a projector) and 1366×768 (a laptop). Each
 // scene trains for a while in headless Chromium (the production build, wasm here), then is
 // captured at both sizes. Evaluation every 5 steps so the curves have points within a minute.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine, type Fail } from './args';
+import { prepareOutputFolder, writingOutput } from './outputFiles';
 import type { Page } from 'playwright-core';
 import { ensureBuilt, launch, newPage, serve } from './headless';
 import { REPO_ROOT } from './nodeModel';
@@ -41,7 +41,8 @@ const SIZES = [
   { width: 1366, height: 768 },
 ];
 
-const { values } = parseArgs({
+const USAGE = 'usage: npm run screenshots [-- --out DIR] [--only default,race,presenter,explainer] [--seconds N]';
+const cli = commandLine(USAGE, {
   options: {
     out: { type: 'string', default: join(REPO_ROOT, 'docs', 'screenshots') },
     only: { type: 'string', default: SCENES.map((s) => s.name).join(',') },
@@ -49,18 +50,24 @@ const { values } = parseArgs({
   },
 });
 
+const values = cli.values;
+const fail: Fail = cli.fail;
+const seconds = cli.number('seconds', values.seconds, { min: 0 });
+const only = values.only!.split(',');
+for (const name of only) if (!SCENES.some((s) => s.name === name)) fail(`Unknown scene '${name}'. Scenes: ${SCENES.map((s) => s.name).join(', ')}`);
+
 async function main() {
-  mkdirSync(values.out!, { recursive: true });
+  await prepareOutputFolder(values.out!);
   await ensureBuilt();
   const server = await serve();
   const browser = await launch({ webgpu: true });
   try {
-    for (const scene of SCENES.filter((s) => values.only!.split(',').includes(s.name))) {
+    for (const scene of SCENES.filter((s) => only.includes(s.name))) {
       const { page, context, log } = await newPage(browser, SIZES[1]);
       await page.goto(`${server.url}${scene.hash}`);
       await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 300_000 });
       await page.getByTestId('play').click();
-      await page.waitForTimeout(Number(values.seconds) * 1000);
+      await page.waitForTimeout(seconds * 1000);
       await page.getByTestId('pause').click();
       await page.locator('[data-testid="play"]:not([disabled])').waitFor({ timeout: 300_000 });
       for (const size of SIZES) {
@@ -69,7 +76,7 @@ async function main() {
         if (scene.before) await scene.before(page);
         else await page.waitForTimeout(500);
         const file = join(values.out!, `${scene.name}-${size.width}x${size.height}.png`);
-        await page.screenshot({ path: file });
+        await writingOutput(file, () => page.screenshot({ path: file }));
         console.log(`wrote ${file}`);
       }
       if (log.errors.length) console.error(`${scene.name}: page errors: ${log.errors.join(' | ')}`);
@@ -81,4 +88,4 @@ async function main() {
   }
 }
 
-void main();
+await main();

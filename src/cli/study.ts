@@ -7,9 +7,10 @@
 // Runs are ordered seed-major (every arm's seed 1 before any seed 2) so a cut-short session still
 // covers every arm, cached in --cache (one JSON per run, reused when the same run is asked for
 // again), and --shard i/n takes every n-th run so several processes can share a study.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandLine, type Fail } from './args';
+import { prepareOutputFolder, writingOutput } from './outputFiles';
 import { STUDIES, getStudy } from './studies/definitions';
 
 const USAGE = `usage: npm run study -- --study NAME [--seeds N] [--steps N] [--eval-every K] [--backend wasm|cpu] [--shard i/n] [--cache DIR] [--render-only] [--student-init sft|scratch]
@@ -60,13 +61,17 @@ for (const task of new Set(study.arms.map((a) => a.task))) {
   }
 }
 
+// The output folders take files (or the study fails now, with exit code 5, not after its runs).
+// The playground serves the findings from public/findings (a custom --out publishes beside it).
+const publicDir = args.out ? join(outDir, 'public') : join(REPO_ROOT, 'public', 'findings');
+await prepareOutputFolder(outDir);
+await prepareOutputFolder(publicDir);
 const { chooseBackend } = await import('../engine/backend');
 const backend = await chooseBackend([backendName]);
 const { runArm, readCache } = await import('./studies/runner');
 const { renderStudy } = await import('./studies/render');
 const { publishStudy } = await import('./studies/publish');
 const { GrammarProbeSet } = await import('./studies/grammarProbe');
-mkdirSync(outDir, { recursive: true });
 
 const PROBE_SEED = 4242;
 const probe = study.grammarProbe ? new GrammarProbeSet(PROBE_SEED) : null;
@@ -86,13 +91,12 @@ if (probe) {
 }
 const command = `npm run study -- --study ${study.name} --seeds ${seeds} --steps ${steps}${args['eval-every'] ? ` --eval-every ${evalEvery}` : ''}${studentInit === 'scratch' ? ' --student-init scratch' : ''}`;
 const info = { seeds, steps, evalEvery, backend: backend.name, command, extra, studentInit };
-// The playground serves the findings from public/findings (a custom --out publishes beside it).
-const publicDir = args.out ? join(outDir, 'public') : join(REPO_ROOT, 'public', 'findings');
-const render = () => {
-  const claims = renderStudy(study, readCache(cacheDir, study.name), info, outDir);
-  publishStudy(study, claims, { seeds, steps }, outDir, publicDir);
-  return claims;
-};
+const render = () =>
+  writingOutput(outDir, () => {
+    const claims = renderStudy(study, readCache(cacheDir, study.name), info, outDir);
+    publishStudy(study, claims, { seeds, steps }, outDir, publicDir);
+    return claims;
+  });
 
 if (!args['render-only']) {
   // --arms a,b: run only these arms (the page still lists every arm, unrun ones as "not run").
@@ -119,10 +123,10 @@ if (!args['render-only']) {
         .map(([k, v]) => `${k}=${(v as number).toFixed(3)}`)
         .join(' ')}`,
     );
-    render();
+    await render();
   }
 }
-const claims = render();
+const claims = await render();
 for (const c of claims) console.log(`${c.verdict}: ${c.claim}\n  ${c.line}`);
 for (const t of teachers.values()) t.dispose();
 process.exit(0);

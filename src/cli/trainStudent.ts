@@ -6,7 +6,7 @@
 // first evaluation whose held-out score reaches --target, so the student is partly trained:
 // good enough to show the task's format, with room to improve under distillation.
 import { commandLine, type Fail } from './args';
-import { chooseBackend, type BackendName } from '../engine/backend';
+import { chooseBackend } from '../engine/backend';
 import { Rng } from '../engine/rng';
 import { TASK_IDS, getTask, type TaskId } from '../engine/tasks';
 import { Transformer } from '../engine/model/transformer';
@@ -47,19 +47,19 @@ if (!values.task) fail('--task is required');
 if (!(TASK_IDS as string[]).includes(values.task)) fail(`Unknown task '${values.task}'. Known tasks: ${TASK_IDS.join(', ')}`);
 const task = getTask(values.task);
 const size = parseSize(values.size);
+// Every value is checked before TensorFlow.js loads: a typo is a usage error, never NaN.
 const numbers = {
-  steps: Number(values.steps),
-  batch: Number(values.batch),
-  lr: Number(values.lr),
-  warmup: Number(values.warmup),
-  seed: Number(values.seed),
-  evalEvery: Number(values['eval-every']),
+  steps: cli.whole('steps', values.steps),
+  batch: cli.whole('batch', values.batch),
+  lr: cli.number('lr', values.lr, { above: 0 }),
+  warmup: cli.whole('warmup', values.warmup, 0),
+  seed: cli.whole('seed', values.seed, 0),
+  evalEvery: cli.whole('eval-every', values['eval-every']),
 };
-for (const [k, v] of Object.entries(numbers)) if (!Number.isFinite(v) || v < 0) fail(`--${k} must be a non-negative number`);
-const target = values.target === undefined ? STUDENT_TARGETS[task.id] : Number(values.target);
-if (!(target > 0 && target <= 1)) fail(`--target must be in (0, 1], got '${values.target}'`);
+const target = values.target === undefined ? STUDENT_TARGETS[task.id] : cli.number('target', values.target, { above: 0, max: 1 });
+const backendName = cli.oneOf('backend', values.backend, ['wasm', 'cpu', 'webgpu'] as const);
 
-const backend = await chooseBackend([values.backend as BackendName]);
+const backend = await chooseBackend([backendName]);
 const config = modelConfig(task.id, size);
 const rng = new Rng(numbers.seed);
 const model = Transformer.init(config, rng.fork());

@@ -4,9 +4,9 @@
 // --resume continues from the teacher already in public/teachers/T/ (a fresh optimiser and
 // schedule: use it for a low-learning-rate finishing phase).
 import { commandLine, type Fail } from './args';
-import { chooseBackend, type BackendName } from '../engine/backend';
+import { chooseBackend } from '../engine/backend';
 import { Rng } from '../engine/rng';
-import { getTask } from '../engine/tasks';
+import { TASK_IDS, getTask } from '../engine/tasks';
 import { Transformer } from '../engine/model/transformer';
 import { modelConfig, TEACHER_SIZES } from '../engine/model/sizes';
 import { trainBySft } from './sftTraining';
@@ -31,15 +31,18 @@ const cli = commandLine(USAGE, {
 const values = cli.values;
 const fail: Fail = cli.fail;
 if (!values.task) fail('--task is required');
-const task = getTask(values.task);
-const steps = Number(values.steps);
-const B = Number(values.batch);
-const peakLr = Number(values.lr);
-const evalEvery = Number(values['eval-every']);
-const target = Number(values.target);
-const backend = await chooseBackend([values.backend as BackendName]);
+// Every value is checked before TensorFlow.js loads: a typo is a usage error, never NaN steps.
+const task = getTask(cli.oneOf('task', values.task, TASK_IDS));
+const steps = cli.whole('steps', values.steps);
+const B = cli.whole('batch', values.batch);
+const peakLr = cli.number('lr', values.lr, { above: 0 });
+const evalEvery = cli.whole('eval-every', values['eval-every']);
+const target = cli.number('target', values.target, { above: 0, max: 1 });
+const warmup = cli.whole('warmup', values.warmup, 0);
+const seed = cli.whole('seed', values.seed, 0);
+const backend = await chooseBackend([cli.oneOf('backend', values.backend, ['wasm', 'cpu', 'webgpu'] as const)]);
 const config = modelConfig(task.id, TEACHER_SIZES[task.id]);
-const rng = new Rng(Number(values.seed));
+const rng = new Rng(seed);
 const initRng = rng.fork();
 const resumed = values.resume ? loadModelDir(teacherDir(task.id), config) : null;
 const model = resumed ? resumed.model : Transformer.init(config, initRng);
@@ -57,7 +60,7 @@ const done = await trainBySft({
   steps,
   batch: B,
   peakLr,
-  warmup: Number(values.warmup),
+  warmup,
   evalEvery,
   evalLimit: 256,
   dataRng,
@@ -72,7 +75,7 @@ const done = await trainBySft({
         steps: stepsBefore + step,
         batch: B,
         lr: resumed ? `${resumed.meta.lr} then ${peakLr} (resumed at step ${stepsBefore})` : peakLr,
-        seed: Number(values.seed),
+        seed,
         backend: backend.name,
         trainMinutes: Number((minutesBefore + minutes).toFixed(1)),
         heldOutScore256: result.score,
