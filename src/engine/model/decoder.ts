@@ -6,9 +6,17 @@
 //   - `prefill` runs the shared prompt prefix in one pass; `step` then decodes one position
 //     from the key/value cache. Shapes never change with the position (fixed WebGPU buffers).
 // The numbers are those of Transformer.forward up to float32 rounding (test/decoder.test.ts).
+// On webgpu the same steps run in fused kernels (../webgpu/): the embedding lookup, layer norm
+// and attention are one dispatch each, the cache holds the packed projections [B, T, 3d] of
+// every position and takes each new position in place, and 1/√dh is applied by the attention.
 import * as tf from '@tensorflow/tfjs';
 import type { Transformer } from './transformer';
-import { gelu } from './layers';
+import { dense, gelu } from './layers';
+import { onWebGpu } from '../webgpu/device';
+import { fusedLayerNorm } from '../webgpu/layerNorm';
+import { fusedCachedAttention } from '../webgpu/attention';
+import { fusedEmbed } from '../webgpu/embed';
+import { writeCacheRow } from '../webgpu/kvCache';
 
 interface LayerWeights {
   ln1: [tf.Tensor, tf.Tensor];
@@ -29,6 +37,9 @@ export class Decoder {
   private readonly prepared: tf.Tensor[];
   private keys: tf.Tensor4D[] = [];
   private values: tf.Tensor4D[] = [];
+  /** webgpu: per layer the packed projections [B, T, 3d] of every position decoded so far. */
+  private projections: tf.Tensor3D[] = [];
+  private readonly fused: boolean;
   private readonly H: number;
   private readonly dh: number;
 
@@ -39,15 +50,20 @@ export class Decoder {
     const { nLayers, nHeads, dModel } = model.config;
     this.H = nHeads;
     this.dh = dModel / nHeads;
+    this.fused = onWebGpu();
     const scale = 1 / Math.sqrt(this.dh);
     const p = (n: string) => model.p(n);
     this.layers = [];
     for (let l = 0; l < nLayers; l++) {
       const pre = `h${l}.`;
-      const [wqkv, bqkv] = tf.tidy(() => [
-        tf.concat([p(pre + 'attn.wq').mul(scale), p(pre + 'attn.wk'), p(pre + 'attn.wv')], 1) as tf.Tensor2D,
-        tf.concat([p(pre + 'attn.bq').mul(scale), p(pre + 'attn.bk'), p(pre + 'attn.bv')]) as tf.Tensor1D,
-      ]);
+      // webgpu: the model's packed, unscaled projection (kept by the model, not by this decoder).
+      const packed = this.fused ? model.packedQkv(l) : null;
+      const [wqkv, bqkv] = packed
+        ? [packed.w, packed.b]
+        : tf.tidy(() => [
+            tf.concat([p(pre + 'attn.wq').mul(scale), p(pre + 'attn.wk'), p(pre + 'attn.wv')], 1) as tf.Tensor2D,
+            tf.concat([p(pre + 'attn.bq').mul(scale), p(pre + 'attn.bk'), p(pre + 'attn.bv')]) as tf.Tensor1D,
+          ]);
       this.layers.push({
         ln1: [p(pre + 'ln1.g'), p(pre + 'ln1.b')],
         ln2: [p(pre + 'ln2.g'), p(pre + 'ln2.b')],
@@ -61,7 +77,7 @@ export class Decoder {
         b2: p(pre + 'mlp.b2'),
       });
     }
-    this.prepared = this.layers.flatMap((w) => [w.wqkv, w.bqkv]);
+    this.prepared = this.fused ? [] : this.layers.flatMap((w) => [w.wqkv, w.bqkv]);
   }
 
   /**
@@ -69,6 +85,7 @@ export class Decoder {
    * predict token t + 1). Fills the cache at positions 0 … P − 1.
    */
   prefill(tokens: tf.Tensor2D): tf.Tensor3D {
+    if (this.fused) return this.prefillFused(tokens);
     const { seqLen: T, vocabSize: V, dModel: d } = this.model.config;
     const [B, P] = tokens.shape;
     const { H, dh } = this;
@@ -115,8 +132,13 @@ export class Decoder {
     return out.logits;
   }
 
-  /** `token` [B] at position t → logits [B, V] predicting t + 1; writes the cache at t. */
-  step(token: tf.Tensor1D, t: number): tf.Tensor2D {
+  /**
+   * `token` [B] at position t → logits [B, V] predicting t + 1; writes the cache at t. On webgpu
+   * `token` may also be a [B, W] int32 matrix whose column t holds the tokens (the sampler's state).
+   */
+  step(token: tf.Tensor1D | tf.Tensor2D, t: number): tf.Tensor2D {
+    if (this.fused) return this.stepFused(token, t);
+    if (token.rank !== 1) throw new Error('Decoder.step: a token matrix is read on webgpu only');
     const { seqLen: T, vocabSize: V, dModel: d } = this.model.config;
     const B = this.batch;
     const { H, dh } = this;
@@ -163,6 +185,52 @@ export class Decoder {
     tf.dispose(this.prepared);
   }
 
+  private prefillFused(tokens: tf.Tensor2D): tf.Tensor3D {
+    const { seqLen: T, vocabSize: V, dModel: d } = this.model.config;
+    const [B, P] = tokens.shape;
+    const p = (n: string) => this.model.p(n);
+    const out = tf.tidy(() => {
+      let x = fusedEmbed(tokens, p('tok_emb'), p('pos_emb'), { n: P, col: 0, pos: 0 });
+      const projections: tf.Tensor3D[] = [];
+      for (const w of this.layers) {
+        const qkv = linear(layerNorm(x, w.ln1), w.wqkv, w.bqkv).reshape([B, P, 3 * d]) as tf.Tensor3D;
+        projections.push(
+          P < T
+            ? (tf.pad(qkv, [
+                [0, 0],
+                [0, T - P],
+                [0, 0],
+              ]) as tf.Tensor3D)
+            : qkv.clone(),
+        );
+        const mixed = fusedCachedAttention(qkv, qkv, this.H, 0).reshape([B * P, d]) as tf.Tensor2D;
+        x = x.add(linear(mixed, w.wo, w.bo)) as tf.Tensor2D;
+        x = x.add(this.mlp(x, w)) as tf.Tensor2D;
+      }
+      return { logits: this.head(x).reshape([B, P, V]) as tf.Tensor3D, projections };
+    });
+    this.disposeCache();
+    this.projections = out.projections;
+    return out.logits;
+  }
+
+  private stepFused(token: tf.Tensor1D | tf.Tensor2D, t: number): tf.Tensor2D {
+    const d = this.model.config.dModel;
+    const B = this.batch;
+    const p = (n: string) => this.model.p(n);
+    return tf.tidy(() => {
+      let x = fusedEmbed(token, p('tok_emb'), p('pos_emb'), { n: 1, col: token.rank === 2 ? t : 0, pos: t });
+      this.layers.forEach((w, l) => {
+        const qkv = linear(layerNorm(x, w.ln1), w.wqkv, w.bqkv);
+        writeCacheRow(this.projections[l], qkv, t);
+        const mixed = fusedCachedAttention(qkv.reshape([B, 1, 3 * d]) as tf.Tensor3D, this.projections[l], this.H, t).reshape([B, d]) as tf.Tensor2D;
+        x = x.add(linear(mixed, w.wo, w.bo)) as tf.Tensor2D;
+        x = x.add(this.mlp(x, w)) as tf.Tensor2D;
+      });
+      return this.head(x);
+    });
+  }
+
   private mlp(x: tf.Tensor2D, w: LayerWeights): tf.Tensor2D {
     return linear(gelu(linear(layerNorm(x, w.ln2), w.w1, w.b1)) as tf.Tensor2D, w.w2, w.b2);
   }
@@ -173,19 +241,25 @@ export class Decoder {
   }
 
   private disposeCache(): void {
-    tf.dispose([...this.keys, ...this.values]);
+    tf.dispose([...this.keys, ...this.values, ...this.projections]);
     this.keys = [];
     this.values = [];
+    this.projections = [];
   }
 }
 
-/** x [n, din] · w [din, dout] + b (tf.fused.matMul would be one kernel but four more ops around it). */
+/**
+ * x [n, din] · w [din, dout] + b (on cpu and wasm tf.fused.matMul would be one kernel but four
+ * more ops around it; on webgpu it is one dispatch).
+ */
 function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.Tensor2D {
+  if (onWebGpu()) return dense(x, w, b) as tf.Tensor2D;
   return x.matMul(w).add(b);
 }
 
 /** Layer norm over the last axis of [n, d], as in Transformer (ε = 1e-5). */
 function layerNorm(x: tf.Tensor2D, [g, b]: [tf.Tensor, tf.Tensor]): tf.Tensor2D {
+  if (onWebGpu()) return fusedLayerNorm(x, g, b, 1e-5) as tf.Tensor2D;
   const centred = x.sub(x.mean(-1, true));
   return centred.mul(centred.square().mean(-1, true).add(1e-5).rsqrt()).mul(g).add(b) as tf.Tensor2D;
 }

@@ -1,6 +1,9 @@
 // The transformer's two building blocks beyond tf's own ops: a dense layer whose gradient the
-// wasm backend runs fast, and the GELU nonlinearity.
+// wasm backend runs fast, and the GELU nonlinearity. On webgpu both take fewer dispatches: the
+// product and its bias are one fused kernel, GELU is one kernel of our own (../webgpu/gelu.ts).
 import * as tf from '@tensorflow/tfjs';
+import { onWebGpu } from '../webgpu/device';
+import { fusedGelu } from '../webgpu/gelu';
 
 /**
  * x [..., din] · w [din, dout] + b. Under a gradient tape the product's gradient transposes
@@ -9,6 +12,12 @@ import * as tf from '@tensorflow/tfjs';
 export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   const shape = x.shape;
   const flat = x.reshape([-1, shape[shape.length - 1]]) as tf.Tensor2D;
+  if (onWebGpu()) {
+    // One dispatch forward (product and bias), three backward (dx, dw and db; the matMul
+    // shader reads transposed operands in place, so no transposes are dispatched).
+    const y = tf.fused.matMul({ a: flat, b: w as tf.Tensor2D, bias: b });
+    return y.reshape([...shape.slice(0, -1), w.shape[1] as number]);
+  }
   const xw = recordingGradients() ? product(flat, w as tf.Tensor2D) : flat.matMul(w as tf.Tensor2D);
   const y = b ? xw.add(b) : xw;
   return y.reshape([...shape.slice(0, -1), w.shape[1] as number]);
@@ -33,7 +42,7 @@ const product = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFun
 }) as unknown as GradientFunc) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
 
 /** Whether a gradient tape records the ops run now (inside tf.grad / variableGrads). */
-function recordingGradients(): boolean {
+export function recordingGradients(): boolean {
   return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
 }
 
@@ -47,6 +56,7 @@ const GELU_SCALE = 2 * Math.sqrt(2 / Math.PI);
  * instead of `pow` and a sigmoid instead of tanh, both far cheaper on wasm, in 5 kernels.
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  if (onWebGpu()) return fusedGelu(x);
   const twoZ = x
     .square()
     .mul(0.044715 * GELU_SCALE)

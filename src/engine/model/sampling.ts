@@ -4,39 +4,20 @@
 // run in one pass (prefill); then one cached decoding step per position. Everything stays on
 // the device; the caller reads the result once.
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../rng';
 import { EOS, PAD } from '../tasks/vocab';
 import { fromTokens, type TokenBatch } from '../data';
 import type { Transformer } from './transformer';
 import { Decoder } from './decoder';
+import { onWebGpu } from '../webgpu/device';
+import { sampleTensorsFused } from './fusedSampling';
+import type { SampleOptions, SampledTensors } from './samplingTypes';
 
-export interface SampleOptions {
-  /** Softmax temperature; 0 means greedy decoding. */
-  temperature: number;
-  rng: Rng;
-  /** Sample from (1 − weight)·π_model + weight·π_mix instead (MiniLLM's teacher-mixed policy). */
-  mix?: { model: Transformer; weight: number };
-  /**
-   * Also return the logits the sampling computed ([B, T, V], raw, before the temperature), so a
-   * caller need not run the model again on its own samples. Position T − 1 (whose target lies
-   * beyond the context, always masked) is 0.
-   */
-  keepLogits?: boolean;
-}
-
-export interface SampledTensors {
-  /** [B, T] int32: prompt, sampled continuation, PAD after EOS. */
-  tokens: tf.Tensor2D;
-  /** [B, T] float: 1 where position t's target (token t + 1) was sampled. */
-  mask: tf.Tensor2D;
-  /** With keepLogits: the model's logits on `tokens`, as forward() would give them up to float rounding. */
-  logits?: tf.Tensor3D;
-  /** With keepLogits and mix: the mix model's logits on `tokens`. */
-  mixLogits?: tf.Tensor3D;
-}
+export type { SampleOptions, SampledTensors };
 
 /** Sample continuations of the prompts in `prompts` (tokens [B·T] and prompt lengths). */
 export function sampleTensors(model: Transformer, prompts: { tokens: Int32Array; promptLens: Int32Array }, opts: SampleOptions): SampledTensors {
+  // webgpu: the same draws in fewer dispatches (fusedSampling.ts).
+  if (onWebGpu()) return sampleTensorsFused(model, prompts, opts);
   const T = model.config.seqLen;
   const V = model.config.vocabSize;
   const B = prompts.promptLens.length;

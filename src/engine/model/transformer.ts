@@ -3,11 +3,16 @@
 //   for each block:  x = x + Attn(LN1(x));  x = x + MLP(LN2(x))
 //   logits = LN_f(x) · W_head + b_head
 // Token embeddings are a oneHot · matMul (not tf.gather) so the wasm backend can train them.
+// On webgpu the same maths runs in fewer dispatches: layer norm and attention are fused kernels
+// (../webgpu/), attention reads the three projections from one packed product.
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
 import { uniqueVariableName } from './variableName';
 import { countParameters, parameterSpecs, validateConfig, type ModelConfig } from './config';
-import { dense, gelu } from './layers';
+import { dense, gelu, recordingGradients } from './layers';
+import { onWebGpu } from '../webgpu/device';
+import { fusedLayerNorm } from '../webgpu/layerNorm';
+import { fusedSelfAttention } from '../webgpu/attention';
 
 export { countParameters, parameterSpecs, validateConfig, type ModelConfig, dense, gelu };
 
@@ -22,6 +27,8 @@ export class Transformer {
   readonly params: Map<string, tf.Variable>;
   /** [T, T] additive mask: 0 where a position may attend, -1e9 above the diagonal. */
   private readonly causalBias: tf.Tensor2D;
+  /** Per layer, Wq | Wk | Wv and their biases side by side, kept while the variables hold the same data. */
+  private readonly packed = new Map<number, { sources: tf.DataId[]; w: tf.Tensor2D; b: tf.Tensor1D }>();
 
   constructor(config: ModelConfig, params: Map<string, tf.Variable>) {
     validateConfig(config);
@@ -80,6 +87,14 @@ export class Transformer {
       let x = this.embed(tokens, T);
       for (let l = 0; l < this.config.nLayers; l++) {
         const pre = `h${l}.`;
+        if (onWebGpu()) {
+          // The same block in 11 dispatches: LN, packed projection, attention, …
+          const { w, b } = this.packedQkv(l);
+          const qkv = dense(this.layerNorm(x, pre + 'ln1'), w, b) as tf.Tensor3D;
+          x = x.add(dense(fusedSelfAttention(qkv, this.config.nHeads), this.p(pre + 'attn.wo'), this.p(pre + 'attn.bo')));
+          x = x.add(this.mlp(this.layerNorm(x, pre + 'ln2'), pre));
+          continue;
+        }
         const { q, k, v } = this.qkv(this.layerNorm(x, pre + 'ln1'), pre, B, T);
         const bias = T === this.config.seqLen ? this.causalBias : this.causalBias.slice([0, 0], [T, T]);
         x = x.add(this.attend(q, k, v, bias, pre, B, T));
@@ -134,9 +149,30 @@ export class Transformer {
     return { logits: out.logits, cache: { keys: out.keys, values: out.values } };
   }
 
+  /**
+   * Layer l's query, key and value weights side by side, [d, 3d] and [3d]. Under a gradient
+   * tape they are joined afresh (the gradient flows back to the three variables); otherwise
+   * they are kept until a variable's data changes, so a frozen teacher joins them once.
+   */
+  packedQkv(l: number): { w: tf.Tensor2D; b: tf.Tensor1D } {
+    const pre = `h${l}.attn.`;
+    const vars = ['wq', 'wk', 'wv', 'bq', 'bk', 'bv'].map((n) => this.p(pre + n));
+    const join = () => ({ w: tf.concat(vars.slice(0, 3), 1) as tf.Tensor2D, b: tf.concat(vars.slice(3)) as tf.Tensor1D });
+    if (recordingGradients()) return join();
+    const cached = this.packed.get(l);
+    if (cached && cached.sources.every((id, i) => id === vars[i].dataId)) return cached;
+    if (cached) tf.dispose([cached.w, cached.b]);
+    const joined = tf.tidy(join);
+    const entry = { sources: vars.map((v) => v.dataId), w: tf.keep(joined.w), b: tf.keep(joined.b) };
+    this.packed.set(l, entry);
+    return entry;
+  }
+
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
     this.causalBias.dispose();
+    for (const { w, b } of this.packed.values()) tf.dispose([w, b]);
+    this.packed.clear();
   }
 
   // ---- pieces ----
@@ -146,11 +182,14 @@ export class Transformer {
     const { vocabSize: V, dModel: d } = this.config;
     const oneHot = tf.oneHot(tokens.reshape([-1]).toInt(), V).toFloat();
     const tok = oneHot.matMul(this.p('tok_emb')).reshape([B, T, d]);
-    const pos = this.p('pos_emb').slice([offset, 0], [T, d]);
+    // A slice of the whole table is a copy (a dispatch on webgpu): skip it there.
+    const whole = onWebGpu() && offset === 0 && T === this.config.seqLen;
+    const pos = whole ? this.p('pos_emb') : this.p('pos_emb').slice([offset, 0], [T, d]);
     return tok.add(pos) as tf.Tensor3D;
   }
 
   private layerNorm(x: tf.Tensor, name: string): tf.Tensor {
+    if (onWebGpu()) return fusedLayerNorm(x, this.p(name + '.g'), this.p(name + '.b'), 1e-5);
     const { mean, variance } = tf.moments(x, -1, true);
     return x
       .sub(mean)

@@ -3,6 +3,9 @@
 // "Token divergences". Everything is computed in log space (logSoftmax, log-sum-exp) so that a
 // probability underflowing to 0 never reaches a log.
 import * as tf from '@tensorflow/tfjs';
+import { onWebGpu } from '../webgpu/device';
+import { fusedTokenDivergence } from '../webgpu/divergence';
+import { fusedMomentGap } from '../webgpu/momentGap';
 
 export type DivergenceKind = 'fkl' | 'rkl' | 'tvd' | 'jsd' | 'skl' | 'srkl';
 
@@ -34,6 +37,8 @@ export function tokenDivergence(kind: DivergenceKind, teacherLogits: tf.Tensor3D
   if ((kind === 'skl' || kind === 'srkl') && !(alpha >= 0 && alpha <= 1)) {
     throw new Error(`tokenDivergence: alpha must be in [0, 1], got ${alpha}`);
   }
+  // webgpu: the same value and gradient in one dispatch each (webgpu/divergence.ts).
+  if (onWebGpu() && DIVERGENCE_KINDS.includes(kind)) return fusedTokenDivergence(kind, teacherLogits, studentLogits, { beta, alpha, tau });
   return tf.tidy(() => {
     const logP = logProbs(teacherLogits, tau);
     const logQ = logProbs(studentLogits, tau);
@@ -83,6 +88,7 @@ export function tokenDivergence(kind: DivergenceKind, teacherLogits: tf.Tensor3D
  */
 export function momentGap(teacherLogits: tf.Tensor3D, studentLogits: tf.Tensor3D, critic: tf.Tensor3D, opts: { temperature?: number } = {}): tf.Tensor2D {
   const tau = opts.temperature ?? 1;
+  if (onWebGpu()) return fusedMomentGap(teacherLogits, studentLogits, critic, tau);
   return tf.tidy(() => {
     const p = tf.softmax(scaled(teacherLogits, tau));
     const q = tf.softmax(scaled(studentLogits, tau));
