@@ -97,6 +97,43 @@ describe('npm run distill', () => {
     expect(flag.code).toBe(2);
   });
 
+  it('--backend auto says what it chose and why, and the run is the one that backend gives', () => {
+    const args = [
+      '--task',
+      'addition',
+      '--method',
+      'gkd',
+      '--steps',
+      '2',
+      '--seed',
+      '3',
+      '--teacher',
+      join(dir, 'teacher'),
+      '--set',
+      'batchSize=4',
+      '--set',
+      'studentWidth=8',
+    ];
+    const auto = distill(...args, '--backend', 'auto');
+    expect(auto.code).toBe(0);
+    // Here WebGPU is only SwiftShader (passed over), so wasm is the one backend left; a machine
+    // with a GPU prints the measured figures instead.
+    const line = auto.stderr.split('\n').find((l) => l.startsWith('backend auto: '));
+    expect(line).toMatch(/^backend auto: (wasm, the only backend that started here|.* ms\/step.* → (wasm|WebGPU))/);
+    const chosen = /backend (wasm|webgpu|cpu)[ ,]/.exec(auto.stderr.split('\n').find((l) => l.startsWith('distill gkd'))!)![1];
+    // The probe's steps are thrown away: the records are those of the same run on that backend
+    // (all but the measured speed).
+    const named = distill(...args, '--backend', chosen);
+    expect(named.code).toBe(0);
+    const records = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => ({ ...JSON.parse(l), stepsPerSec: null }));
+    expect(records(auto.stdout)).toEqual(records(named.stdout));
+    expect(records(auto.stdout).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('writes one JSON line per evaluation with every metric key', () => {
     const out = join(dir, 'run.jsonl');
     const args = [

@@ -1,4 +1,4 @@
-// npm run distill -- --task T --method M --steps N --seed S [--backend cpu|wasm|webgpu]
+// npm run distill -- --task T --method M --steps N --seed S [--backend cpu|wasm|webgpu|auto]
 //                    [--eval-every K] [--out FILE] [--set name=value ...] [--teacher DIR]
 // Runs one distillation headlessly with the same engine as the playground and writes one JSON
 // object per evaluation (JSON lines) to FILE or stdout. Everything the user gave (flags, values,
@@ -17,14 +17,15 @@ import { findParam, paramIds, resolveConfig } from '../engine/runConfig';
 import { SHARED_PARAMS } from '../engine/settings';
 import { coerce, quote, type ParamSpec } from '../engine/params';
 import { checkFinite, parseModelJson } from '../engine/model/weightCheck';
+import { validateConfig, type ModelConfig } from '../engine/model/config';
 
 /** Exit codes: each failure the user can act on has its own. */
 // An error nobody caught ends in one line too (commandLine sees to it): 5 for the output, else 1.
 export const EXIT = { ok: 0, internal: 1, usage: 2, nonFinite: 3, teacher: 4, output: 5, backend: 6 } as const;
 
 const USAGE =
-  'usage: npm run distill -- --task T --method M --steps N --seed S [--backend cpu|wasm|webgpu] [--eval-every K] [--out FILE] [--set name=value ...] [--teacher DIR]';
-const BACKENDS: BackendName[] = ['cpu', 'wasm', 'webgpu'];
+  'usage: npm run distill -- --task T --method M --steps N --seed S [--backend cpu|wasm|webgpu|auto] [--eval-every K] [--out FILE] [--set name=value ...] [--teacher DIR]';
+const BACKENDS: Array<BackendName | 'auto'> = ['cpu', 'wasm', 'webgpu', 'auto'];
 
 /** One readable line and the exit code for it; the stack only when ALEMBIC_DEBUG is set. */
 function stop(code: number, message: string, error?: unknown): never {
@@ -65,7 +66,7 @@ if (!args.method) fail(`--method is required. Methods: ${METHOD_IDS.join(', ')}`
 if (!isMethodId(args.method)) fail(`Unknown method '${args.method}'. Methods: ${METHOD_IDS.join(', ')}`);
 const method = args.method;
 if (!BACKENDS.includes(args.backend as BackendName)) fail(`Unknown backend '${args.backend}'. Backends: ${BACKENDS.join(', ')}`);
-const backendName = args.backend as BackendName;
+const backendName = args.backend as BackendName | 'auto';
 
 if (args.steps !== undefined && !/^\d{1,9}$/.test(args.steps)) fail(`--steps must be a whole number from 0 to 999999999, got '${quote(args.steps)}'`);
 const steps = args.steps === undefined ? 200 : Number(args.steps);
@@ -143,17 +144,38 @@ if (args.out !== undefined) {
   }
 }
 
+/** The teacher's configuration from its model.json (checked: a bad one is the teacher's fault, code 4). */
+function teacherModelConfig(json: string): ModelConfig {
+  try {
+    const config = (parseModelJson(json).modelTopology as { config?: ModelConfig } | null)?.config;
+    if (!config) throw new Error('model.json has no model configuration');
+    validateConfig(config);
+    return config;
+  } catch (e) {
+    stop(EXIT.teacher, `the teacher in ${dir} cannot be used: ${errorText(e)}`);
+  }
+}
+
 /** The first metric of a record that is NaN or infinite (null means the method has none), or null. */
 function nonFinite(record: Record<string, unknown>): string | null {
   for (const [k, v] of Object.entries(record)) if (typeof v === 'number' && !Number.isFinite(v)) return `${k} is ${v}`;
   return null;
 }
 
-const cleanupGpu = backendName === 'webgpu' ? await (await import('./nodeWebGpu')).setupNodeWebGpu() : () => {};
+let cleanupGpu = backendName === 'webgpu' ? await (await import('./nodeWebGpu')).setupNodeWebGpu() : () => {};
 let backend;
 try {
-  const { chooseBackend } = await import('../engine/backend');
-  backend = await chooseBackend([backendName]);
+  if (backendName === 'auto') {
+    // Measured on this run's own steps, against a teacher of the shipped one's size.
+    const { autoBackend } = await import('./autoBackend');
+    const auto = await autoBackend([config], teacherModelConfig(teacherFiles.json));
+    console.error(auto.summary);
+    backend = auto.report;
+    cleanupGpu = auto.cleanup;
+  } else {
+    const { chooseBackend } = await import('../engine/backend');
+    backend = await chooseBackend([backendName]);
+  }
 } catch (e) {
   stop(EXIT.backend, `the ${backendName} backend could not start: ${errorText(e)}`, e);
 }
