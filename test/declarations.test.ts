@@ -7,6 +7,7 @@ import { SHARED_PARAMS } from '../src/engine/settings';
 import { coerce, defaults, readValues, type ParamValues } from '../src/engine/params';
 import { METRICS } from '../src/engine/metrics/catalog';
 import { VOCAB_SIZE } from '../src/engine/tasks/vocab';
+import katex from 'katex';
 
 const ALL_IDS = ['sft', 'seqkd', 'kd', 'rkl', 'tvd', 'gkd', 'distillm', 'minillm', 'ammd', 'xkd', 'opd', 'taid', 'distillm2', 'skd', 'abkd'];
 
@@ -104,6 +105,8 @@ describe('method declarations', () => {
       expect(m.card.ours.length, m.id).toBeGreaterThan(0);
     }
     expect(getMethod('ammd').has).toEqual({ criticLoss: true, criticEstimates: true });
+    // The card typesets its formula with KaTeX, which would show a parse error in red: none may have one.
+    for (const m of METHODS) expect(() => katex.renderToString(m.card.formula, { displayMode: true, throwOnError: true }), m.id).not.toThrow();
     expect(getMethod('xkd').has).toEqual({ criticLoss: true, criticEstimates: false });
     expect(getMethod('ammd').card.ours.join(' ')).toMatch(/tanh/);
     expect(getMethod('ammd').card.ours.join(' ')).toMatch(/penalty/);

@@ -120,7 +120,8 @@ export const SamplesPanel = memo(function SamplesPanel({
               <tr>
                 <th scope="col">Prompt</th>
                 <th scope="col">Teacher</th>
-                <th scope="col" style={{ color: LANE_COLORS[lane] }}>
+                {/* The student's colour as an underline: orange text on white falls short of 4.5:1 contrast. */}
+                <th scope="col" style={{ borderBottom: `3px solid ${LANE_COLORS[lane]}` }}>
                   Student
                 </th>
                 {interleaved && (
