@@ -57,4 +57,30 @@ describe('explainStep', () => {
     expect(moved).toBe(true);
     live.dispose();
   });
+
+  test.each([
+    ['opd', 'student', 'rkl'],
+    ['taid', 'dataset', 'fkl'],
+    ['distillm2', 'paired', 'srkl'],
+    ['skd', 'speculative', 'fkl'],
+    ['abkd', 'dataset', 'ab'],
+  ])('%s (2025): its batch source and per-position quantity, the live run untouched', async (method, source, kind) => {
+    const live = await Trainer.create(tinyConfig(method), teacher, { evalPrompts: 8 });
+    const tensors = tf.memory().numTensors;
+    const e = await explainStep(live, example);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(live.step).toBe(0);
+    expect([e.source, e.quantity.kind]).toEqual([source, kind]);
+    expect(e.positions.length).toBeGreaterThan(0);
+    expect(e.loss).not.toBeNull();
+    for (const p of e.positions) {
+      // ABKD at its defaults (0.2, 0.7): the α-β divergence of the reported distributions, in float64.
+      if (kind !== 'ab') continue;
+      const [a, b] = [0.2, 0.7];
+      let sum = 0;
+      p.teacher.forEach((pv, v) => (sum += pv ** a * p.before[v] ** b - (a / (a + b)) * pv ** (a + b) - (b / (a + b)) * p.before[v] ** (a + b)));
+      expect(p.valueBefore).toBeCloseTo(-sum / (a * b), 3);
+    }
+    live.dispose();
+  });
 });
