@@ -9,7 +9,8 @@ import { noWarmStudentNotice, studentCheckpointPath, STUDENT_INDEX, type Student
 import { studentConfig, type RunConfig } from '../engine/trainer';
 import type { TaskId } from '../engine/tasks';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+// The GPU bench bundle (npm run bench:bundle) is one file in another folder: it says where its copy of public/ is.
+export const REPO_ROOT = process.env.ALEMBIC_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export function teacherDir(task: string): string {
   return join(REPO_ROOT, 'public', 'teachers', task);
