@@ -52,6 +52,8 @@ export class EngineClient {
 
   send(cmd: Command): void {
     if (isRunCommand(cmd)) this.work.runSent++;
+    // A new run or a changed setting may change what a step costs: the watch learns the pace again.
+    if (cmd.type === 'reset' || cmd.type === 'setParam') this.watch.changed(cmd.type === 'reset');
     if (cmd.type === 'inspect') this.work.inspectSentAt = performance.now();
     this.worker.postMessage(cmd, transferables(cmd));
   }
@@ -101,7 +103,10 @@ export class EngineClient {
 
   private receive(e: Event) {
     if (e.type === 'alive') return;
-    if (e.type === 'status') Object.assign(this.work, { handled: e.handled, phase: e.phase });
+    if (e.type === 'status') {
+      Object.assign(this.work, { handled: e.handled, phase: e.phase });
+      this.watch.progress(e.phase === 'running', e.step);
+    }
     if (e.type === 'inspection' || (e.type === 'error' && e.context === 'inspect')) this.work.inspectSentAt = 0;
     if ((e.type === 'weights' || e.type === 'weightsLoaded' || e.type === 'snapshot' || e.type === 'error') && e.requestId !== undefined) {
       const waiting = this.pending.get(e.requestId);

@@ -67,6 +67,19 @@ export async function whenReady(page: Page, { control = 'play', timeout = 300_00
   }
 }
 
+/** The page's engine worker (the newest, after a restart); not the threads the wasm backend starts. */
+export function engineWorker(page: Page) {
+  const engines = page.workers().filter((w) => /engine\.worker/.test(w.url()));
+  if (!engines.length)
+    throw new Error(
+      `No engine worker among ${page
+        .workers()
+        .map((w) => w.url())
+        .join(', ')}`,
+    );
+  return engines[engines.length - 1];
+}
+
 /** The step the page's counter shows. */
 export const stepCount = (page: Page): Promise<number> => page.getByTestId('step-count').textContent().then(Number);
 

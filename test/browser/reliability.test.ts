@@ -1,10 +1,11 @@
 // Faults a user can meet in the built page: a strict Content-Security-Policy, weights full of
-// NaN, a worker that dies, a second tab, storage cleared mid-run. Each case uses the smallest
-// run (SFT, width 8, batch 4) so a step takes well under a second on wasm.
+// NaN, a worker that dies (idle, or closed or hung while training), a second tab, storage
+// cleared mid-run. Each case uses the smallest run (SFT, width 8, batch 4) so a step takes well
+// under a second on wasm.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { closeClean, eventTrail, launch, newPage, savedEntry, stepCount, useServedPage, whenReady } from './harness';
+import { closeClean, engineWorker, eventTrail, launch, newPage, savedEntry, stepCount, useServedPage, whenReady } from './harness';
 
 const site = useServedPage({ webgpu: false });
 
@@ -113,7 +114,7 @@ describe('a dead engine worker', () => {
     const { context, page, log } = await trainedPage(2);
 
     // 1. An error the worker does not handle: reported at once, with a restart.
-    await page.workers()[0].evaluate(() => {
+    await engineWorker(page).evaluate(() => {
       setTimeout(() => {
         throw new Error('simulated engine crash');
       });
@@ -133,7 +134,7 @@ describe('a dead engine worker', () => {
     // 2. A worker that goes silent (closed, as an out-of-memory kill would): noticed within seconds;
     // Reset builds a new engine instead of waiting for the dead one.
     const before = page.workers().length;
-    await page.workers()[page.workers().length - 1].evaluate(() => self.close());
+    await engineWorker(page).evaluate(() => self.close());
     // Idle, it would answer within a second: ten seconds of silence, or half a minute after the
     // last request it was sent (a save), mean it is gone.
     await lost.waitFor({ timeout: 50_000 });
@@ -146,6 +147,46 @@ describe('a dead engine worker', () => {
     expect(unexpected, await eventTrail(page)).toEqual([]);
     await context.close();
   }, 300_000);
+});
+
+describe('an engine that dies or hangs while training', () => {
+  test('a closed and a hung worker are each noticed within 10 s; restart continues from the last saved step', async () => {
+    const { context, page, log } = await site.open(SMALL);
+    await ready(page);
+    const lost = page.getByTestId('engine-lost');
+    const faults = {
+      // As an out-of-memory kill would: the worker is gone, with no error event.
+      closed: () => self.close(),
+      // A step that never ends: the worker's thread spins, so nothing it sends arrives.
+      hung: () => {
+        setTimeout(() => {
+          for (;;) {
+            /* spin */
+          }
+        });
+      },
+    };
+    for (const [fault, act] of Object.entries(faults)) {
+      await page.getByTestId('play').click();
+      // Train until a save made while running is past where this round started.
+      const from = await stepCount(page);
+      await expect.poll(() => savedStep(page), { timeout: 120_000 }).toBeGreaterThan(from + 1);
+      await engineWorker(page).evaluate(act);
+      const t0 = Date.now();
+      await lost.waitFor({ timeout: 10_000 });
+      expect(Date.now() - t0, fault).toBeLessThan(10_000);
+      expect(await lost.textContent()).toMatch(/The engine stopped: it has not answered for \d+ s while training .*Restart keeps your last saved run/);
+      expect(await page.getByTestId('play').isDisabled()).toBe(true);
+      const saved = (await savedStep(page))!;
+      await page.getByTestId('restart-engine').click();
+      await ready(page);
+      expect(await stepCount(page), fault).toBe(saved); // the saved run, continued
+      expect(await lost.count()).toBe(0);
+      await steps(page, 1);
+      expect(await stepCount(page)).toBe(saved + 1);
+    }
+    await closeClean({ context, page, log });
+  }, 400_000);
 });
 
 describe('storage', () => {
