@@ -299,13 +299,14 @@ def blas_info():
             libs = sorted({line.split()[-1] for line in f if "blas" in line.lower() or "mkl" in line.lower()})
     except OSError:
         libs = []
-    # PyPI's wheels link MKL statically (no libmkl in the maps): the build's BLAS_INFO says so.
-    if any("openblas" in l.lower() for l in libs):
+    # PyPI's wheels link MKL statically (no libmkl in the maps; numpy's own OpenBLAS may be
+    # there, unused by torch): the build's BLAS_INFO says so.
+    if build.lower() == "mkl" or any("mkl" in l.lower() for l in libs):
+        kind = "MKL"
+    elif any("openblas" in l.lower() for l in libs):
         kind = "OpenBLAS"
     elif any("/blas/libblas" in l for l in libs):
         kind = "reference BLAS (Netlib)"
-    elif build.lower() == "mkl" or any("mkl" in l.lower() for l in libs):
-        kind = "MKL"
     else:
         kind = "unknown"
     return {"buildBlas": build, "blas": kind, "blasLibraries": libs}
