@@ -53,7 +53,10 @@ describe('content security policy', () => {
     await page.goto(site.url + SMALL);
     const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(policy).toMatch(/default-src 'self'/);
-    expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+    // Scripts and workers from this origin, plus blob: for the wasm thread pool's workers and the
+    // script they import (built in memory by the threaded backend), nothing else.
+    expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval' blob:(;|$)/);
+    expect(policy).toMatch(/worker-src 'self' blob:(;|$)/);
     expect(policy).not.toMatch(/'unsafe-eval'|\*/);
     // An inline script is refused: the policy is really in force.
     const inlineRan = await page.evaluate(() => {
