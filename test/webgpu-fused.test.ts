@@ -15,6 +15,7 @@ import { sampleTensors } from '../src/engine/model/sampling';
 import { encodePrompts } from '../src/engine/data';
 import type { Transformer } from '../src/engine/model/transformer';
 import { randomTransformer, tinyConfig } from './support/models';
+import { FlatAdam } from '../src/engine/flatAdam';
 import { maxAbsDiff, startWebGpu, stopWebGpu } from './support/webgpu';
 
 const TOLERANCE = 1e-4;
@@ -233,7 +234,7 @@ async function sampleAll(model: Transformer, mixModel: Transformer): Promise<Sam
       logits: s.logits ? ((await s.logits.data()) as Float32Array) : null,
       mixLogits: s.mixLogits ? ((await s.mixLogits.data()) as Float32Array) : null,
     });
-    tf.dispose([s.tokens, s.mask, s.logits, s.mixLogits].filter((t): t is tf.Tensor => !!t));
+    tf.dispose([s.tokens, s.mask, ...(s.logits ? [s.logits] : []), ...(s.mixLogits ? [s.mixLogits] : [])]);
   }
   return out;
 }
@@ -249,8 +250,87 @@ async function sampledOn(): Promise<Sampled[]> {
   }
 }
 
+// FlatAdam: the trainer's clipped step (clip factor from the norm on the CPU, as the cpu path
+// does) against the guarded fused step, and a plain apply with a fixed factor, over four steps
+// (the third without a gradient for b, the second clipped). On webgpu a refused (NaN) step and
+// the finite step queued after it change nothing, and once resumed the run continues as if
+// they had never been taken.
+const ADAM_STEPS = [0.3, 4, 0.2, 0.5].map((std, k) => ({
+  a: new Rng(40 + k).normals(12, std),
+  b: k === 2 ? null : new Rng(50 + k).normals(5, std),
+}));
+
+interface AdamRun {
+  clipped: Float32Array[];
+  norms: number[];
+  plain: Float32Array[];
+  refused: number[];
+  unchangedWhileRefused: boolean;
+}
+
+async function adamRun(): Promise<AdamRun> {
+  const vars = (tag: string) => [
+    tf.variable(tf.tensor(new Rng(60).normals(12, 1), [3, 4]), true, `adam-${tag}-a-${tf.getBackend()}`),
+    tf.variable(tf.tensor(new Rng(61).normals(5, 1), [5]), true, `adam-${tag}-b-${tf.getBackend()}`),
+  ];
+  const clippedVars = vars('clipped');
+  const plainVars = vars('plain');
+  const clipped = new FlatAdam(clippedVars, 0.01, 0.9, 0.98);
+  const plain = new FlatAdam(plainVars, 0.02, 0.9, 0.98);
+  const norms: number[] = [];
+  const refused: number[] = [];
+  let unchangedWhileRefused = true;
+  const gradsOf = (k: number, v: tf.Variable[]) => {
+    const g: tf.NamedTensorMap = { [v[0].name]: tf.tensor(ADAM_STEPS[k].a, [3, 4]) };
+    if (ADAM_STEPS[k].b) g[v[1].name] = tf.tensor(ADAM_STEPS[k].b!, [5]);
+    return g;
+  };
+  const read = async (v: tf.Variable[]) => Float32Array.from([...(await v[0].data()), ...(await v[1].data())]);
+  for (let k = 0; k < ADAM_STEPS.length; k++) {
+    const g = gradsOf(k, clippedVars);
+    const flat = clipped.flatten(g);
+    if (clipped.fused) {
+      if (k === 3) {
+        // A NaN loss, then a finite step queued behind it: both refused, nothing moves.
+        const before = await read(clippedVars);
+        for (const loss of [NaN, 1]) {
+          const l = tf.scalar(loss);
+          const zero = tf.scalar(0);
+          const r = clipped.guardedStep(flat, l, zero, 1);
+          refused.push((await r.data())[2]);
+          tf.dispose([l, zero, r]);
+        }
+        unchangedWhileRefused = maxAbsDiff(before, await read(clippedVars)) === 0;
+        clipped.resumeAfterRefusal(2);
+      }
+      const l = tf.scalar(1);
+      const zero = tf.scalar(0);
+      const r = clipped.guardedStep(flat, l, zero, 1);
+      const values = await r.data();
+      norms.push(values[1]);
+      tf.dispose([l, zero, r]);
+    } else {
+      const norm = (await flat.square().sum().sqrt().data())[0];
+      norms.push(norm);
+      clipped.apply(flat, norm > 1 ? 1 / norm : 1);
+    }
+    const pg = gradsOf(k, plainVars);
+    const pflat = plain.flatten(pg);
+    const factor = tf.scalar(0.5);
+    plain.apply(pflat, factor);
+    tf.dispose([flat, pflat, factor, ...Object.values(g), ...Object.values(pg)]);
+  }
+  const out = { clipped: [await read(clippedVars)], norms, plain: [await read(plainVars)], refused, unchangedWhileRefused };
+  clipped.dispose();
+  plain.dispose();
+  tf.dispose([...clippedVars, ...plainVars]);
+  return out;
+}
+
 const cpu = new Map<string, Result>();
 const gpu = new Map<string, Result>();
+let cpuAdam: AdamRun;
+let gpuAdam: AdamRun;
 let cpuSamples: Sampled[] = [];
 let gpuSamples: Sampled[] = [];
 let setupError: Error | null = null;
@@ -261,7 +341,9 @@ beforeAll(async () => {
     const weights = new Map(CASES.map((c) => [c.name, weightsFor(c)]));
     for (const c of CASES) cpu.set(c.name, await evaluate(c, c.reference, weights.get(c.name)!));
     cpuSamples = await sampledOn();
+    cpuAdam = await adamRun();
     await startWebGpu();
+    gpuAdam = await adamRun();
     for (const c of CASES) gpu.set(c.name, await evaluate(c, c.fused, weights.get(c.name)!));
     gpuSamples = await sampledOn();
   } catch (e) {
@@ -309,5 +391,21 @@ describe('fused WebGPU sampling matches the cpu backend', () => {
     if (setupError) throw setupError;
     expect(Array.from(cpuSamples[0].tokens)).not.toEqual(Array.from(cpuSamples[1].tokens));
     expect(Array.from(cpuSamples[0].tokens)).not.toEqual(Array.from(cpuSamples[2].tokens));
+  });
+});
+
+describe('the fused FlatAdam step matches the cpu backend', () => {
+  it('clipped (guarded) and plain steps give the same weights and norms within 1e-4', () => {
+    if (setupError) throw setupError;
+    expect(cpuAdam.norms[1]).toBeGreaterThan(1); // the second step is clipped
+    expect(maxAbsDiff(cpuAdam.norms, gpuAdam.norms)).toBeLessThan(TOLERANCE);
+    expect(maxAbsDiff(cpuAdam.clipped[0], gpuAdam.clipped[0])).toBeLessThan(TOLERANCE);
+    expect(maxAbsDiff(cpuAdam.plain[0], gpuAdam.plain[0])).toBeLessThan(TOLERANCE);
+  });
+  it('a refused step and the one queued after it change nothing; the resumed run goes on as if they never were', () => {
+    if (setupError) throw setupError;
+    expect(gpuAdam.refused).toEqual([0, 0]);
+    expect(gpuAdam.unchangedWhileRefused).toBe(true);
+    // The clipped comparison above includes the step after the resume.
   });
 });

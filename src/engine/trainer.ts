@@ -2,6 +2,13 @@
 // build its batch and take its critic steps, then takes one student step. The step's loss and
 // gradient norm come back in ONE read; the update is applied only if both are finite, so a
 // diverging run halts with the last good weights. Every evalEvery steps it emits a metric record.
+//
+// On webgpu the step does not wait for that read: the update is guarded on the device (applied
+// only if this step and every unchecked one before it were finite, FlatAdam.guardedStep), and
+// step k's read is checked once step k + 1 is queued, so the GPU never idles for the CPU. A
+// non-finite step k is then reported by the next call (or at the next evaluation, export or
+// settle()), the weights being those after step k − 1. A step whose method needs tokens on the
+// CPU before the next step (a replay buffer) is checked before that next step is prepared.
 import * as tf from '@tensorflow/tfjs';
 import { FlatAdam } from './flatAdam';
 import { getTask, type Task } from './tasks';
@@ -16,7 +23,7 @@ import { EvalSet, evaluateStudent, EVAL_PROMPTS } from './metrics/evaluate';
 import { getMethod } from './methods/declarations';
 import type { MethodDeclaration } from './methods/types';
 import { createMethod } from './methods/registry';
-import type { DataSource, MethodRuntime, StepContext } from './methods/runtime';
+import type { DataSource, MethodRuntime, StepContext, StepPlan } from './methods/runtime';
 import { findParam, resolveConfig, type RunConfig } from './runConfig';
 import { readSettings } from './settings';
 import { now, profiling, report, syncDevice } from './profile';
@@ -47,6 +54,10 @@ export class Trainer {
   private lastLoss: number | null = null;
   private lastSide: number | null = null;
   private busy = false;
+  /** webgpu: the last step, queued, whose read is not yet checked. */
+  private pending: PendingStep | null = null;
+  /** webgpu: a halt found outside trainStep (at an evaluation, an export), for the next trainStep to return. */
+  private unreportedHalt: string | null = null;
   /** Training time (ms) and steps since the last record, for stepsPerSec. */
   private sinceRecord = { ms: 0, steps: 0 };
   /** Total time spent training and evaluating, for the evaluation's share of the run. */
@@ -114,15 +125,25 @@ export class Trainer {
     if (this.busy) throw new Error('Trainer.trainStep: the previous step has not finished');
     this.busy = true;
     try {
+      if (this.unreportedHalt) {
+        const halted = this.unreportedHalt;
+        this.unreportedHalt = null;
+        return { step: this.stepCount, record: null, halted, source: 'dataset' };
+      }
       const started = now();
-      const { halted, source } = await this.studentStep(opts);
+      const stepped = await this.studentStep(opts);
+      const source = stepped.source;
+      let halted = stepped.halted;
+      const { evalEvery } = readSettings(this.config.settings);
+      const evaluating = opts.evaluate !== false && isEvalStep(this.stepCount, evalEvery, this.earlyEvalSteps);
+      // An evaluation (and a one-off explained step) reports this step's own numbers: check it now.
+      if (!halted && (evaluating || opts.onPlan || opts.examples)) halted = await this.settleStep();
       const elapsed = now() - started;
       this.totals.trainMs += elapsed;
       if (halted) return { step: this.stepCount, record: null, halted, source };
       this.sinceRecord.ms += elapsed;
       this.sinceRecord.steps++;
-      const { evalEvery } = readSettings(this.config.settings);
-      const record = opts.evaluate !== false && isEvalStep(this.stepCount, evalEvery, this.earlyEvalSteps) ? await this.evaluateNow() : null;
+      const record = evaluating ? await this.evaluateNow() : null;
       return { step: this.stepCount, record, halted: null, source };
     } finally {
       this.busy = false;
@@ -136,10 +157,26 @@ export class Trainer {
 
   /** The metric record of the student as it is now. */
   async evaluate(): Promise<MetricRecord> {
+    await this.settle();
     return this.evaluateNow();
   }
 
+  /**
+   * Check the last step if its check is still pending (webgpu): the halt message if it was
+   * not finite (the next trainStep returns it too), else null. Nothing to do on cpu and wasm.
+   */
+  async settle(): Promise<string | null> {
+    const halted = await this.settleStep();
+    if (halted) this.unreportedHalt = halted;
+    return halted;
+  }
+
   private async studentStep(opts: StepOptions): Promise<{ halted: string | null; source: DataSource }> {
+    // A method that needs the last step's tokens on the CPU (a replay buffer) sees them first.
+    if (this.pending?.afterRead) {
+      const halted = await this.settleStep();
+      if (halted) return { halted, source: this.pending?.source ?? 'dataset' };
+    }
     // Read afresh each step: live changes apply from the next step.
     const settings = readSettings(this.config.settings);
     const examples = opts.examples ?? Array.from({ length: settings.batchSize }, () => this.task.sampleTrain(this.streams.data));
@@ -165,12 +202,13 @@ export class Trainer {
       report('prepare', now() - mark);
       mark = now();
     }
+    const vars = [...this.studentModel.variables(), ...this.method.extraVariables()];
+    this.optimizer ??= new FlatAdam(vars, settings.lr, 0.9, 0.98);
+    this.optimizer.learningRate = warmedUp(settings.lr, this.stepCount, settings.lrWarmup);
+    if (this.optimizer.fused) return this.queueStep(plan, vars, profile ? mark : null);
     let grads: tf.NamedTensorMap = {};
     const owned: tf.Tensor[] = [];
     try {
-      const vars = [...this.studentModel.variables(), ...this.method.extraVariables()];
-      this.optimizer ??= new FlatAdam(vars, settings.lr, 0.9, 0.98);
-      this.optimizer.learningRate = warmedUp(settings.lr, this.stepCount, settings.lrWarmup);
       const { value, grads: g } = tf.variableGrads(plan.loss, vars);
       grads = g;
       owned.push(value);
@@ -204,6 +242,84 @@ export class Trainer {
       tf.dispose(owned);
       plan.dispose();
     }
+  }
+
+  /**
+   * webgpu: queue this step's gradient and guarded update, start its read, then check the
+   * previous step's read (its work is long done or about to be; the GPU has this step queued).
+   */
+  private async queueStep(plan: StepPlan, vars: tf.Variable[], profileMark: number | null): Promise<{ halted: string | null; source: DataSource }> {
+    const optimizer = this.optimizer!;
+    let reportTensor: tf.Tensor1D;
+    const { value, grads } = tf.variableGrads(plan.loss, vars);
+    try {
+      const flat = optimizer.flatten(grads);
+      const side = plan.side ?? tf.scalar(0);
+      const tokens = plan.readTokens ? tf.tidy(() => plan.readTokens!.toInt().reshape([-1])) : undefined;
+      reportTensor = optimizer.guardedStep(flat, value, side, MAX_GRAD_NORM, tokens);
+      tf.dispose([flat, ...(plan.side ? [] : [side]), ...(tokens ? [tokens] : [])]);
+    } finally {
+      tf.dispose(grads);
+      value.dispose();
+      plan.dispose();
+    }
+    const step: PendingStep = {
+      step: this.stepCount + 1,
+      report: reportTensor,
+      read: reportTensor.data() as Promise<Float32Array>,
+      hasSide: plan.side !== null,
+      afterRead: plan.readTokens && plan.afterRead ? plan.afterRead : null,
+      source: plan.source,
+    };
+    if (profileMark !== null) {
+      await syncDevice();
+      report('studentStep', now() - profileMark);
+    }
+    const previous = this.pending;
+    this.pending = step;
+    this.stepCount++;
+    if (previous) {
+      const halted = await this.check(previous, 2);
+      if (halted) return { halted, source: previous.source };
+    }
+    return { halted: null, source: plan.source };
+  }
+
+  /** Check the pending step, if any (webgpu). */
+  private async settleStep(): Promise<string | null> {
+    const p = this.pending;
+    if (!p) return null;
+    return this.check(p, 1);
+  }
+
+  /**
+   * Read `p`'s report; if it was not finite, halt: the optimiser forgets the `queued` guarded
+   * steps from p on (none of them changed anything) and the step count goes back to before p.
+   */
+  private async check(p: PendingStep, queued: number): Promise<string | null> {
+    const values = await p.read;
+    p.report.dispose();
+    const [loss, gradNorm, applied, side] = values;
+    const reason =
+      haltReason(p.step, loss, gradNorm, p.hasSide ? side : 0, this.declaration.sideLoss) ??
+      (applied > 0.5 ? null : haltReason(p.step, NaN, gradNorm, 0, null));
+    if (reason) {
+      // Every later queued step was refused on the device too; wait for its read and drop it.
+      if (this.pending && this.pending !== p) {
+        await this.pending.read;
+        this.pending.report.dispose();
+      }
+      this.pending = null;
+      this.optimizer!.resumeAfterRefusal(queued);
+      this.stepCount = p.step - 1;
+      return reason;
+    }
+    if (this.pending === p) this.pending = null;
+    this.lastLoss = loss;
+    this.lastSide = p.hasSide ? side : null;
+    // The tokens follow the four report words as raw int32 bits.
+    if (p.afterRead) p.afterRead(new Int32Array(values.buffer, values.byteOffset + 16, values.length - 4).slice());
+    return null;
   }
 
   private async evaluateNow(): Promise<MetricRecord> {
@@ -240,6 +356,7 @@ export class Trainer {
   }
 
   async exportStudent(): Promise<tf.io.ModelArtifacts> {
+    await this.settle();
     return toArtifacts(this.studentModel, {
       role: 'student',
       task: this.task.id,
@@ -269,11 +386,31 @@ export class Trainer {
   }
 
   dispose(): void {
+    // A read still in flight resolves into a disposed tensor's place: let it finish first.
+    const pending = this.pending;
+    if (pending)
+      void pending.read.then(
+        () => pending.report.dispose(),
+        () => pending.report.dispose(),
+      );
+    this.pending = null;
     this.studentModel.dispose();
     this.method.dispose();
     this.optimizer?.dispose();
     releaseEvalSet(this.teacherModel, this.evalSet);
   }
+}
+
+/** A queued webgpu step whose finiteness is not yet checked. */
+interface PendingStep {
+  /** Its 1-based number. */
+  step: number;
+  /** [loss, gradient norm, applied, side, tokens…] (FlatAdam.guardedStep). */
+  report: tf.Tensor1D;
+  read: Promise<Float32Array>;
+  hasSide: boolean;
+  afterRead: ((tokens: Int32Array) => void) | null;
+  source: DataSource;
 }
 
 export { METRIC_KEYS, CheckpointError };

@@ -10,7 +10,7 @@
 //   ∂/∂log p = cP·(p(log p − log m) + p − p·r) + cQ·(−q·r)
 // then through the log-softmax (G − softmax·ΣG) and the temperature (÷τ). tvd = ½Σ|p − q| takes
 // tf.abs's gradient convention (the step function, −1 at 0). The result is max(D, 0), whose
-// gradient passes where D ≥ 0, as tf.maximum's does. One dispatch per differentiated input.
+// gradient passes where D ≥ 0, as tf.maximum's does (and a NaN stays NaN). One dispatch per differentiated input.
 import * as tf from '@tensorflow/tfjs';
 import { runProgram } from './device';
 import { f32, threadProgram } from './program';
@@ -96,7 +96,8 @@ function register(): void {
           uniforms: 'tau : f32,',
           helpers: MIX_FN,
           body: `${rowValue(V, tau, form)}
-  result[index] = max(value, 0.0);`,
+  // max(NaN, 0) is 0 in WGSL but NaN in tf.maximum: a NaN must reach the loss.
+  result[index] = select(max(value, 0.0), value, isNan(value));`,
         }),
         [teacher, student],
         'float32',

@@ -87,6 +87,9 @@ const WGSL_HELPERS = `
 fn finite(x : f32) -> bool {
   return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
 }
+fn isNan(x : f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}
 fn sigmoidOf(z : f32) -> f32 {
   return 1.0 / (1.0 + exp(-1.0 * z));
 }`;
