@@ -274,6 +274,32 @@ describe('run transport ⇄ worker session', () => {
     await until(() => c.session.step > at, 'training after the snapshot');
   });
 
+  test('play until a step stops there by itself, with a record at that step, even across a weights read', async () => {
+    const c = await builtAndPaused();
+    // evalEvery is 1000 in SPEC: only the stop's own record (and the early 1, 2, 4 … schedule) lands on 7.
+    expect(c.page.play(7)).toBe(true);
+    await c.idle();
+    c.deliver();
+    await until(() => c.session.step >= 3, '3 steps');
+    c.send({ type: 'saveWeights', lane: 0, requestId: 1 }); // the loop stops and starts again mid-way
+    await until(() => c.session.phase === 'paused', 'the stop at step 7');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.session.step).toBe(7);
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('paused');
+    expect(c.step).toBe(7);
+    const recorded = c.seen.flatMap((e) => (e.type === 'records' ? e.records.map((r) => r.record.step) : []));
+    expect(recorded).toContain(7);
+    // A plain Play afterwards trains on past it; a stop at or before the current step does not start.
+    expect(c.page.play(7)).toBe(true);
+    await c.idle();
+    c.deliver();
+    expect(c.page.phase).toBe('paused');
+    expect(c.session.step).toBe(7);
+    await running(c, 9);
+  });
+
   test('a task without a teacher leaves nothing to play', async () => {
     const c = (current = connect());
     (c.session as unknown as { loadTeacher: () => Promise<unknown> }).loadTeacher = async () => ({ ok: false, message: 'no teacher here' });

@@ -7,6 +7,8 @@ import { isRunCommand, type Command, type Event, type RestoreData } from '../wor
 
 export type StatusEvent = Extract<Event, { type: 'status' }>;
 
+const startCommand = (until?: number): Command => (until === undefined ? { type: 'start' } : { type: 'start', until });
+
 export class RunTransport {
   private machine: RunState = initialRunState('page');
   /** Run commands sent; a status answers them all once the worker has handled as many. */
@@ -36,17 +38,20 @@ export class RunTransport {
     this.machine = runReducer(this.machine, event);
   }
 
-  /** Rebuild the run; `resume` plays again once it is built. */
-  reset(spec: RunSpec, options: { restore?: RestoreData; resume?: boolean } = {}): void {
+  /** Rebuild the run; `resume` plays again once it is built (up to step `until`, if given). */
+  reset(spec: RunSpec, options: { restore?: RestoreData; resume?: boolean; until?: number } = {}): void {
     this.send(options.restore ? { type: 'reset', spec, restore: options.restore } : { type: 'reset', spec });
-    if (options.resume) this.send({ type: 'start' });
+    if (options.resume) this.send(startCommand(options.until));
     this.advance({ type: 'reset', resume: options.resume });
   }
 
-  /** Returns whether play was sent (not while building, running or failed). */
-  play(): boolean {
+  /**
+   * Returns whether play was sent (not while building, running or failed); with `until`, the
+   * worker stops by itself at that step.
+   */
+  play(until?: number): boolean {
     if (!canPlay(this.machine.phase)) return false;
-    this.send({ type: 'start' });
+    this.send(startCommand(until));
     this.advance({ type: 'play' });
     return true;
   }

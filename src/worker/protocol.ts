@@ -48,7 +48,8 @@ export type Command =
    * instead (no evaluation: the page still has the saved history).
    */
   | { type: 'reset'; spec: RunSpec; restore?: RestoreData }
-  | { type: 'start' }
+  /** Play; with `until`, stop by itself once the run reaches that step (a lesson's checkpoint). */
+  | { type: 'start'; until?: number }
   | { type: 'pause' }
   /** Train `count` steps (each lane once per step), then stay paused. */
   | { type: 'step'; count: number }
@@ -198,6 +199,8 @@ export function commandProblem(msg: unknown): string | null {
       }
       return r.weights.every((w) => w === null || isWeightFiles(w)) ? null : 'reset.restore weights must be model.json text and an ArrayBuffer';
     }
+    case 'start':
+      return msg.until === undefined || isInt(msg.until, 1, 1e9) ? null : 'start.until must be a positive whole step';
     case 'step':
       return isInt(msg.count, 1, 100000) ? null : 'step needs a count from 1 to 100000';
     case 'setParam':

@@ -9,7 +9,7 @@ async function handle(cmd: Command, s: Session, post: (e: Event) => void): Promi
     case 'reset':
       return s.reset(cmd.spec, cmd.restore);
     case 'start':
-      return s.start();
+      return s.start(cmd.until);
     case 'pause':
       return s.pause();
     case 'step':

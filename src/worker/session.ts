@@ -53,6 +53,8 @@ export class Session {
   /** Run commands handled so far (see the status event). */
   private handled = 0;
   private loop: Promise<void> | null = null;
+  /** Play stops by itself at this step (a lesson's checkpoint), or null. */
+  private stopAt: number | null = null;
   private readonly rate = new StepRate();
   private lastStatus = 0;
 
@@ -98,6 +100,7 @@ export class Session {
 
   async reset(given: RunSpec, restore?: RestoreData): Promise<void> {
     await this.pause();
+    this.stopAt = null;
     this.lanes.dispose();
     this.dispatch({ type: 'reset' });
     // The page sends a resolved spec; resolving it here (once) turns it into trainer configs and
@@ -170,9 +173,13 @@ export class Session {
     return warmUp(this.lanes.trainers, teacher, this.backend?.name, run.page.evalPrompts);
   }
 
-  /** Play: train every student that has not halted until paused (or one halts). */
-  start(): void {
-    if (!this.lanes.active().length) return;
+  /**
+   * Play: train every student that has not halted until paused (or one halts); with `until`,
+   * stop there by itself, after a step that records (a lesson compares the students at it).
+   */
+  start(until?: number): void {
+    this.stopAt = until ?? null;
+    if (!this.lanes.active().length || (this.stopAt !== null && this.step >= this.stopAt)) return;
     this.dispatch({ type: 'play' });
     if (this.machine.phase === 'running') this.startLoop();
   }
@@ -203,7 +210,13 @@ export class Session {
 
   private async trainLoop(): Promise<void> {
     while (this.machine.phase === 'running') {
-      await this.stepAll();
+      // Checked before each step, so a loop restarted after a weights read stops there too.
+      if (this.stopAt !== null && this.step >= this.stopAt) {
+        this.stopAt = null;
+        this.dispatch({ type: 'pause' });
+        return this.dispatch({ type: 'loopStopped' });
+      }
+      await this.stepAll(this.stopAt !== null && this.step + 1 >= this.stopAt);
       this.sendStatus(false);
       await yieldToMessages();
     }
