@@ -82,7 +82,8 @@ async function main(): Promise<void> {
   await gzipTo(process.execPath, join(out, 'node.gz'));
   writeFileSync(join(out, 'run.sh'), RUN_SH);
   chmodSync(join(out, 'run.sh'), 0o755);
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  const commit = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' plus uncommitted changes' : ''}`;
   writeFileSync(
     join(out, 'README.txt'),
     `Alembic GPU bench, built from commit ${commit} with Node ${process.version}.\nRun ./run.sh on an x86-64 Linux machine with a Vulkan driver; it writes result.json.\nCopy the folder anywhere first: it unpacks Node and Dawn inside itself on the first run.\n`,
