@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { MAX_PROBLEMS, decodeHash, encodeHash } from '../src/state/url';
 import { defaultSpec, resolveSpec } from '../src/shared/runSpec';
+import { getPreset } from '../src/state/presets';
 
 describe('URL hash codec', () => {
   test('an empty hash gives the defaults with no problems', () => {
@@ -151,6 +152,29 @@ describe('URL hash codec', () => {
     expect(decodeHash(hash)).toMatchObject({ present: true, hidden: ['share'], problems: [] });
     expect(decodeHash('#present=maybe').problems).toEqual(["Ignored 'present=maybe': use present=1 for presenter mode"]);
   });
+  test('lesson=ID opens a lesson on its own experiment; the link’s own settings and students win; an unknown one is named', () => {
+    const preset = getPreset('critic-adversary')!;
+    const own = decodeHash(`#lesson=${preset.id}`);
+    expect(own).toMatchObject({ lesson: preset.id, problems: [], empty: false });
+    expect(own.spec).toEqual(resolveSpec(preset.spec).spec);
+    // A seed given by the link replaces the lesson's; its students stay.
+    const reseeded = decodeHash(`#lesson=${preset.id}&seed=9`);
+    expect(reseeded.spec.settings.seed).toBe(9);
+    expect(reseeded.spec.settings.task).toBe('addition');
+    expect(reseeded.spec.lanes.map((l) => l.hyper.criticFeatures)).toEqual(['probs', 'own']);
+    // Students given by the link replace the lesson's.
+    expect(decodeHash(`#lesson=${preset.id}&s1=kd`).spec.lanes.map((l) => l.method)).toEqual(['kd']);
+    // The page's own link round-trips, the lesson included.
+    const hash = encodeHash(own.spec, ['lr'], true, preset.id);
+    expect(hash).toMatch(/&lesson=critic-adversary&hide=lr&present=1$/);
+    expect(decodeHash(hash)).toMatchObject({ lesson: preset.id, hidden: ['lr'], present: true, problems: [] });
+    expect(decodeHash(hash).spec).toEqual(own.spec);
+    expect(decodeHash('#seed=3').lesson).toBeNull();
+    const unknown = decodeHash('#lesson=nope&seed=2');
+    expect(unknown.lesson).toBeNull();
+    expect(unknown.problems).toEqual(["Ignored unknown lesson 'nope'"]);
+  });
+
   test('numbers are plain decimal text: hex and padding are named, with what was read', () => {
     const hex = decodeHash('#batchSize=0x10');
     expect(hex.spec.settings.batchSize).toBe(32); // the default, not 16

@@ -17,6 +17,8 @@ export interface Ghost {
   label: string;
   spec: RunSpec;
   records: MetricRecord[][];
+  /** The lesson open while it ran (a lesson's charts draw only its own earlier runs). */
+  lesson?: string | null;
 }
 
 export interface SavedRun {

@@ -2,19 +2,24 @@
 //   #task=grammar&seed=1&…&s1=kd&s1.temperature=1&s2=rkl&hide=lr,seed&present=1
 // Shared settings are bare keys; student i (1–4) is `s<i>=<method>` with its
 // hyperparameters as `s<i>.<id>`; `hide` lists the controls an instructor link hides;
-// `present=1` opens the page in presenter mode (large type, the sidebar folded).
+// `present=1` opens the page in presenter mode (large type, the sidebar folded);
+// `lesson=<id>` opens a lesson's panel, on the lesson's own experiment unless the link says
+// otherwise (the link's settings and students replace the lesson's).
 // Decoding never throws: anything unknown, malformed or out of range is dropped or clamped
 // and reported in `problems`.
 import { getMethod, isMethodId } from '../engine/methods/declarations';
 import { quote, type ParamValue } from '../engine/params';
 import { MAX_LANES, RUN_PARAMS, resolveSpec, type PartialSpec, type RunSpec } from '../shared/runSpec';
 import { hideableIds } from './config';
+import { getPreset } from './presets';
 
 export interface DecodedHash {
   spec: RunSpec;
   hidden: string[];
   /** Presenter mode: large type, transport and lesson only. */
   present: boolean;
+  /** The lesson to open (a preset id), or null. */
+  lesson: string | null;
   problems: string[];
   /** True when the hash held no configuration at all. */
   empty: boolean;
@@ -33,7 +38,7 @@ export function cappedProblems(problems: readonly string[]): string[] {
 const fmt = (v: ParamValue) => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v));
 const enc = (s: string) => encodeURIComponent(s).replace(/%2C/gi, ',');
 
-export function encodeHash(spec: RunSpec, hidden: readonly string[] = [], present = false): string {
+export function encodeHash(spec: RunSpec, hidden: readonly string[] = [], present = false, lesson: string | null = null): string {
   const parts: string[] = [];
   for (const p of RUN_PARAMS) if (p.id in spec.settings) parts.push(`${p.id}=${enc(fmt(spec.settings[p.id]))}`);
   spec.lanes.forEach((lane, i) => {
@@ -41,6 +46,7 @@ export function encodeHash(spec: RunSpec, hidden: readonly string[] = [], presen
     const order = isMethodId(lane.method) ? getMethod(lane.method).params.map((p) => p.id) : Object.keys(lane.hyper);
     for (const id of order) if (id in lane.hyper) parts.push(`s${i + 1}.${id}=${enc(fmt(lane.hyper[id]))}`);
   });
+  if (lesson) parts.push(`lesson=${enc(lesson)}`);
   if (hidden.length) parts.push(`hide=${hidden.map(enc).join(',')}`);
   if (present) parts.push('present=1');
   return '#' + parts.join('&');
@@ -58,6 +64,7 @@ export function decodeHash(hash: string): DecodedHash {
   };
   let hidden: string[] = [];
   let present = false;
+  let lesson: string | null = null;
   let any = false;
   const seen = new Set<string>();
   const repeatReported = new Set<string>();
@@ -91,6 +98,9 @@ export function decodeHash(hash: string): DecodedHash {
     if (key === 'present') {
       if (value === '1' || value === 'true') present = true;
       else if (value !== '0' && value !== 'false') problems.push(`Ignored 'present=${value.slice(0, 20)}': use present=1 for presenter mode`);
+    } else if (key === 'lesson') {
+      if (getPreset(value)) lesson = value;
+      else problems.push(`Ignored unknown lesson '${quote(value, 40)}'`);
     } else if (key === 'hide') {
       const known = hideableIds();
       const ids = value.split(',').filter(Boolean);
@@ -114,7 +124,10 @@ export function decodeHash(hash: string): DecodedHash {
 
   // Students in number order; one given only hyperparameters keeps the default method.
   const ordered = [...lanes.entries()].sort(([a], [b]) => a - b).map(([, l]) => l);
-  const partial: PartialSpec = { settings, lanes: ordered };
+  const base = lesson ? getPreset(lesson)!.spec : null;
+  const partial: PartialSpec = base
+    ? { settings: { ...base.settings, ...settings }, lanes: ordered.length ? ordered : base.lanes }
+    : { settings, lanes: ordered };
   const resolved = resolveSpec(partial);
-  return { spec: resolved.spec, hidden, present, problems: cappedProblems([...problems, ...resolved.problems]), empty: !any };
+  return { spec: resolved.spec, hidden, present, lesson, problems: cappedProblems([...problems, ...resolved.problems]), empty: !any };
 }

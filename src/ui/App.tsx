@@ -2,7 +2,7 @@
 // method's card, the teacher and the keep/share panel below, the engine's status at the bottom.
 // Presenter mode (present=1 in the link, or the button) enlarges the type and folds the sidebar
 // to the transport and the lessons, without the keep and share panels.
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { Playground } from './controller';
 import { Transport } from './controls/Transport';
 import { Controls } from './controls/Controls';
@@ -19,6 +19,8 @@ import { getPreset } from '../state/presets';
 import { LessonPanel } from './lesson/LessonPanel';
 import { runsLessonSetup, useLessonReference } from './lesson/lessonSetup';
 import { StepExplainer } from './StepExplainer';
+import { LessonMenu } from './lesson/LessonMenu';
+import { lessonGhosts, reachedCheckpoint } from './lesson/lessonFlow';
 
 export function App() {
   // One controller per mounted App (StrictMode mounts twice in development: each gets its own).
@@ -34,6 +36,11 @@ export function App() {
   const lesson = s.lesson ? getPreset(s.lesson) : undefined;
   const reference = useLessonReference(lesson?.id ?? null);
   const lessonChanged = lesson ? !runsLessonSetup(lesson, s.spec) : false;
+  const lessonPassed = lesson ? reachedCheckpoint(lesson, s.records) : false;
+  // The band answers the question: drawn once the learner has predicted and played, or at the checkpoint.
+  const bandShown = !!lesson && !lessonChanged && (s.lessonPlayed || lessonPassed);
+  // A lesson's charts: only its own earlier runs, cut at its checkpoint, and its steps across the whole axis.
+  const ghosts = useMemo(() => (lesson ? lessonGhosts(s.ghosts, lesson, s.spec) : s.ghosts), [lesson, s.ghosts, s.spec]);
 
   return (
     <div className={s.present ? 'app present' : 'app'} data-testid="app" data-present={s.present ? 1 : 0}>
@@ -42,6 +49,7 @@ export function App() {
         <p className="tagline">
           A small teacher, a smaller student, trained live in your browser tab. Pick a lesson or a method, press play, watch the student approach the teacher.
         </p>
+        <LessonMenu active={s.lesson} onPick={pg.applyPreset} />
         <button
           className="present-toggle"
           data-testid="present-toggle"
@@ -83,7 +91,7 @@ export function App() {
               <p className="muted small building">Building the run: loading the teacher and preparing the GPU (slow the first time)…</p>
             ) : (
               <p className="muted small building">
-                <kbd>Space</kbd> play/pause · <kbd>→</kbd> one step · <kbd>R</kbd> reset
+                <kbd>Space</kbd> play/pause · <kbd>→</kbd> one step · <kbd>R</kbd> reset · <kbd>L</kbd> lessons
               </p>
             )}
           </div>
@@ -92,7 +100,7 @@ export function App() {
         <main className="main">
           {lesson && (
             <LessonPanel
-              key={lesson.id}
+              key={`${lesson.id}:${s.lessonOpened}`}
               preset={lesson}
               reference={reference}
               labels={s.spec.lanes.map((_, i) => laneLabel(s.spec, i))}
@@ -100,18 +108,26 @@ export function App() {
               step={s.step}
               running={s.running}
               ready={ready}
+              stepsPerSec={s.stepsPerSec}
               changed={lessonChanged}
+              prediction={s.lessonPrediction}
+              played={s.lessonPlayed}
+              passed={lessonPassed}
+              onPredict={pg.predictLesson}
               onPlay={pg.play}
+              onPause={pg.pause}
               onClose={pg.closeLesson}
             />
           )}
           <Charts
             spec={s.spec}
             records={s.records}
-            ghosts={s.ghosts}
+            ghosts={ghosts}
             marks={s.marks}
             teacherScore={teacherScore}
-            expected={lesson && !lessonChanged ? (reference ?? null) : null}
+            expected={bandShown ? (reference ?? null) : null}
+            lessonMetric={lesson && !lessonChanged ? lesson.effect.metric : null}
+            xMax={lesson ? lesson.effect.checkpoint : null}
           />
           <StepExplainer spec={s.spec} ready={ready} explanation={s.explanation} onExplain={pg.explain} onClose={pg.closeExplanation} />
           <div className="below">

@@ -7,6 +7,7 @@ import { HALT_FIX_SETTINGS } from '../worker/protocol';
 import { resolveSpec, specsEqual, type RunSpec } from '../shared/runSpec';
 import { laneLabel } from '../state/config';
 import { getPreset } from '../state/presets';
+import { loadLessonIndex } from '../state/lessons';
 import type { DecodedHash } from '../state/url';
 import { RunController } from './runController';
 import { freshRun } from './playgroundState';
@@ -14,15 +15,23 @@ import { editParam, withAddedLane, withLiveMark, withMethod, withoutLane } from 
 import { UrlSync } from './urlSync';
 import { downloadCsv, downloadJson, downloadWeightFiles, pickWeightFiles, readWeightFiles } from './downloads';
 import { shortValue } from './format';
+import { ownsExperiment } from './lesson/lessonFlow';
 
 export type { ChartMark, PlaygroundState, TeacherInfo } from './playgroundState';
 export type { Notice } from './notices';
 
 const INSPECT_EVERY_MS = 2000;
+
 const RESTART_DEBOUNCE_MS = 350;
 
 export class Playground extends RunController {
   private lastInspect = 0;
+  private lessonOpenings = 0;
+
+  /** A lesson opened afresh (or closed): no prediction yet, no band; a new opening takes the focus. */
+  private lessonFields(lesson: string | null) {
+    return { lesson, lessonPrediction: null, lessonPlayed: false, lessonOpened: lesson ? ++this.lessonOpenings : this.state.lessonOpened };
+  }
 
   // ---- configuration ----
   /** Change a shared setting (lane null) or a student's hyperparameter. */
@@ -31,6 +40,7 @@ export class Playground extends RunController {
     if (!edit) return;
     if (edit.problems.length) this.notify('warn', 'Adjusted:', edit.problems);
     this.set({ spec: edit.spec });
+    this.closeLessonIfNotOwned();
     this.url.write(this.state);
     if (!edit.live) {
       this.restartChanges.note(lane, edit, id);
@@ -53,23 +63,71 @@ export class Playground extends RunController {
   addLane = () => this.applySpec(withAddedLane(this.state.spec), false);
   removeLane = (lane: number) => this.applySpec(withoutLane(this.state.spec, lane), false);
 
+  // ---- lessons ----
+  /** Open a lesson on its own experiment; it stands still until the learner has predicted and pressed Play. */
   applyPreset = (id: string) => {
     const preset = getPreset(id);
     if (!preset) return;
     const { spec, problems } = resolveSpec(preset.spec);
     if (problems.length) this.notify('warn', `Preset '${preset.title}' was adjusted:`, problems);
-    this.set({ lesson: id });
-    this.applySpec(spec, true);
+    this.applySpec(spec, true, id);
   };
-  closeLesson = () => this.set({ lesson: null });
+  closeLesson = () => {
+    this.set(this.lessonFields(null));
+    this.url.write(this.state);
+  };
+  /** The learner's prediction (a lane); fixed once Play was pressed after it. */
+  predictLesson = (lane: number) => {
+    if (this.state.lesson && !this.state.lessonPlayed) this.set({ lessonPrediction: lane });
+  };
 
-  /** Replace the whole experiment (null: no change) and restart, now or after a short pause for sliders. */
-  private applySpec(spec: RunSpec | null, now: boolean) {
+  protected playLimit(): number | undefined {
+    const checkpoint = this.state.lesson ? getPreset(this.state.lesson)?.effect.checkpoint : undefined;
+    return checkpoint !== undefined && this.state.step < checkpoint ? checkpoint : undefined;
+  }
+  protected played(): void {
+    if (this.state.lesson && this.state.lessonPrediction !== null && !this.state.lessonPlayed) this.set({ lessonPlayed: true });
+  }
+
+  /** A lesson whose experiment was replaced (other students, another task) closes, saying why. */
+  private closeLessonIfNotOwned() {
+    const preset = this.state.lesson ? getPreset(this.state.lesson) : undefined;
+    if (!preset || ownsExperiment(preset, this.state.spec)) return;
+    this.set(this.lessonFields(null));
+    this.notify('info', `The lesson “${preset.title}” closed: its question is about its own students and task, and the experiment now has others.`);
+  }
+
+  /** A lesson a link names opens only if its check holds (the page offers no other). */
+  private async verifyLesson(id: string) {
+    const index = await loadLessonIndex(import.meta.env.BASE_URL);
+    if (this.state.lesson !== id || index?.[id]?.holds) return;
+    this.set(this.lessonFields(null));
+    this.url.write(this.state);
+    this.notify(
+      'warn',
+      `The link names the lesson “${getPreset(id)?.title ?? id}”, but its check does not hold on this version (npm run lessons), so it is not offered.`,
+    );
+  }
+
+  async start(): Promise<void> {
+    await super.start();
+    if (this.state.lesson) void this.verifyLesson(this.state.lesson);
+  }
+
+  /**
+   * Replace the whole experiment (null: no change) and restart, now or after a short pause for
+   * sliders; `lesson` (a preset id, or null to close one) opens with it, standing still.
+   */
+  private applySpec(spec: RunSpec | null, now: boolean, lesson?: string | null) {
     if (!spec) return;
     const { spec: resolved } = resolveSpec(spec);
-    this.set({ spec: resolved, ghosts: this.addGhost(), ...freshRun(resolved) });
+    // The run that ends becomes a ghost tagged with the lesson it ran under, before that changes.
+    const ghosts = this.addGhost();
+    this.set({ spec: resolved, ghosts, ...freshRun(resolved), ...(lesson !== undefined ? this.lessonFields(lesson) : {}) });
+    this.closeLessonIfNotOwned();
     this.url.write(this.state);
-    if (now) this.restart(false);
+    if (lesson) void this.verifyLesson(lesson);
+    if (now) this.restart(false, lesson ? false : undefined);
     else this.scheduleRestart();
   }
 
@@ -85,13 +143,20 @@ export class Playground extends RunController {
 
   /** The link to this experiment, optionally hiding controls (an instructor's link). */
   shareLink(hidden: readonly string[] = this.state.hidden, present = false): string {
-    return UrlSync.link({ spec: this.state.spec, hidden, present });
+    return UrlSync.link({ spec: this.state.spec, hidden, present, lesson: this.state.lesson });
   }
 
   protected onLinkChanged(decoded: DecodedHash) {
     if (decoded.problems.length) this.notify('warn', 'This link had settings that could not be used as given; they were adjusted:', decoded.problems);
     this.set({ hidden: decoded.hidden, present: decoded.present });
-    if (!specsEqual(decoded.spec, this.state.spec)) this.applySpec(decoded.spec, true);
+    // A link without the open lesson closes it (the experiment is no longer the lesson's).
+    const lesson = decoded.lesson !== this.state.lesson ? decoded.lesson : undefined;
+    if (!specsEqual(decoded.spec, this.state.spec)) this.applySpec(decoded.spec, true, lesson);
+    else if (lesson !== undefined) {
+      this.set(this.lessonFields(lesson));
+      this.url.write(this.state);
+      if (lesson) void this.verifyLesson(lesson);
+    }
   }
 
   // ---- looking inside ----

@@ -6,10 +6,13 @@ import type { PlaygroundState } from './playgroundState';
 const MAX_GHOSTS = 3;
 
 /** The ghosts with the current run added (if it trained at all), the oldest dropped past a few. */
-export function withGhost({ records, spec, step, ghosts }: Pick<PlaygroundState, 'records' | 'spec' | 'step' | 'ghosts'>, id: number): Ghost[] {
+export function withGhost(
+  { records, spec, step, ghosts, lesson }: Pick<PlaygroundState, 'records' | 'spec' | 'step' | 'ghosts' | 'lesson'>,
+  id: number,
+): Ghost[] {
   if (!records.some((r) => r.length > 1)) return ghosts;
   const label = `previous run: ${spec.lanes.map((_, i) => laneLabel(spec, i)).join(' vs ')}, seed ${String(spec.settings.seed)} (${String(spec.settings.task)}, to step ${step})`;
-  return [...ghosts, { id, label, spec, records }].slice(-MAX_GHOSTS);
+  return [...ghosts, { id, label, spec, records, lesson }].slice(-MAX_GHOSTS);
 }
 
 /** The id after every ghost's in `ghosts`. */

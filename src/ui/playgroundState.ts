@@ -59,6 +59,12 @@ export interface PlaygroundState {
   lastSaved: number | null;
   /** The open lesson (a preset id): its panel replaces the notice a preset used to add. */
   lesson: string | null;
+  /** The student the learner predicted for the open lesson (a lane), or null. */
+  lessonPrediction: number | null;
+  /** Play was pressed after the prediction: the lesson's expected band may be drawn. */
+  lessonPlayed: boolean;
+  /** Counts lesson openings: each one brings the panel into view and focus. */
+  lessonOpened: number;
   /** Alerts tied to a cause (engine lost, saving failing, a newer run elsewhere): see RunAlerts. */
   alerts: RunAlert[];
   /** Play or Step was pressed while every student stood halted: say why nothing happens. */
@@ -92,7 +98,10 @@ export function initialState(decoded: DecodedHash): PlaygroundState {
     inspectLane: 0,
     ghosts: [],
     lastSaved: null,
-    lesson: null,
+    lesson: decoded.lesson,
+    lessonPrediction: null,
+    lessonPlayed: false,
+    lessonOpened: 0,
     alerts: [],
     blockedPlay: false,
   };

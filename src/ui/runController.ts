@@ -183,8 +183,17 @@ export abstract class RunController extends Store<PlaygroundState> {
   // ---- transport ----
   play = () => {
     if (allHalted(this.state)) return this.set({ blockedPlay: true });
-    if (this.state.lanesReady && this.run.play()) this.set(this.runFields());
+    if (!this.state.lanesReady || !this.run.play(this.playLimit())) return;
+    this.set(this.runFields());
+    this.played();
   };
+
+  /** The step at which Play stops by itself (an open lesson's checkpoint), or undefined. */
+  protected playLimit(): number | undefined {
+    return undefined;
+  }
+  /** Play was sent. */
+  protected played(): void {}
   pause = () => {
     if (!this.run.pause()) return;
     this.set(this.runFields());
@@ -206,12 +215,13 @@ export abstract class RunController extends Store<PlaygroundState> {
     this.set({ halts, blockedPlay: this.state.blockedPlay && halts.some((h) => h !== null) });
   }
 
-  protected restart(keepGhost: boolean) {
+  /** Start again from step 0; `resume`: play once rebuilt (by default, when it was running). */
+  protected restart(keepGhost: boolean, resume = this.run.active) {
     if (this.restartTimer) {
       clearTimeout(this.restartTimer);
       this.restartTimer = null;
     }
-    const wasRunning = this.run.active;
+    const wasRunning = resume;
     const ghosts = keepGhost ? this.addGhost() : this.state.ghosts;
     const changed = this.restartChanges.take();
     if (changed && this.state.records.some((r) => r.length > 1)) {
@@ -231,7 +241,7 @@ export abstract class RunController extends Store<PlaygroundState> {
     });
     const lost = !this.client || this.client.watch.isLost;
     if (lost) this.replaceClient(); // a lost engine cannot reset: start a new one
-    this.run.reset(this.state.spec, { resume: wasRunning && !lost });
+    this.run.reset(this.state.spec, { resume: wasRunning && !lost, until: this.playLimit() });
     this.set(this.runFields());
     this.saver.schedule(0);
   }

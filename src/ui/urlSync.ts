@@ -7,6 +7,8 @@ export interface LinkState {
   spec: RunSpec;
   hidden: readonly string[];
   present: boolean;
+  /** The open lesson, so a link opens it too. */
+  lesson: string | null;
 }
 
 export class UrlSync {
@@ -28,15 +30,15 @@ export class UrlSync {
     removeEventListener('hashchange', this.onHashChange);
   }
 
-  write({ spec, hidden, present }: LinkState): void {
-    const hash = encodeHash(spec, hidden, present);
+  write({ spec, hidden, present, lesson }: LinkState): void {
+    const hash = encodeHash(spec, hidden, present, lesson);
     this.lastWritten = hash;
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
 
   /** The full link to an experiment, optionally hiding controls (an instructor's link). */
-  static link({ spec, hidden, present }: LinkState): string {
-    return `${location.origin}${location.pathname}${encodeHash(spec, hidden, present)}`;
+  static link({ spec, hidden, present, lesson }: LinkState): string {
+    return `${location.origin}${location.pathname}${encodeHash(spec, hidden, present, lesson)}`;
   }
 
   private onHashChange = () => {

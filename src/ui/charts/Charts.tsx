@@ -92,6 +92,10 @@ interface ChartsProps {
   teacherScore: number | null;
   /** The open lesson's reference: its expected band goes on the chart of its metric. */
   expected?: LessonReference | null;
+  /** The open lesson's metric: drawn even where its box is unticked. */
+  lessonMetric?: string | null;
+  /** The x axis spans at least 0…xMax (an open lesson's checkpoint), whatever has been drawn yet. */
+  xMax?: number | null;
 }
 
 /** The fixed wording of the charts whose text does not depend on the run. */
@@ -110,7 +114,7 @@ const CHART_TEXT = {
   },
 };
 
-export const Charts = memo(function Charts({ spec, records, ghosts, marks, teacherScore, expected = null }: ChartsProps) {
+export const Charts = memo(function Charts({ spec, records, ghosts, marks, teacherScore, expected = null, lessonMetric = null, xMax = null }: ChartsProps) {
   const [log, setLog] = useState<Record<string, boolean>>({ mm: false, critic: false, divergence: true, score: false, efficiency: false, method: false });
   const [divKeys, setDivKeys] = useState<MetricKey[]>(['fklTeacher', 'rklStudent']);
   const setLogFor = (id: string) => (v: boolean) => setLog((l) => ({ ...l, [id]: v }));
@@ -121,7 +125,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
   const criticLanes = spec.lanes.map((l) => hasCritic(l.method));
   const critic = useMemo(() => build(spec, records, ghosts, CRITIC_KEYS), [spec, records, ghosts]);
   // The lesson's divergence is drawn even if its box was unticked.
-  const lessonKey = expected && chartFor(expected.effect.metric) === 'chart-divergence' ? expected.effect.metric : null;
+  const lessonKey = lessonMetric && chartFor(lessonMetric) === 'chart-divergence' ? lessonMetric : null;
   const divergence = useMemo(
     () =>
       build(
@@ -143,7 +147,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
     };
   }, [expected, log.mm, log.critic, log.divergence, log.score]);
   /** What every chart of `key` shares: the run's marks, the lesson's band, its log-scale switch. */
-  const chartState = (key: 'mm' | 'critic' | 'divergence' | 'score') => ({ marks, bands: bands[key], log: log[key], onLogChange: setLogFor(key) });
+  const chartState = (key: 'mm' | 'critic' | 'divergence' | 'score') => ({ marks, bands: bands[key], log: log[key], onLogChange: setLogFor(key), xMax });
   const score = useMemo(() => build(spec, records, ghosts, SCORE_KEYS), [spec, records, ghosts]);
   const estimates = spec.lanes.some((l) => hasEstimates(l.method));
   const efficiency = useMemo(() => build(spec, records, ghosts, EFF_KEYS), [spec, records, ghosts]);
@@ -207,6 +211,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
           description="What AMMD’s critics found divided by what the best critic of their own penalised objective, clip((p − q)/2c, −R, R), finds at the same held-out states: 1 means the critic keeps up with the student. It can exceed 1, since that optimum trades gap for a smaller penalty."
           yLabel="found / could find"
           marks={marks}
+          xMax={xMax}
           series={efficiency}
           stagger={5}
           log={log.efficiency}
@@ -220,6 +225,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
           description="What a method tracks about its own run: TAID’s interpolation t, which slides its target from the student (0) to the teacher (1), and SKD’s acceptance rate, the share of the student’s proposed tokens the teacher let stand since the previous record."
           yLabel="fraction"
           marks={marks}
+          xMax={xMax}
           series={methodSeries}
           stagger={6}
           yDomain={UNIT_DOMAIN}

@@ -29,6 +29,8 @@ export interface MetricChartProps {
   stagger?: number;
   /** A lesson's expected ranges (mean ± 1 sd over its verification's seeds), drawn under the lines. */
   bands?: BandDef[];
+  /** The x axis spans at least 0…xMax (an open lesson's checkpoint). */
+  xMax?: number | null;
   children?: ReactNode;
 }
 
@@ -50,6 +52,7 @@ export const MetricChart = memo(function MetricChart({
   yDomain,
   stagger = 0,
   bands = NO_BANDS,
+  xMax = null,
   children,
 }: MetricChartProps) {
   const shown = useStaggered(series, stagger);
@@ -107,6 +110,7 @@ export const MetricChart = memo(function MetricChart({
           rightLabel={rightLabel}
           reference={reference ?? null}
           marks={marks}
+          xMax={xMax}
         />
       )}
       {!emptyMessage && aligned.gaps.length > 0 && (

@@ -27,6 +27,8 @@ interface Props {
   rightLabel?: string;
   reference: { y: number; label: string } | null;
   marks: readonly PlotMark[];
+  /** The x axis spans at least 0…xMax, or null. */
+  xMax: number | null;
 }
 
 const FONT = '11px system-ui, sans-serif';
@@ -42,6 +44,12 @@ function scale(log: boolean, domain?: [number, number]): uPlot.Scale {
   return {
     range: (_u, min, max) => (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max) ? [0, 1] : uPlot.rangeNum(min, max, 0.1, true)),
   };
+}
+
+/** Steps from 0 to at least `xMax` when given (a lesson's checkpoint), else what the data spans. */
+function xScale(xMax: number | null): uPlot.Scale {
+  if (xMax === null) return { time: false };
+  return { time: false, range: (_u, _min, max) => [0, Math.max(xMax, max ?? 0)] };
 }
 
 function axis(label: string, scaleKey: string, log: boolean, side?: 1): uPlot.Axis {
@@ -76,7 +84,7 @@ function options(p: Props, width: number, height: number, hooks: uPlot.Hooks.Arr
     height,
     legend: { show: false },
     cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 6 } },
-    scales: { x: { time: false }, y: scale(p.log, p.yDomain), ...(right ? { y2: scale(p.log) } : {}) },
+    scales: { x: xScale(p.xMax), y: scale(p.log, p.yDomain), ...(right ? { y2: scale(p.log) } : {}) },
     axes: [
       {
         label: 'training step',
@@ -214,6 +222,7 @@ export function Plot(props: Props) {
     props.yDomain?.join(),
     props.yLabel,
     props.rightLabel,
+    props.xMax,
     ...props.bands.map((b) => b.id),
     ...props.series.map((s) => `${s.id}|${s.color}|${s.dash?.join()}|${s.ghost}|${s.right}`),
   ].join(';');

@@ -22,7 +22,7 @@ interface Props extends PlayControlProps {
 }
 
 /** Keys a focused element uses itself: all of them for fields, space for buttons and links. */
-function ownsKey(target: EventTarget | null, key: string): boolean {
+export function ownsKey(target: EventTarget | null, key: string): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName)) return true;
   return key === ' ' && ['BUTTON', 'A', 'SUMMARY'].includes(target.tagName);

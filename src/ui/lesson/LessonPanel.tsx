@@ -1,95 +1,154 @@
-// The open lesson, predict then check: the question, a prediction to pick, Play, where the
-// expected band is drawn, and once this run has passed the checkpoint, what it measured next to
-// what the lesson's verification (several seeds, `npm run lessons`) measured.
-import { memo, useId, useState } from 'react';
+// The open lesson, predict then check: the question (brought into view and focus when the lesson
+// opens), how long it takes here, a prediction to pick, Play (which stops by itself at the
+// checkpoint), and once the run is there, an announced verdict: whether the prediction was right
+// and what the right answer is, this run's values next to the verified ones, and whether this run
+// fell outside the verified band. The expected band is drawn only after the prediction and Play.
+import { memo, useEffect, useId, useRef } from 'react';
 import type { MetricRecord } from '../../engine/metrics/record';
 import type { Preset } from '../../state/presets';
 import type { LessonReference } from '../../state/lessons';
 import { LANE_COLORS } from '../../state/config';
 import { BAND_LABEL, valueAtStep } from './expectedBands';
 import { chartName, metricName } from './metricNames';
-import type { PlayControlProps } from '../controls/Transport';
+import { formatDuration, lessonTime, noteLessonRate, SETTLED_STEP, useSpeedFactor } from './lessonDuration';
+import { formatRate } from '../format';
 import './lesson.css';
 
-export interface LessonPanelProps extends PlayControlProps {
+export interface LessonPanelProps {
   preset: Preset;
   /** The verification's numbers; undefined while loading, null when missing. */
   reference: LessonReference | null | undefined;
   /** Student names in this run, by lane. */
   labels: string[];
   records: MetricRecord[][];
+  step: number;
+  running: boolean;
+  /** Built, with a student to train: Play can be pressed. */
+  ready: boolean;
+  stepsPerSec: number;
   /** The run's setup differs from the lesson's (the band does not apply). */
   changed: boolean;
+  /** The learner's prediction (a lane), or null. */
+  prediction: number | null;
+  /** Play was pressed after the prediction: the band is drawn, the prediction fixed. */
+  played: boolean;
+  /** The run has a value of both students at the checkpoint. */
+  passed: boolean;
+  onPredict: (lane: number) => void;
+  onPlay: () => void;
+  onPause: () => void;
   onClose: () => void;
 }
 
 const num = (v: number | null | undefined) =>
   typeof v === 'number' && Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(3)) : '–';
 
-export const LessonPanel = memo(function LessonPanel({ preset, reference, labels, records, step, running, ready, changed, onPlay, onClose }: LessonPanelProps) {
-  const [prediction, setPrediction] = useState<number | null>(null);
+export const LessonPanel = memo(function LessonPanel(props: LessonPanelProps) {
+  const { preset, reference, labels, records, step, running, ready, stepsPerSec, changed, prediction, played, passed } = props;
   const name = useId();
+  const panel = useRef<HTMLElement>(null);
+  const question = useRef<HTMLParagraphElement>(null);
+  const speed = useSpeedFactor();
   const { effect } = preset;
   const ask = preset.ask ?? 'lower';
   const answer = ask === 'lower' ? effect.lower : effect.higher;
   const options = [effect.lower, effect.higher].sort((a, b) => a - b);
   const metric = metricName(effect.metric);
+  const chart = chartName(effect.metric);
   const here = (lane: number) => valueAtStep(records[lane] ?? [], effect.metric, effect.checkpoint);
-  const passed = here(effect.lower) !== null && here(effect.higher) !== null;
   const expectedOf = (lane: number) => (reference ? [reference.check.lower, reference.check.higher].find((a) => a.lane === lane) : undefined);
   const seeds = reference?.seeds.length ?? 3;
+  // In a sentence: "Student 1, KD (word level), has …".
+  const name_ = (lane: number) => `Student ${lane + 1}, ${labels[lane] ?? ''},`;
+
+  // Opening a lesson brings its panel into view and puts the focus on its question.
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'start' });
+    question.current?.focus({ preventScroll: true });
+  }, []);
+  // This machine's speed, from the lesson's own run once its first steps are behind it.
+  useEffect(() => {
+    if (reference && running && !changed && step >= SETTLED_STEP && stepsPerSec > 0) noteLessonRate(reference, stepsPerSec);
+  }, [reference, running, changed, step, stepsPerSec]);
+
+  const time = reference ? lessonTime(reference, speed) : null;
+  const left = Math.max(0, effect.checkpoint - step);
+  const timeText = changed
+    ? null
+    : time
+      ? time.here
+        ? `Takes about ${formatDuration(time.seconds)} here (${effect.checkpoint} steps, at the speed this page measured).`
+        : `Takes about ${formatDuration(time.seconds)} on the machine that verified it (${effect.checkpoint} steps); this page times its own steps once it plays.`
+      : null;
 
   return (
-    <section className="panel lesson-panel" data-testid="lesson-panel" aria-label={`Lesson: ${preset.title}`}>
+    <section ref={panel} className="panel lesson-panel" data-testid="lesson-panel" aria-label={`Lesson: ${preset.title}`}>
       <div className="panel-head">
         <h2>Lesson: {preset.title}</h2>
-        <button className="small-btn" onClick={onClose} aria-label="Close the lesson" data-testid="lesson-close">
+        <button className="small-btn" onClick={props.onClose} aria-label="Close the lesson" data-testid="lesson-close">
           ✕
         </button>
       </div>
-      <p className="lesson-question" data-testid="lesson-question">
+      <p className="lesson-question" data-testid="lesson-question" ref={question} tabIndex={-1}>
         {preset.question}
       </p>
-      <fieldset className="lesson-predict" disabled={passed}>
+      {timeText && (
+        <p className="muted small lesson-duration" data-testid="lesson-duration">
+          {timeText}
+        </p>
+      )}
+      <fieldset className="lesson-predict" disabled={played || passed}>
         <legend className="small">
-          Your prediction: {ask} {metric} at step {effect.checkpoint} (the {chartName(effect.metric)} chart)
+          Your prediction: {ask} {metric} at step {effect.checkpoint} (the {chart} chart)
         </legend>
         {options.map((lane) => (
           <label key={lane} className="lesson-option">
-            <input type="radio" name={name} data-testid={`lesson-predict-${lane}`} checked={prediction === lane} onChange={() => setPrediction(lane)} />
+            <input type="radio" name={name} data-testid={`lesson-predict-${lane}`} checked={prediction === lane} onChange={() => props.onPredict(lane)} />
             <span className="lane-dot" style={{ background: LANE_COLORS[lane] }} /> Student {lane + 1}: {labels[lane] ?? ''}
           </label>
         ))}
       </fieldset>
-      {!passed && (
-        <p className="lesson-progress">
-          <button className="primary" data-testid="lesson-play" onClick={onPlay} disabled={!ready || running || prediction === null}>
-            ▶ Play
-          </button>{' '}
-          <span className="muted small" data-testid="lesson-progress">
-            {prediction === null ? 'Pick a prediction, then play. ' : ''}Step {Math.min(step, effect.checkpoint)} of {effect.checkpoint}.
-          </span>
-        </p>
-      )}
+      <p className="lesson-progress">
+        {/* One button that changes role, so the focus stays on it through Play, Pause and after. */}
+        {running ? (
+          <button className="primary" data-testid="lesson-pause" onClick={props.onPause}>
+            ❚❚ Pause
+          </button>
+        ) : (
+          <button
+            className="primary"
+            data-testid="lesson-play"
+            onClick={props.onPlay}
+            disabled={!ready || (!passed && prediction === null && step < effect.checkpoint)}
+          >
+            {passed || step >= effect.checkpoint ? '▶ Keep training' : '▶ Play'}
+          </button>
+        )}{' '}
+        <span className="muted small" data-testid="lesson-progress">
+          {prediction === null && !passed ? 'Pick a prediction, then play. ' : ''}
+          {step < effect.checkpoint
+            ? `Step ${step} of ${effect.checkpoint}${running ? ' (it stops there)' : ''}.`
+            : `Step ${step}: past the checkpoint (${effect.checkpoint}).`}
+          {running && step < effect.checkpoint && stepsPerSec > 0 ? ` About ${formatDuration(left / stepsPerSec)} left at ${formatRate(stepsPerSec)}.` : ''}
+        </span>
+      </p>
       <p className="muted small" data-testid="lesson-band-note">
         {changed
           ? 'You changed the lesson’s setup, so its expected band is hidden: it holds only for the lesson’s own settings.'
-          : reference
-            ? `Shaded on the ${chartName(effect.metric)} chart: ${BAND_LABEL(seeds)} (mean ± 1 sd of ${metric} over seeds ${reference.seeds.join(', ')}, from npm run lessons).`
-            : reference === null
-              ? 'The expected band could not be loaded.'
-              : 'Loading the expected band…'}
+          : !played && !passed
+            ? `The expected band is drawn on the ${chart} chart once you have made your prediction and pressed Play.`
+            : reference
+              ? `Shaded on the ${chart} chart: ${BAND_LABEL(seeds)} (mean ± 1 sd of ${metric} over seeds ${reference.seeds.join(', ')}, from npm run lessons).`
+              : reference === null
+                ? 'The expected band could not be loaded.'
+                : 'Loading the expected band…'}
       </p>
+      {/* Announced when the run reaches the checkpoint (the region exists before its text does). */}
+      <div className="lesson-announce" role="status" aria-live="polite" data-testid="lesson-announce">
+        {passed && <Verdict {...{ preset, reference, labels, prediction, changed, here, expectedOf, seeds, answer, metric, name_ }} />}
+      </div>
       {passed && (
         <div className="lesson-result" data-testid="lesson-result">
-          <p>
-            {prediction === null
-              ? 'You made no prediction. '
-              : prediction === answer
-                ? 'Your prediction matches the verified effect. '
-                : 'Your prediction differs from the verified effect. '}
-            {preset.lesson}
-          </p>
           <table className="lesson-table">
             <thead>
               <tr>
@@ -115,13 +174,62 @@ export const LessonPanel = memo(function LessonPanel({ preset, reference, labels
               })}
             </tbody>
           </table>
-          <p className="small" data-testid="lesson-agreement">
-            {(here(effect.lower) as number) < (here(effect.higher) as number)
-              ? `In this run too, ${labels[effect.lower]} is lower.`
-              : `This run went the other way: one run varies more than the mean of ${seeds} seeds.`}
-          </p>
+          <p>{preset.lesson}</p>
         </div>
       )}
     </section>
   );
 });
+
+interface VerdictProps {
+  preset: Preset;
+  reference: LessonReference | null | undefined;
+  labels: string[];
+  prediction: number | null;
+  changed: boolean;
+  here: (lane: number) => number | null;
+  expectedOf: (lane: number) => { mean: number; sd: number } | undefined;
+  seeds: number;
+  answer: number;
+  metric: string;
+  name_: (lane: number) => string;
+}
+
+/** What the run at the checkpoint says: the prediction against the verified answer, this run's direction, and where it fell. */
+function Verdict({ preset, reference, prediction, changed, here, expectedOf, seeds, answer, metric, name_ }: VerdictProps) {
+  const { effect } = preset;
+  const ask = preset.ask ?? 'lower';
+  const right = `${name_(answer)} has the ${ask} ${metric} at step ${effect.checkpoint}`;
+  const [lo, hi] = [here(effect.lower) as number, here(effect.higher) as number];
+  const outside = changed
+    ? []
+    : [effect.lower, effect.higher].flatMap((lane) => {
+        const e = expectedOf(lane);
+        const v = here(lane);
+        if (!e || v === null || (v >= e.mean - e.sd && v <= e.mean + e.sd)) return [];
+        return [`${name_(lane)} measured ${num(v)}, outside its verified band ${num(e.mean - e.sd)} to ${num(e.mean + e.sd)} (mean ± 1 sd of ${seeds} seeds).`];
+      });
+  return (
+    <>
+      <p className="lesson-verdict" data-testid="lesson-verdict">
+        {prediction === null
+          ? `You made no prediction. The verified answer: ${right}.`
+          : prediction === answer
+            ? `Your prediction was right: ${right}, as verified over ${seeds} seeds.`
+            : `Your prediction was not the verified answer. The right answer: ${right}, as verified over ${seeds} seeds.`}
+      </p>
+      <p className="small" data-testid="lesson-agreement">
+        {lo < hi
+          ? `In this run too, ${name_(effect.lower)} is lower (${num(lo)} against ${num(hi)}).`
+          : `This run went the other way (${num(lo)} against ${num(hi)}): one run varies more than the mean of ${seeds} seeds.`}
+        {changed ? ' Its setup differs from the lesson’s, so the verified values do not apply to it.' : ''}
+      </p>
+      {outside.length > 0 && (
+        <p className="small lesson-outside" data-testid="lesson-outside">
+          This run fell outside the verified band: {outside.join(' ')} A single run can; the check is about the mean of {seeds} seeds.
+        </p>
+      )}
+      {reference === null && <p className="small">The verified values could not be loaded.</p>}
+    </>
+  );
+}

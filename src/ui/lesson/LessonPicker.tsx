@@ -1,37 +1,50 @@
 // The lesson buttons: only lessons whose headless check holds (public/lessons/index.json) are
-// offered, so the page never teaches an effect its own runs did not show.
-import { memo, useEffect, useState } from 'react';
-import { PRESETS } from '../../state/presets';
-import { loadLessonIndex, type LessonIndex } from '../../state/lessons';
+// offered, so the page never teaches an effect its own runs did not show. Each says how long it
+// takes here. The same list sits in the sidebar and in the top bar's Lessons menu (key L).
+import { memo } from 'react';
+import { formatDuration, lessonTime, useSpeedFactor } from './lessonDuration';
+import { useShippedLessons } from './useShippedLessons';
 
-const BASE = import.meta.env.BASE_URL;
+export interface LessonListProps {
+  active: string | null;
+  onPick: (id: string) => void;
+  /** The id prefix of each button's data-testid (preset-<id> in the sidebar). */
+  testPrefix?: string;
+}
+
+/** The offered lessons as buttons, each with its time to the checkpoint. */
+export const LessonList = memo(function LessonList({ active, onPick, testPrefix = 'preset' }: LessonListProps) {
+  const { lessons, references } = useShippedLessons();
+  const speed = useSpeedFactor();
+  if (lessons === undefined) return <p className="muted small">Loading lessons…</p>;
+  if (lessons.length === 0) return <p className="muted small">No verified lessons are available.</p>;
+  return (
+    <div className="presets">
+      {lessons.map((p) => {
+        const ref = references[p.id];
+        const time = ref ? lessonTime(ref, speed) : null;
+        return (
+          <button key={p.id} data-testid={`${testPrefix}-${p.id}`} onClick={() => onPick(p.id)} title={p.question} aria-pressed={active === p.id}>
+            {p.title}
+            {time && (
+              <span className="lesson-time" data-testid={`${testPrefix}-time-${p.id}`}>
+                {' '}
+                · {time.here ? '' : '≈'}
+                {formatDuration(time.seconds)}
+              </span>
+            )}
+          </button>
+        );
+      })}
+    </div>
+  );
+});
 
 export const LessonPicker = memo(function LessonPicker({ active, onPick }: { active: string | null; onPick: (id: string) => void }) {
-  const [index, setIndex] = useState<LessonIndex | null | undefined>(undefined);
-  useEffect(() => {
-    let live = true;
-    void loadLessonIndex(BASE).then((i) => live && setIndex(i));
-    return () => {
-      live = false;
-    };
-  }, []);
-  const shipped = PRESETS.filter((p) => index?.[p.id]?.holds);
   return (
     <section className="panel" aria-label="Lessons">
       <h2>Lessons</h2>
-      {index === undefined ? (
-        <p className="muted small">Loading lessons…</p>
-      ) : shipped.length === 0 ? (
-        <p className="muted small">No verified lessons are available.</p>
-      ) : (
-        <div className="presets">
-          {shipped.map((p) => (
-            <button key={p.id} data-testid={`preset-${p.id}`} onClick={() => onPick(p.id)} title={p.question} aria-pressed={active === p.id}>
-              {p.title}
-            </button>
-          ))}
-        </div>
-      )}
+      <LessonList active={active} onPick={onPick} />
     </section>
   );
 });
