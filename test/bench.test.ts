@@ -5,6 +5,7 @@ import { digitsFor } from '../src/cli/bench/synthetic';
 import { matMulFlops } from '../src/cli/bench/counters';
 import { renderPeer, type PeerRow } from '../src/cli/bench/peer';
 import { targets, type BenchResult } from '../src/cli/bench/report';
+import { BEFORE_FUSION, dispatchTargets, type DispatchRow } from '../src/cli/bench/dispatches';
 
 describe('bench helpers', () => {
   test('matMulFlops counts 2·m·k·n per product, transposes and broadcast batches included', () => {
@@ -173,5 +174,36 @@ describe('shared evaluation set', () => {
     releaseEvalSet(teacher, c);
     expect(tf.memory().numTensors).toBe(base);
     teacher.dispose();
+  });
+
+  test('the dispatch targets say met, missed by how much, or not measured', () => {
+    const row = (id: string, dispatchesPerStep: number): DispatchRow => ({
+      id,
+      method: 'gkd',
+      branch: '',
+      steps: 1,
+      dispatchesPerStep,
+      submitsPerStep: 1,
+      readsPerStep: 1,
+      msPerStep: 1,
+      topSources: [],
+      topKernels: [],
+      load: 0,
+    });
+    const rows = dispatchTargets({
+      ok: true,
+      adapter: 'test',
+      warmup: 1,
+      batchSize: 64,
+      rows: [row('gkd-student', 400), row('gkd-dataset', 320)],
+      submitBatches: [],
+      before: BEFORE_FUSION,
+    });
+    expect(rows.map((r) => [r.target, r.met, r.note])).toEqual([
+      ['dispatches per step ≤ 400 (gkd-student, webgpu)', true, ''],
+      ['dispatches per step ≤ 300 (gkd-dataset, webgpu)', false, 'missed by 20'],
+      ['dispatches per step ≤ 1,000 (ammd, webgpu)', null, ''],
+    ]);
+    expect(rows[2].measured).toBe('not measured');
   });
 });

@@ -11,6 +11,7 @@
 // CPU before the next step (a replay buffer) is checked before that next step is prepared.
 import * as tf from '@tensorflow/tfjs';
 import { FlatAdam } from './flatAdam';
+import { useSubmitBatch } from './webgpu/device';
 import { getTask, type Task } from './tasks';
 import { VOCAB_SIZE } from './tasks/vocab';
 import { Transformer } from './model/transformer';
@@ -96,6 +97,7 @@ export class Trainer {
   /** A run of `config` against `teacher` (owned by the caller); the student is initialised from the seed. */
   static async create(config: RunConfig, teacher: Transformer, opts: TrainerOptions = {}): Promise<Trainer> {
     await tf.ready();
+    useSubmitBatch();
     return new Trainer(config, teacher, opts);
   }
 

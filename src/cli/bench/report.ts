@@ -6,6 +6,7 @@ import type { SamplingSection } from './sampling';
 import type { MemorySection } from './memory';
 import type { PageSection } from './page';
 import { renderPeer, type PeerSection } from './peer';
+import { dispatchTargets, renderDispatches, type DispatchSection } from './dispatches';
 import { checkTarget, round } from './stats';
 import { DEFAULT_EVAL_EVERY } from './methods';
 
@@ -27,6 +28,7 @@ export interface BenchResult {
   sampling?: SamplingSection[];
   memory?: MemorySection[];
   peer?: PeerSection;
+  dispatches?: DispatchSection;
 }
 
 const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '–' : round(x, d));
@@ -142,6 +144,7 @@ export function targets(r: BenchResult): TargetRow[] {
       });
     }
   }
+  if (r.dispatches) rows.push(...dispatchTargets(r.dispatches));
   for (const s of r.memory ?? []) {
     if (!s.ok) continue;
     const [a, b] = s.snapshots;
@@ -295,6 +298,7 @@ export function renderMarkdown(r: BenchResult): string {
   }
 
   if (r.peer) out.push(...renderPeer(r.peer));
+  if (r.dispatches) out.push(...renderDispatches(r.dispatches));
 
   if (r.page) {
     const pg = r.page;

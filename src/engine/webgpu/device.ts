@@ -42,6 +42,19 @@ interface WebGpuBackendLike {
   submitQueue(): void;
 }
 
+/**
+ * Dispatches tfjs records per queue submission on webgpu (its default is 15). A step's read
+ * submits whatever is left, and with no read per step the only cost of a larger batch is that
+ * the GPU starts on a batch later; see docs/bench ("Dispatches per step on webgpu") for the
+ * submissions per step and SwiftShader times at 15 to 128.
+ */
+export const SUBMIT_BATCH = 64;
+
+/** Use SUBMIT_BATCH (or `n`) on webgpu; tfjs reads the flag at every dispatch. */
+export function useSubmitBatch(n = SUBMIT_BATCH): void {
+  if (onWebGpu()) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', n);
+}
+
 /** Whether the fused WebGPU kernels apply: the webgpu backend is the one running. */
 export function onWebGpu(): boolean {
   return tf.getBackend() === 'webgpu';
