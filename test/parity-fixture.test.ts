@@ -35,4 +35,30 @@ describe('parity fixture', () => {
     expect(f.ammd.length).toBeGreaterThanOrEqual(3);
     expect(f.minillm.length).toBeGreaterThanOrEqual(2);
   });
+
+  it('the fixture covers the 2025 methods: both forms of on-policy distillation, TAID, DistiLLM-2, SKD, ABKD and its limits', async () => {
+    const f = (await engineLosses()) as Record<string, unknown> & {
+      opd: Array<{ variant: string; gamma?: number; grad: number[][][] }>;
+      taid: Array<{ t: number }>;
+      taid_schedule: Array<{ adaptive: boolean; t: number[] }>;
+      distillm2: Array<{ alpha1: number; beta: number }>;
+      skd: { cases: Array<{ top_k: number; logits: string; accepted: number[] }> };
+      abkd: Array<{ alpha: number; beta: number }>;
+      V: number;
+    };
+    expect(f.opd.map((c) => `${c.variant}${c.gamma ?? ''}`)).toEqual(['dense', 'sampled0', 'sampled0.5', 'sampled1']);
+    // Gradients are written whole: [B, T, V].
+    expect([f.opd[1].grad.length, f.opd[1].grad[0].length, f.opd[1].grad[0][0].length]).toEqual([3, 6, 7]);
+    expect(f.taid.map((c) => c.t)).toEqual([0, 0.4, 0.75, 1]);
+    // The schedules both run ahead of the linear one and follow it, and reach t_end.
+    expect(f.taid_schedule.map((c) => c.adaptive)).toEqual([true, true, false]);
+    expect(f.taid_schedule[1].t.at(-1)).toBe(0.9);
+    expect(f.distillm2.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(f.skd.cases.map((c) => c.top_k))).toEqual(new Set([1, 2, 3, f.V]));
+    // K = V accepts everything, K = 1 not everything: the rule is exercised both ways.
+    expect(f.skd.cases.filter((c) => c.top_k === f.V).every((c) => c.accepted.every((x) => x === 1))).toBe(true);
+    expect(f.skd.cases.filter((c) => c.top_k === 1).every((c) => c.accepted.some((x) => x === 0))).toBe(true);
+    const pairs = f.abkd.map((c) => `${c.alpha},${c.beta}`);
+    for (const p of ['1,0', '0,1', '0,0', '0.5,-0.5', '0.2,0.7']) expect(pairs).toContain(p);
+  });
 });

@@ -290,3 +290,155 @@ def xkd_loss(
     reward_loss = (reward_terms * maskf).sum() / n
     kd_loss = (kd * maskf).sum() / n
     return {"loss": kd_loss + reward_loss, "reward_loss": reward_loss}
+
+
+# ---------------------------------------------------------------------------------------------
+# The methods of 2025 (docs/methods.md, "The methods of 2025"), each as the playground computes it.
+
+
+def future_sums(x, gamma: float):
+    """sum_{t' >= t} gamma^(t' - t) x_{t'} along the last axis (x itself at gamma = 0)."""
+    if gamma == 0:
+        return x
+    T = x.shape[-1]
+    idx = torch.arange(T, device=x.device)
+    power = (idx.unsqueeze(1) - idx.unsqueeze(0)).to(x.dtype)  # [src, dst]: src - dst
+    weights = torch.where(power >= 0, torch.as_tensor(gamma, dtype=x.dtype) ** power.clamp_min(0), torch.zeros_like(power))
+    return x @ weights
+
+
+def opd_sampled_loss(student_logits, teacher_logits, targets, mask, *, gamma: float = 0.0):
+    """On-policy distillation with the sampled token (Lu & Thinking Machines Lab, "On-Policy
+    Distillation", 2025): k_t = log q(y_t) - log p(y_t) on the student's own samples is the
+    negative advantage, A_t = -sum_{t' >= t} gamma^(t' - t) k_t'. The value is mean_t k_t (an
+    estimate of the per-token reverse KL); the gradient is that of -mean_t sg(A_t) log q(y_t), plain
+    REINFORCE with no baseline (one update per batch of fresh samples)."""
+    if not 0 <= gamma <= 1:
+        raise ValueError(f"gamma must be in [0, 1], got {gamma}")
+    maskf = mask.to(student_logits.dtype)
+    idx = targets.long().unsqueeze(-1)
+    logq_y = F.log_softmax(student_logits, dim=-1).gather(-1, idx).squeeze(-1)
+    logp_y = F.log_softmax(teacher_logits.detach(), dim=-1).gather(-1, idx).squeeze(-1)
+    k = (logq_y.detach() - logp_y) * maskf
+    advantage = -future_sums(k, gamma) * maskf
+    n = maskf.sum().clamp_min(1)
+    surrogate = -(advantage * logq_y).sum() / n
+    estimate = k.sum() / n
+    # The value is the estimate; the gradient is the surrogate's.
+    return surrogate - surrogate.detach() + estimate
+
+
+def taid_divergence(teacher_logits, student_logits, t: float):
+    """TAID (Shing et al., ICLR 2025, arXiv 2501.16937, Sec. 3): KL(p_t || q) per position with the
+    target p_t = softmax((1 - t) sg(z_q) + t z_p), which carries no gradient; forward KL at t = 1."""
+    if not 0 <= t <= 1:
+        raise ValueError(f"t must be in [0, 1], got {t}")
+    mixed = (1 - t) * student_logits.detach() + t * teacher_logits.detach()
+    log_target = F.log_softmax(mixed, dim=-1)
+    log_q = F.log_softmax(student_logits, dim=-1)
+    return (log_target.exp() * (log_target - log_q)).sum(-1).clamp_min(0)
+
+
+class TaidSchedule:
+    """TAID's interpolation t and its update after each step (Algorithm 1), as the playground runs it:
+    m <- beta m + (1 - beta) (l_prev - l) / (l_prev + 1e-15); t <- min(t_end, max(t_linear, t + alpha
+    sigmoid(m) (1 - t))), t_linear = t_start + (t_end - t_start) step / total. The first update only
+    records the loss; a non-finite loss changes nothing."""
+
+    def __init__(self, t_start: float):
+        if not 0 <= t_start <= 1:
+            raise ValueError(f"t_start must be in [0, 1], got {t_start}")
+        self.t = float(t_start)
+        self.momentum = 0.0
+        self.previous_loss = None
+
+    def update(self, loss: float, step: int, total_steps: int, *, t_start: float, t_end: float, alpha: float, beta: float, adaptive: bool):
+        if not math.isfinite(loss):
+            return
+        if not 0 <= t_start <= t_end <= 1:
+            raise ValueError(f"need 0 <= t_start <= t_end <= 1, got {t_start}, {t_end}")
+        if self.previous_loss is None:
+            self.previous_loss = loss
+            return
+        progress = min(1.0, max(0.0, step / total_steps)) if total_steps > 0 else 1.0
+        linear = t_start + (t_end - t_start) * progress
+        change = (self.previous_loss - loss) / (self.previous_loss + 1e-15)
+        self.momentum = beta * self.momentum + (1 - beta) * change
+        delta = alpha * (1 / (1 + math.exp(-self.momentum))) * (1 - self.t)
+        self.t = min(t_end, max(linear, self.t + delta)) if adaptive else min(t_end, linear)
+        self.previous_loss = loss
+
+
+def stopped_skew_reverse_kl(teacher_logits, student_logits, alpha: float):
+    """DistiLLM-2's skew reverse KL, KL(q || (1 - alpha) p + alpha sg(q)) per position: the value of
+    DistiLLM's srkl, with no gradient through the student inside the mixture."""
+    if not 0 <= alpha <= 1:
+        raise ValueError(f"alpha must be in [0, 1], got {alpha}")
+    log_p = F.log_softmax(teacher_logits, dim=-1)
+    log_q = F.log_softmax(student_logits, dim=-1)
+    log_mix = _log_mixture(log_p, 1 - alpha, log_q.detach())
+    return (log_q.exp() * (log_q - log_mix)).sum(-1).clamp_min(0)
+
+
+def per_sequence_mean(values, mask):
+    """Mean over sequences of each sequence's mean over its valid positions (0 for none)."""
+    m = mask.to(values.dtype)
+    return ((values * m).sum(-1) / m.sum(-1).clamp_min(1)).mean()
+
+
+def distillm2_loss(on_teacher: dict, on_student: dict, *, alpha1: float = 0.1, alpha2: float = 0.1, beta: float = 1.0):
+    """DistiLLM-2 (Ko et al., ICML 2025, arXiv 2503.07067, Sec. 3) over B pairs, row b of both batches
+    answering the same prompt: mean_b [(2 - beta) mean_t skl_alpha1(y_teacher) + beta mean_t
+    srkl'_alpha2(y_student)]. Each batch holds ``teacher_logits``, ``student_logits`` and ``mask``."""
+    if not 0 <= beta <= 2:
+        raise ValueError(f"beta must be in [0, 2], got {beta}")
+    skl = per_sequence_mean(token_divergence("skl", on_teacher["teacher_logits"].detach(), on_teacher["student_logits"], alpha=alpha1), on_teacher["mask"])
+    srkl = per_sequence_mean(stopped_skew_reverse_kl(on_student["teacher_logits"].detach(), on_student["student_logits"], alpha2), on_student["mask"])
+    return {"loss": (2 - beta) * skl + beta * srkl, "skl": skl, "srkl": srkl}
+
+
+def in_teacher_top_k(teacher_logits, tokens, top_k: int):
+    """SKD's acceptance rule (Xu et al., ICLR 2025, arXiv 2410.11325, Algorithm 1): whether each token
+    is among the K largest teacher logits, i.e. fewer than K tokens have a strictly larger logit
+    (ties count in its favour). ``teacher_logits`` [..., V], ``tokens`` [...]; top_k 0 or >= V
+    accepts everything."""
+    if top_k < 0:
+        raise ValueError(f"top_k must be >= 0, got {top_k}")
+    if top_k == 0 or top_k >= teacher_logits.shape[-1]:
+        return torch.ones(tokens.shape, dtype=torch.bool, device=tokens.device)
+    own = teacher_logits.gather(-1, tokens.long().unsqueeze(-1))
+    rank = (teacher_logits > own).sum(-1)
+    return rank < top_k
+
+
+AB_ZERO = 1e-6
+
+
+def ab_divergence(teacher_logits, student_logits, alpha: float, beta: float):
+    """The alpha-beta divergence of ABKD (Wang et al., ICML 2025, arXiv 2505.04560; Cichocki, Cruces &
+    Amari, Entropy 2011) per position, p = softmax(teacher), q = softmax(student):
+    -1/(alpha beta) sum [p^a q^b - a/(a+b) p^(a+b) - b/(a+b) q^(a+b)], with the continuous limits
+    where alpha, beta or alpha + beta is 0 (|x| < 1e-6). Forward KL at (1, 0), reverse KL at (0, 1).
+    Powers are exponentials of log-probabilities."""
+    if not (math.isfinite(alpha) and math.isfinite(beta)):
+        raise ValueError(f"alpha and beta must be finite, got ({alpha}, {beta})")
+    zero = lambda x: abs(x) < AB_ZERO  # noqa: E731
+    log_p = F.log_softmax(teacher_logits, dim=-1)
+    log_q = F.log_softmax(student_logits, dim=-1)
+    if zero(alpha) and zero(beta):
+        value = 0.5 * (log_q - log_p).square().sum(-1)
+    elif zero(alpha):
+        qb = (beta * log_q).exp()
+        value = (qb * beta * (log_q - log_p) - qb + (beta * log_p).exp()).sum(-1) / (beta * beta)
+    elif zero(beta):
+        pa = (alpha * log_p).exp()
+        value = (pa * alpha * (log_p - log_q) - pa + (alpha * log_q).exp()).sum(-1) / (alpha * alpha)
+    elif zero(alpha + beta):
+        r = alpha * (log_q - log_p)
+        value = (r + (-r).exp() - 1).sum(-1) / (alpha * alpha)
+    else:
+        s = alpha + beta
+        cross = (alpha * log_p + beta * log_q).exp()
+        terms = cross - (alpha / s) * (s * log_p).exp() - (beta / s) * (s * log_q).exp()
+        value = terms.sum(-1) * (-1 / (alpha * beta))
+    return value.clamp_min(0)

@@ -10,6 +10,7 @@ import { minillmLoss } from '../../engine/objectives/minillm';
 import { criticLoss, exactDistance, studentLoss, type AmmdBatch } from '../../engine/objectives/ammd';
 import type { ActionValues } from '../../engine/objectives/critic';
 import { xkdLoss } from '../../engine/objectives/xkd';
+import { engineLosses2025 } from './engineLosses2025';
 
 const B = 3;
 const T = 6;
@@ -197,5 +198,7 @@ export async function engineLosses(): Promise<Record<string, unknown>> {
 
   disposeAll(tOn);
   disposeAll(tOff);
+  // The methods of 2025 on the same two batches.
+  Object.assign(out, await engineLosses2025(on, off));
   return out;
 }
