@@ -6,11 +6,18 @@ import 'katex/dist/katex.min.css';
 import { getMethod, isMethodId } from '../engine/methods/declarations';
 import { METHOD_STUDIES } from '../state/findings';
 import { Findings } from './Findings';
+import { formulaLines } from './formulaLines';
 
 export const MethodCard = memo(function MethodCard({ method, color }: { method: string; color?: string }) {
   const decl = isMethodId(method) ? getMethod(method) : null;
+  // One display line per part of the objective, so a long one wraps instead of shrinking.
   const html = useMemo(
-    () => (decl ? katex.renderToString(decl.card.formula, { displayMode: true, throwOnError: false, output: 'htmlAndMathml' }) : ''),
+    () =>
+      decl
+        ? formulaLines(decl.card.formula)
+            .map((line) => katex.renderToString(line, { displayMode: true, throwOnError: false, output: 'htmlAndMathml' }))
+            .join('')
+        : '',
     [decl],
   );
   const box = useRef<HTMLDivElement>(null);

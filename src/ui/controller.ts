@@ -111,7 +111,10 @@ export class Playground extends RunController {
 
   async start(): Promise<void> {
     await super.start();
+    // A link naming a lesson but other students (or a saved run taken up instead) is not the lesson's.
+    this.closeLessonIfNotOwned();
     if (this.state.lesson) void this.verifyLesson(this.state.lesson);
+    this.url.write(this.state);
   }
 
   /**

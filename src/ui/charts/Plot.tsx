@@ -2,12 +2,13 @@
 // scale, axes); a live update is one setData. Log axes span whole decades and are ticked at
 // decades; values a log axis cannot show are shaded bands; marks, the reference line and the
 // hover readout are drawn in uPlot's hooks, so nothing here re-renders React on a data update.
-import { useEffect, useRef } from 'react';
+import { useContext, useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { LogGap, SeriesDef } from './series';
 import type { BandDef } from '../lesson/expectedBands';
 import { decadeRange, decadeTicks, tickLabel, valueLabel } from './axes';
+import { ChartTextContext } from './chartText';
 
 export interface PlotMark {
   step: number;
@@ -31,8 +32,8 @@ interface Props {
   xMax: number | null;
 }
 
-const FONT = '11px system-ui, sans-serif';
-const LABEL_FONT = '600 11px system-ui, sans-serif';
+const font = (px: number) => `${px}px system-ui, sans-serif`;
+const labelFont = (px: number) => `600 ${px}px system-ui, sans-serif`;
 const INK = '#3d4452';
 const GRID = { stroke: '#e6e3dc', width: 1, dash: [2, 4] };
 const X_INCRS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 25_000, 50_000, 100_000];
@@ -52,16 +53,17 @@ function xScale(xMax: number | null): uPlot.Scale {
   return { time: false, range: (_u, _min, max) => [0, Math.max(xMax, max ?? 0)] };
 }
 
-function axis(label: string, scaleKey: string, log: boolean, side?: 1): uPlot.Axis {
+function axis(label: string, scaleKey: string, log: boolean, px: number, side?: 1): uPlot.Axis {
   return {
     scale: scaleKey,
     side: side ?? 3,
     label,
-    labelFont: LABEL_FONT,
-    labelSize: 16,
-    font: FONT,
+    labelFont: labelFont(px),
+    labelSize: px + 5,
+    font: font(px),
     stroke: INK,
-    size: 46,
+    // Room for ticks such as "0.001" at this size.
+    size: Math.round((46 * px) / 11),
     grid: side ? { show: false } : GRID,
     ticks: { stroke: '#c9c4b8', width: 1, size: 4 },
     values: (_u, splits) => splits.map((v) => (v === null ? '' : tickLabel(v))),
@@ -77,7 +79,7 @@ function fewPoints(u: uPlot, si: number, i0: number, i1: number): boolean {
   return n <= 2;
 }
 
-function options(p: Props, width: number, height: number, hooks: uPlot.Hooks.Arrays): uPlot.Options {
+function options(p: Props, width: number, height: number, hooks: uPlot.Hooks.Arrays, px: number): uPlot.Options {
   const right = p.series.some((s) => s.right);
   return {
     width,
@@ -88,18 +90,18 @@ function options(p: Props, width: number, height: number, hooks: uPlot.Hooks.Arr
     axes: [
       {
         label: 'training step',
-        labelFont: LABEL_FONT,
-        labelSize: 16,
-        font: FONT,
+        labelFont: labelFont(px),
+        labelSize: px + 5,
+        font: font(px),
         stroke: INK,
-        size: 34,
+        size: Math.round((34 * px) / 11),
         grid: GRID,
         ticks: { stroke: '#c9c4b8', width: 1, size: 4 },
         incrs: X_INCRS,
         values: (_u, splits) => splits.map((v) => tickLabel(v)),
       },
-      axis(p.yLabel, 'y', p.log),
-      ...(right ? [axis(p.rightLabel ?? '', 'y2', p.log, 1)] : []),
+      axis(p.yLabel, 'y', p.log, px),
+      ...(right ? [axis(p.rightLabel ?? '', 'y2', p.log, px, 1)] : []),
     ],
     series: [
       { label: 'step' },
@@ -127,6 +129,8 @@ interface Overlay {
   marks: readonly PlotMark[];
   reference: Props['reference'];
   series: SeriesDef[];
+  /** Canvas text size, CSS px. */
+  px: number;
 }
 
 function drawBands(u: uPlot, o: Overlay) {
@@ -166,7 +170,8 @@ function drawOverlay(u: uPlot, o: Overlay) {
   const pr = uPlot.pxRatio;
   const { left, top, width, height } = u.bbox;
   ctx.save();
-  ctx.font = `${11 * pr}px system-ui, sans-serif`;
+  const line = (o.px + 2) * pr;
+  ctx.font = font(o.px * pr);
   ctx.textBaseline = 'top';
   if (o.reference) {
     const y = u.valToPos(o.reference.y, 'y', true);
@@ -197,10 +202,10 @@ function drawOverlay(u: uPlot, o: Overlay) {
     ctx.textAlign = onRight ? 'left' : 'right';
     const label = `${m.kind === 'restart' ? '↺' : '▲'} ${m.text}`;
     const tx = x + (onRight ? 3 : -3) * pr;
-    const ty = top + 2 * pr + (i % 3) * 13 * pr;
+    const ty = top + 2 * pr + (i % 3) * line;
     ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
     const w = ctx.measureText(label).width;
-    ctx.fillRect(onRight ? tx - pr : tx - w - pr, ty - pr, w + 2 * pr, 13 * pr);
+    ctx.fillRect(onRight ? tx - pr : tx - w - pr, ty - pr, w + 2 * pr, line);
     ctx.fillStyle = m.kind === 'restart' ? '#7a4005' : '#1d2330';
     ctx.fillText(label, tx, ty);
   });
@@ -211,8 +216,9 @@ export function Plot(props: Props) {
   const box = useRef<HTMLDivElement>(null);
   const readout = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const overlay = useRef<Overlay>({ gaps: props.gaps, bands: props.bands, marks: props.marks, reference: props.reference, series: props.series });
-  overlay.current = { gaps: props.gaps, bands: props.bands, marks: props.marks, reference: props.reference, series: props.series };
+  const px = useContext(ChartTextContext);
+  const overlay = useRef<Overlay>({ gaps: props.gaps, bands: props.bands, marks: props.marks, reference: props.reference, series: props.series, px });
+  overlay.current = { gaps: props.gaps, bands: props.bands, marks: props.marks, reference: props.reference, series: props.series, px };
   const dataRef = useRef(props.data);
   dataRef.current = props.data;
 
@@ -223,6 +229,7 @@ export function Plot(props: Props) {
     props.yLabel,
     props.rightLabel,
     props.xMax,
+    px,
     ...props.bands.map((b) => b.id),
     ...props.series.map((s) => `${s.id}|${s.color}|${s.dash?.join()}|${s.ghost}|${s.right}`),
   ].join(';');
@@ -254,7 +261,7 @@ export function Plot(props: Props) {
         },
       ],
     };
-    const u = new uPlot(options(propsRef.current, el.clientWidth || 300, el.clientHeight || 200, hooks), dataRef.current, el);
+    const u = new uPlot(options(propsRef.current, el.clientWidth || 300, el.clientHeight || 200, hooks, overlay.current.px), dataRef.current, el);
     plot.current = u;
     const ro = new ResizeObserver(() => {
       if (el.clientWidth > 0 && el.clientHeight > 0 && (el.clientWidth !== u.width || el.clientHeight !== u.height))

@@ -1,0 +1,132 @@
+// The page on a projector (1024×768): the document is never wider than the viewport, whichever
+// method's card (and formula) is shown, in a race, a lesson and presenter mode; presenter mode
+// draws the charts' canvas text at 16 px or more and sets no text under 18 px (chart legends
+// 16 px), lesson panel included, measured from what the canvas was asked to draw and from the
+// computed styles.
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { closeClean, newPage, useServedPage, whenReady } from './harness';
+import { METHODS } from '../../src/engine/methods/declarations';
+
+const site = useServedPage({ webgpu: false });
+const PROJECTOR = { width: 1024, height: 768 };
+// Tiny students, so each method's run builds in seconds: the layout is what is measured.
+const SMALL = 'studentWidth=8&studentHeads=1&batchSize=4&evalPrompts=8';
+
+/** How far the document reaches past the viewport, and the widest elements that do. */
+const overflow = (page: Page) =>
+  page.evaluate(() => {
+    const W = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((e) => !e.closest('.katex-mathml'))
+      .map((e) => ({ e, r: e.getBoundingClientRect() }))
+      .filter(({ r }) => r.width > 0 && r.right > W + 0.5)
+      .slice(0, 3)
+      .map(({ e, r }) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} to ${Math.round(r.right)}`);
+    return { by: document.documentElement.scrollWidth - W, wide };
+  });
+
+/** Record the font of every text a canvas draws (uPlot's ticks, axis titles, the overlay). */
+const RECORD_CANVAS_TEXT = () => {
+  const w = window as unknown as { __canvasFonts: string[] };
+  w.__canvasFonts = [];
+  const fill = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (this: CanvasRenderingContext2D, ...args: Parameters<typeof fill>) {
+    w.__canvasFonts.push(this.font);
+    return fill.apply(this, args);
+  };
+};
+const canvasFontPx = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as unknown as { __canvasFonts: string[] };
+    const px = w.__canvasFonts.map((f) => Number(/(\d+(?:\.\d+)?)px/.exec(f)?.[1]));
+    w.__canvasFonts = [];
+    return px;
+  });
+
+/** Visible text under 18 px (formulas, legends and screen-reader text aside), and the legends' sizes. */
+const textSizes = (page: Page) =>
+  page.evaluate(() => {
+    const small: string[] = [];
+    let texts = 0;
+    for (const el of document.querySelectorAll('.app *')) {
+      // Formulas scale to fit their column; legends are chart text (checked below); hidden text is not read.
+      if (el.closest('.katex, .sr-only, .chart-legend, .chart-readout, svg')) continue;
+      if (![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
+      const r = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (!r.width || !r.height || style.visibility === 'hidden') continue;
+      texts++;
+      const px = parseFloat(style.fontSize);
+      if (px < 18) small.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${px}px: ${el.textContent!.trim().slice(0, 30)}`);
+    }
+    const legend = [...document.querySelectorAll('.chart-legend li')].map((e) => parseFloat(getComputedStyle(e).fontSize));
+    return { small: small.slice(0, 10), texts, legend };
+  });
+
+describe('on a projector', () => {
+  test('1024×768: no method, race, lesson or presenter mode makes the document wider than the viewport', async () => {
+    const { page, log, context } = await newPage(site.browser, PROJECTOR);
+    await page.goto(`${site.url}#${SMALL}&s1=sft`);
+    const problems: string[] = [];
+    const check = async (what: string) => {
+      const o = await overflow(page);
+      if (o.by > 0) problems.push(`${what}: ${o.by} px too wide (${o.wide.join(', ')})`);
+    };
+    for (const m of METHODS) {
+      await page.evaluate((h) => (location.hash = h), `#${SMALL}&s1=${m.id}`);
+      await expect.poll(() => page.getByTestId('method-card').locator('h2').textContent(), { timeout: 60_000 }).toContain(m.label);
+      // The samples table fills once the student is built: measure with it.
+      await page.getByTestId('student-output').first().waitFor({ timeout: 120_000 });
+      await check(m.id);
+    }
+    const race = '#' + SMALL + '&s1=kd&s2=gkd&s3=ammd&s4=distillm';
+    await page.evaluate((h) => (location.hash = h), race);
+    await expect.poll(() => page.getByTestId('method-card').count(), { timeout: 60_000 }).toBe(4);
+    await page.getByTestId('student-output').first().waitFor({ timeout: 120_000 });
+    await check('a four-student race');
+    await page.evaluate(() => (location.hash = '#lesson=ammd-vs-gkd'));
+    await page.getByTestId('lesson-panel').waitFor({ timeout: 60_000 });
+    await check('a lesson');
+    await page.evaluate((h) => (location.hash = h), `${race}&present=1`);
+    await expect.poll(() => page.getByTestId('app').getAttribute('data-present')).toBe('1');
+    await page.getByTestId('student-output').first().waitFor({ timeout: 120_000 });
+    await check('presenter mode, four students');
+    expect(problems).toEqual([]);
+    await closeClean({ context, page, log });
+  }, 900_000);
+
+  test('presenter mode: canvas text at 16 px or more, no text under 18 px, legends 16 px; the normal page is smaller', async () => {
+    const { page, log, context } = await newPage(site.browser, PROJECTOR);
+    await context.addInitScript(RECORD_CANVAS_TEXT);
+    // AMMD against GKD (a lesson, its panel open), with a critic chart and one without.
+    await page.goto(`${site.url}#${SMALL}&lesson=ammd-vs-gkd&present=1`);
+    await page.getByTestId('lesson-panel').waitFor({ timeout: 60_000 });
+    await whenReady(page, { timeout: 240_000 });
+    await page.getByTestId('student-output').first().waitFor({ timeout: 120_000 });
+    // One step, so every chart draws values and a tick per axis.
+    await page.getByTestId('step').click();
+    await expect.poll(() => page.getByTestId('step-count').textContent()).toBe('1');
+    await page.waitForTimeout(500);
+    const present = await canvasFontPx(page);
+    expect(present.length).toBeGreaterThan(20); // ticks and titles of several charts
+    expect(Math.min(...present)).toBeGreaterThanOrEqual(16);
+
+    const sizes = await textSizes(page);
+    expect(sizes.texts).toBeGreaterThan(50);
+    expect(sizes.small).toEqual([]);
+    expect(sizes.legend.length).toBeGreaterThan(4);
+    expect(Math.min(...sizes.legend)).toBeGreaterThanOrEqual(16);
+    expect((await overflow(page)).by).toBeLessThanOrEqual(0);
+
+    // Out of presenter mode the canvas text is the page's normal, smaller size.
+    await page.getByTestId('present-toggle').click();
+    await expect.poll(() => page.getByTestId('app').getAttribute('data-present')).toBe('0');
+    await page.waitForTimeout(500);
+    const normal = await canvasFontPx(page);
+    expect(normal.length).toBeGreaterThan(20);
+    expect(Math.max(...normal)).toBeLessThan(16);
+    expect((await textSizes(page)).small.length).toBeGreaterThan(0); // the same walk finds the normal page's small print
+    await closeClean({ context, page, log });
+  }, 600_000);
+});
