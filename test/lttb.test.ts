@@ -47,6 +47,16 @@ describe('LTTB downsampling', () => {
     for (let i = 1; i < d.length; i++) expect(d[i].x).toBeGreaterThan(d[i - 1].x);
   });
 
+  test('the last point is kept whatever the float rounding of the bucket sizes (5,000 → 300)', () => {
+    // (5000 − 2)/(300 − 2) × 298 is 4997.999… in floating point: a bucketing that sums rounded
+    // sizes ends one short and returns point 4,998 as the last; a live chart would lose its newest value.
+    const p = Array.from({ length: 5000 }, (_, i) => ({ x: i * 10, y: Math.sin(i / 17) + 0.3 * Math.cos(i * 1.3) }));
+    const d = lttb(p, 300);
+    expect(d.length).toBe(300);
+    expect(d[299]).toBe(p[4999]);
+    expect(new Set(d).size).toBe(300);
+  });
+
   test('a straight line keeps only points of the line', () => {
     const p = Array.from({ length: 50 }, (_, i) => ({ x: i, y: 2 * i + 1 }));
     for (const q of lttb(p, 7)) expect(q.y).toBe(2 * q.x + 1);

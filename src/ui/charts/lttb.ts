@@ -2,6 +2,9 @@
 // for Visual Representation", MSc thesis, University of Iceland, 2013, ch. 4.2): keep the first
 // and last points and, from each of `threshold − 2` equal buckets in between, the point that
 // makes the largest triangle with the previously kept point and the next bucket's average.
+// Ours rather than the `downsample` package's LTTB: measured on 400–20,000 points to 300 (tsx,
+// this machine) that one was 4.6–12× slower per call (e.g. 1,000 points: 8–12 µs here, 44–55 µs
+// there), and at 5,000 → 300 it returned the next-to-last point as the last one (test/lttb.test.ts).
 export interface Point {
   x: number;
   y: number;
