@@ -1,6 +1,6 @@
 // Looking inside: on fixed held-out prompts, the teacher's continuation beside the student's,
 // each student token shaded by the total variation between the two next-token distributions
-// that produced it. Clicking (or focusing) a token shows both distributions as bars. The
+// that produced it. Clicking (or focusing) a token shows both distributions as bars (Recharts). The
 // tokens are one tab stop: arrow keys move between them (←→ along a row, ↑↓ across rows).
 // For SKD a further column shows the sequence its sampler makes from the same prompts, with the
 // tokens the teacher replaced outlined.
@@ -10,6 +10,7 @@ import type { RunSpec } from '../shared/runSpec';
 import { LANE_COLORS, laneLabel } from '../state/config';
 import { VOCAB } from '../engine/tasks/vocab';
 import { tokenLabel } from '../engine/tasks/vocab';
+import { DIST_COLORS, DistributionBars } from './DistributionBars';
 
 /** White (agree) → red (disagree) for a divergence in [0, 1]. */
 function shade(d: number): string {
@@ -24,24 +25,18 @@ function Bars({ token }: { token: InspectToken }) {
     .sort((a, b) => Math.max(token.teacherDist[b], token.studentDist[b]) - Math.max(token.teacherDist[a], token.studentDist[a]))
     .slice(0, TOP);
   return (
-    <div className="dist" data-testid="distribution" role="table" aria-label={`Next-token distributions before '${token.label}'`}>
+    <div className="dist" data-testid="distribution">
       <div className="dist-legend">
         <span className="sw teacher" /> teacher p <span className="sw student" /> student q · TVD {token.divergence.toFixed(3)}
       </div>
-      {ids.map((id) => (
-        <div className="dist-row" role="row" key={id}>
-          <span className={`dist-token mono ${id === token.id ? 'chosen' : ''}`} role="rowheader">
-            {tokenLabel(id)}
-          </span>
-          <span className="dist-bars" role="cell">
-            <span className="bar teacher" style={{ width: `${token.teacherDist[id] * 100}%` }} title={`teacher ${(token.teacherDist[id] * 100).toFixed(1)}%`} />
-            <span className="bar student" style={{ width: `${token.studentDist[id] * 100}%` }} title={`student ${(token.studentDist[id] * 100).toFixed(1)}%`} />
-          </span>
-          <span className="dist-num mono" role="cell">
-            {(token.teacherDist[id] * 100).toFixed(0)}% / {(token.studentDist[id] * 100).toFixed(0)}%
-          </span>
-        </div>
-      ))}
+      <DistributionBars
+        label={`Next-token distributions before '${token.label}'`}
+        series={[
+          { name: 'teacher p', color: DIST_COLORS.teacher },
+          { name: 'student q', color: DIST_COLORS.student },
+        ]}
+        rows={ids.map((id) => ({ token: tokenLabel(id), chosen: id === token.id, values: [token.teacherDist[id], token.studentDist[id]] }))}
+      />
     </div>
   );
 }

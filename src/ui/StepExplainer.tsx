@@ -9,6 +9,7 @@ import type { StepExplanation } from '../worker/protocol';
 import { LANE_COLORS, laneLabel } from '../state/config';
 import { tokenLabel } from '../engine/tasks/vocab';
 import { shortValue } from './format';
+import { DIST_COLORS, DistributionBars } from './DistributionBars';
 
 const STAGES = ['Prompt', 'Continuation', 'Predictions', 'Divergence', 'Update', 'After'] as const;
 const STAGE_MS = 2600;
@@ -40,20 +41,16 @@ function quantitySentence(e: StepExplanation): string {
   return `${e.quantity.label} at each position: the skewed KL that mixes a little of one distribution into the other (α) to keep gradients bounded.`;
 }
 
+const COLOR: Record<string, string> = { teacher: DIST_COLORS.teacher, student: DIST_COLORS.student, 'student faint': DIST_COLORS.studentBefore };
+
 function Bars({ rows }: { rows: Array<{ id: number; values: Array<{ v: number; cls: string; name: string }> }> }) {
   return (
     <div className="xp-bars">
-      {rows.map((r) => (
-        <div className="dist-row" key={r.id}>
-          <span className="dist-token mono">{tokenLabel(r.id)}</span>
-          <span className="dist-bars">
-            {r.values.map((x) => (
-              <span key={x.cls} className={`bar ${x.cls}`} style={{ width: `${x.v * 100}%` }} title={`${x.name} ${(x.v * 100).toFixed(1)}%`} />
-            ))}
-          </span>
-          <span className="dist-num mono">{r.values.map((x) => `${(x.v * 100).toFixed(0)}%`).join(' / ')}</span>
-        </div>
-      ))}
+      <DistributionBars
+        label="Next-token distributions at this position"
+        series={(rows[0]?.values ?? []).map((x) => ({ name: x.name, color: COLOR[x.cls] ?? DIST_COLORS.student }))}
+        rows={rows.map((r) => ({ token: tokenLabel(r.id), values: r.values.map((x) => x.v) }))}
+      />
     </div>
   );
 }
