@@ -8,7 +8,8 @@
 // step k's read is checked once step k + 1 is queued, so the GPU never idles for the CPU. A
 // non-finite step k is then reported by the next call (or at the next evaluation, export or
 // settle()), the weights being those after step k − 1. A step whose method needs tokens on the
-// CPU before the next step (a replay buffer) is checked before that next step is prepared.
+// CPU before the next step (a replay buffer, a loss-driven schedule) is checked before that
+// next step is prepared.
 import * as tf from '@tensorflow/tfjs';
 import { FlatAdam } from './flatAdam';
 import { useSubmitBatch } from './webgpu/device';
@@ -174,8 +175,9 @@ export class Trainer {
   }
 
   private async studentStep(opts: StepOptions): Promise<{ halted: string | null; source: DataSource }> {
-    // A method that needs the last step's tokens on the CPU (a replay buffer) sees them first.
-    if (this.pending?.afterRead) {
+    // A method that needs the last step's tokens (a replay buffer) or loss (a schedule) on the
+    // CPU before it plans the next step sees them first.
+    if (this.pending?.afterRead || this.pending?.afterStep) {
       const halted = await this.settleStep();
       if (halted) return { halted, source: this.pending?.source ?? 'dataset' };
     }
@@ -271,6 +273,7 @@ export class Trainer {
       read: reportTensor.data() as Promise<Float32Array>,
       hasSide: plan.side !== null,
       afterRead: plan.readTokens && plan.afterRead ? plan.afterRead : null,
+      afterStep: plan.afterStep ?? null,
       source: plan.source,
     };
     if (profileMark !== null) {
@@ -321,6 +324,7 @@ export class Trainer {
     this.lastSide = p.hasSide ? side : null;
     // The tokens follow the four report words as raw int32 bits.
     if (p.afterRead) p.afterRead(new Int32Array(values.buffer, values.byteOffset + 16, values.length - 4).slice());
+    p.afterStep?.(loss);
     return null;
   }
 
@@ -385,10 +389,16 @@ export class Trainer {
     } finally {
       model.dispose();
     }
+    // New weights supersede an unchecked step (webgpu): its verdict no longer concerns them.
+    if (this.pending || this.unreportedHalt) {
+      this.dropPending();
+      this.unreportedHalt = null;
+      this.optimizer?.resumeAfterRefusal(0);
+    }
   }
 
-  dispose(): void {
-    // A read still in flight resolves into a disposed tensor's place: let it finish first.
+  /** Forget the unchecked step; its report is disposed once its read is done. */
+  private dropPending(): void {
     const pending = this.pending;
     if (pending)
       void pending.read.then(
@@ -396,6 +406,11 @@ export class Trainer {
         () => pending.report.dispose(),
       );
     this.pending = null;
+  }
+
+  dispose(): void {
+    // A read still in flight resolves into a disposed tensor's place: let it finish first.
+    this.dropPending();
     this.studentModel.dispose();
     this.method.dispose();
     this.optimizer?.dispose();
@@ -412,6 +427,7 @@ interface PendingStep {
   read: Promise<Float32Array>;
   hasSide: boolean;
   afterRead: ((tokens: Int32Array) => void) | null;
+  afterStep: ((loss: number) => void) | null;
   source: DataSource;
 }
 
