@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { decadeRange, decadeTicks, tickLabel } from '../src/ui/charts/axes';
+import { decadeRange, decadeTicks, tickLabel, tickLabels } from '../src/ui/charts/axes';
 import { align, series } from '../src/ui/charts/series';
 import { keyedValue } from '../src/ui/controls/ParamControl';
 import type { NumberParam } from '../src/engine/params';
@@ -18,7 +18,13 @@ describe('log axes', () => {
     expect(many[0]).toBeCloseTo(1e-10, 20);
   });
   test('label ticks briefly', () => {
-    expect([0.001, 0.01, 1, 100, 1e-5, 1e6, 2.5].map(tickLabel)).toEqual(['0.001', '0.01', '1', '100', '1e-5', '1e6', '2.5']);
+    expect([0.001, 0.01, 1, 100, 1e-5, 1e6, 2.5].map((v) => tickLabel(v))).toEqual(['0.001', '0.01', '1', '100', '1e-5', '1e6', '2.5']);
+  });
+  test('neighbouring ticks never read the same: as many digits as it takes', () => {
+    // A narrow range: 3 digits give 2.33, 2.33, 2.34, 2.34; 4 tell them apart.
+    expect(tickLabels([2.332, 2.334, 2.336, 2.338])).toEqual(['2.332', '2.334', '2.336', '2.338']);
+    expect(tickLabels([0, 0.5, 1, null])).toEqual(['0', '0.5', '1', '']);
+    expect(tickLabels([1.00001e-4, 1.00002e-4])).toEqual(['1.00001e-4', '1.00002e-4']);
   });
 });
 

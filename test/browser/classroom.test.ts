@@ -77,11 +77,18 @@ describe('classroom', () => {
 
   test('a three-student race: grouped legends, no series a method does not produce; axe clean', async () => {
     const { page, log, context } = await open('#s1=kd&s2=gkd&s3=ammd');
-    // Colour per student, style per metric: 3 students + 2 exact distances + AMMD's 2 critic estimates and 2 penalised optima.
-    const legend = page.getByTestId('chart-mm').locator('.chart-legend li');
-    await expect.poll(() => legend.count()).toBe(3 + 6);
+    // Colour per student, style per metric. By default the two exact distances only: 3 students + 2 metrics.
+    const mm = page.getByTestId('chart-mm');
+    const legend = mm.locator('.chart-legend li');
+    await expect.poll(() => legend.count()).toBe(3 + 2);
+    expect(await mm.getAttribute('data-series')).toBe(String(3 * 2));
     expect(await page.getByTestId('chart-critic').locator('.chart-legend li').allTextContents()).toEqual(['3: AMMD']); // only AMMD has a critic
-    expect(await page.getByTestId('chart-mm').getAttribute('data-series')).toBe(String(3 * 2 + 4));
+    // AMMD's critic estimates and penalised optima on demand: 2 + 2 more metrics, drawn for AMMD only.
+    await mm.getByTestId('mm-lines').locator('summary').click();
+    for (const key of ['mmOnCritic', 'mmOffCritic', 'mmOnPenalised', 'mmOffPenalised']) await mm.getByTestId(`mm-${key}`).check();
+    await expect.poll(() => legend.count()).toBe(3 + 6);
+    expect(await mm.getAttribute('data-series')).toBe(String(3 * 2 + 4));
+    await mm.getByTestId('mm-lines').locator('summary').click();
     for (const i of [1, 2, 3]) expect(await page.getByTestId(`lane-method-${i}`).textContent()).toMatch(['KD', 'GKD', 'AMMD'][i - 1]);
     expect(await axeProblems(page)).toEqual([]);
 

@@ -39,7 +39,17 @@ const styled = (chart: ChartGroup, how: (key: string) => Partial<KeyStyle> = () 
   chartMetrics(chart).map((m) => ({ key: m.key as MetricKey, label: m.label, dash: m.dash?.split(' ').map(Number), help: m.help, ...how(m.key) }));
 
 /** Exact distances on the left; what AMMD's critics find (and could find) on the right. */
-const MM_KEYS = styled('mm', (key) => (key.endsWith('Exact') ? {} : { right: true, produces: hasEstimates }));
+const MM_SHORT: Record<string, string> = {
+  mmOnExact: 'exact on',
+  mmOffExact: 'exact off',
+  mmOnCritic: 'critic on',
+  mmOffCritic: 'critic off',
+  mmOnPenalised: 'best penalised on',
+  mmOffPenalised: 'best penalised off',
+};
+const MM_KEYS = styled('mm', (key) => ({ short: MM_SHORT[key] ?? key, ...(key.endsWith('Exact') ? {} : { right: true, produces: hasEstimates }) }));
+/** The moment-matching chart's lines by default: the two exact distances; the critics' on demand. */
+const MM_DEFAULT: MetricKey[] = ['mmOnExact', 'mmOffExact'];
 const DIV_SHORT: Record<string, string> = { fklTeacher: 'KL(p‖q)', rklStudent: 'KL(q‖p)', tvdStudent: 'TVD q', tvdTeacher: 'TVD p' };
 const DIV_KEYS = styled('divergence', (key) => ({ short: DIV_SHORT[key] ?? key }));
 const CRITIC_KEYS = styled('critic', () => ({ produces: hasCritic }));
@@ -117,11 +127,26 @@ const CHART_TEXT = {
 export const Charts = memo(function Charts({ spec, records, ghosts, marks, teacherScore, expected = null, lessonMetric = null, xMax = null }: ChartsProps) {
   const [log, setLog] = useState<Record<string, boolean>>({ mm: false, critic: false, divergence: true, score: false, efficiency: false, method: false });
   const [divKeys, setDivKeys] = useState<MetricKey[]>(['fklTeacher', 'rklStudent']);
+  // The moment-matching lines, chosen per open lesson: a lesson on this chart starts with its one line.
+  const mmLesson = lessonMetric && chartFor(lessonMetric) === 'chart-mm' ? (lessonMetric as MetricKey) : null;
+  const [mmChosen, setMmChosen] = useState<Record<string, MetricKey[]>>({});
+  const mmKeys = useMemo(() => mmChosen[mmLesson ?? ''] ?? (mmLesson ? [mmLesson] : MM_DEFAULT), [mmChosen, mmLesson]);
+  const toggleMm = (key: MetricKey, on: boolean) =>
+    setMmChosen((all) => ({ ...all, [mmLesson ?? '']: on ? [...mmKeys, key] : mmKeys.filter((k) => k !== key) }));
   const setLogFor = (id: string) => (v: boolean) => setLog((l) => ({ ...l, [id]: v }));
 
   // Critic estimates exist only for AMMD (on their own axis: they sit far below the exact
   // values); the exact best-critic values for every method.
-  const mm = useMemo(() => build(spec, records, ghosts, MM_KEYS), [spec, records, ghosts]);
+  const mm = useMemo(
+    () =>
+      build(
+        spec,
+        records,
+        ghosts,
+        MM_KEYS.filter((k) => mmKeys.includes(k.key) || k.key === mmLesson),
+      ),
+    [spec, records, ghosts, mmKeys, mmLesson],
+  );
   const criticLanes = spec.lanes.map((l) => hasCritic(l.method));
   const critic = useMemo(() => build(spec, records, ghosts, CRITIC_KEYS), [spec, records, ghosts]);
   // The lesson's divergence is drawn even if its box was unticked.
@@ -175,7 +200,26 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
         {...chartState('mm')}
         series={mm}
         stagger={1}
-      />
+      >
+        <details className="line-picker" data-testid="mm-lines">
+          <summary>lines ({MM_KEYS.filter((k) => mmKeys.includes(k.key) || k.key === mmLesson).length})</summary>
+          <span className="line-picker-list" role="group" aria-label="Moment-matching lines to draw">
+            {MM_KEYS.filter((k) => !k.produces || spec.lanes.some((l) => k.produces!(l.method))).map((k) => (
+              <label key={k.key} title={k.help}>
+                <input
+                  type="checkbox"
+                  data-testid={`mm-${k.key}`}
+                  aria-label={k.label}
+                  checked={mmKeys.includes(k.key) || k.key === mmLesson}
+                  disabled={k.key === mmLesson}
+                  onChange={(e) => toggleMm(k.key, e.target.checked)}
+                />
+                {k.label}
+              </label>
+            ))}
+          </span>
+        </details>
+      </MetricChart>
       <MetricChart {...CHART_TEXT.critic} {...chartState('critic')} series={critic} stagger={2} emptyMessage={noCritic} />
       <MetricChart {...CHART_TEXT.divergence} {...chartState('divergence')} series={divergence} stagger={3}>
         <span className="div-keys" role="group" aria-label="Divergences to draw">

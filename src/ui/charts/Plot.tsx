@@ -7,7 +7,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { LogGap, SeriesDef } from './series';
 import type { BandDef } from '../lesson/expectedBands';
-import { decadeRange, decadeTicks, tickLabel, valueLabel } from './axes';
+import { decadeRange, decadeTicks, tickLabels, valueLabel } from './axes';
 import { ChartTextContext } from './chartText';
 
 export interface PlotMark {
@@ -66,7 +66,7 @@ function axis(label: string, scaleKey: string, log: boolean, px: number, side?: 
     size: Math.round((46 * px) / 11),
     grid: side ? { show: false } : GRID,
     ticks: { stroke: '#c9c4b8', width: 1, size: 4 },
-    values: (_u, splits) => splits.map((v) => (v === null ? '' : tickLabel(v))),
+    values: (_u, splits) => tickLabels(splits),
     ...(log ? { splits: (_u: uPlot, _i: number, min: number, max: number) => decadeTicks(min, max) } : {}),
   };
 }
@@ -98,7 +98,7 @@ function options(p: Props, width: number, height: number, hooks: uPlot.Hooks.Arr
         grid: GRID,
         ticks: { stroke: '#c9c4b8', width: 1, size: 4 },
         incrs: X_INCRS,
-        values: (_u, splits) => splits.map((v) => tickLabel(v)),
+        values: (_u, splits) => tickLabels(splits),
       },
       axis(p.yLabel, 'y', p.log, px),
       ...(right ? [axis(p.rightLabel ?? '', 'y2', p.log, px, 1)] : []),

@@ -22,16 +22,28 @@ export function decadeTicks(lo: number, hi: number, most = 6): number[] {
   return ticks;
 }
 
-/** A tick label short enough to sit beside the axis: 0.001, 1, 100, 1e-5, 1e6, 2.5. */
-export function tickLabel(v: number): string {
+/** A tick label short enough to sit beside the axis: 0.001, 1, 100, 1e-5, 1e6, 2.5 (`digits` significant). */
+export function tickLabel(v: number, digits = 3): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a >= 1e5 || a < 1e-3) {
     const [m, e] = v.toExponential().split('e');
-    const mant = Number(Number(m).toPrecision(2));
+    const mant = Number(Number(m).toPrecision(Math.max(2, digits - 1)));
     return `${mant}e${Number(e)}`;
   }
-  return String(Number(v.toPrecision(3)));
+  return String(Number(v.toPrecision(digits)));
+}
+
+/**
+ * An axis's tick labels, with as many significant digits as it takes for neighbouring ticks to
+ * read differently (a narrow range around 2.34 is 2.335, 2.34, 2.345, not 2.34 three times).
+ */
+export function tickLabels(ticks: ReadonlyArray<number | null>): string[] {
+  for (let digits = 3; ; digits++) {
+    const labels = ticks.map((v) => (v === null ? '' : tickLabel(v, digits)));
+    const shown = labels.filter(Boolean);
+    if (new Set(shown).size === shown.length || digits >= 10) return labels;
+  }
 }
 
 /** Values on hover and in the text alternative: 4 significant digits. */
