@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 
 import torch
-from transformers import GenerationConfig, Trainer, TrainingArguments
+from transformers import GenerationConfig, LogitsProcessorList, Trainer, TrainingArguments
 
 from .data import PromptCompletionCollator, shifted
 
@@ -24,6 +24,7 @@ class AlembicDistillConfig(TrainingArguments):
     max_new_tokens: int = field(default=128, metadata={"help": "Longest sampled continuation."})
     sample_temperature: float = field(default=1.0, metadata={"help": "Temperature of sampled continuations; 0 decodes greedily."})
     max_length: int = field(default=512, metadata={"help": "Prompt + completion tokens kept from each example."})
+    disable_dropout: bool = field(default=True, metadata={"help": "Train the student without dropout, as the playground does."})
 
     def __post_init__(self):
         # The columns the collator reads are not model inputs: keep them.
@@ -41,6 +42,10 @@ class AlembicDistillTrainer(Trainer):
         if processing_class.pad_token is None:
             processing_class.pad_token = processing_class.eos_token
         kwargs.setdefault("data_collator", PromptCompletionCollator(processing_class, args.max_length))
+        if args.disable_dropout:
+            for module in model.modules():
+                if isinstance(module, torch.nn.Dropout):
+                    module.p = 0.0
         super().__init__(model=model, args=args, train_dataset=train_dataset, eval_dataset=eval_dataset, processing_class=processing_class, **kwargs)
         teacher_model.eval()
         teacher_model.requires_grad_(False)
@@ -52,10 +57,11 @@ class AlembicDistillTrainer(Trainer):
     # -- sampling ------------------------------------------------------------------------------
 
     @torch.no_grad()
-    def sample_continuations(self, model, inputs: dict, temperature: float | None = None) -> dict:
+    def sample_continuations(self, model, inputs: dict, temperature: float | None = None, logits_processor=None) -> dict:
         """Continue ``inputs["prompts"]`` with ``model`` at ``temperature`` (default the config's),
         and return a batch of the same form as the collator's: labels on the continuation up to
-        and including the first EOS."""
+        and including the first EOS. ``logits_processor`` (a list) may reshape each next-token
+        distribution first (MiniLLM's teacher mixture, SKD's teacher check)."""
         tau = self.args.sample_temperature if temperature is None else temperature
         tok = self.processing_class
         unwrapped = self.accelerator.unwrap_model(model)
@@ -71,7 +77,8 @@ class AlembicDistillTrainer(Trainer):
             eos_token_id=tok.eos_token_id,
         )
         prompts, prompt_mask = inputs["prompts"], inputs["prompt_attention_mask"]
-        sequences = unwrapped.generate(input_ids=prompts, attention_mask=prompt_mask, generation_config=config)
+        extra = {"logits_processor": LogitsProcessorList(logits_processor)} if logits_processor else {}
+        sequences = unwrapped.generate(input_ids=prompts, attention_mask=prompt_mask, generation_config=config, **extra)
         if was_training:
             unwrapped.train()
         width = prompts.shape[1]

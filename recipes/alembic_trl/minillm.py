@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 import torch
-from transformers import LogitsProcessor, LogitsProcessorList
+from transformers import LogitsProcessor
 
 from .base import AlembicDistillConfig, AlembicDistillTrainer
 from .losses import minillm_loss
@@ -55,22 +55,9 @@ class TeacherMixture(LogitsProcessor):
 class MiniLLMTrainer(AlembicDistillTrainer):
     def training_step(self, model, inputs, num_items_in_batch=None):
         mixture = TeacherMixture(self.teacher_model, self.args.mix_alpha, self.processing_class.pad_token_id)
-        samples = self._sample_mixture(model, inputs, mixture)
+        # Temperature 1: the temperature of the objective, so the importance weights are exact.
+        samples = self.sample_continuations(model, inputs, temperature=1.0, logits_processor=[mixture])
         return super().training_step(model, samples, num_items_in_batch)
-
-    def _sample_mixture(self, model, inputs, mixture):
-        unwrapped = self.accelerator.unwrap_model(model)
-        original = unwrapped.generate
-
-        def generate_with_mixture(*args, **kwargs):
-            return original(*args, logits_processor=LogitsProcessorList([mixture]), **kwargs)
-
-        unwrapped.generate = generate_with_mixture
-        try:
-            # Temperature 1: the temperature of the objective, so the importance weights are exact.
-            return self.sample_continuations(model, inputs, temperature=1.0)
-        finally:
-            del unwrapped.generate
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         a = self.args
