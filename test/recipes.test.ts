@@ -162,4 +162,78 @@ describe('TRL recipes', () => {
     expect(yamlArgs(file(unknown, 'student-1-ammd/config.yaml')).critic_features).toBe('"own"');
     expect(file(unknown, 'student-1-ammd/README.md')).toMatch(/\| criticFeatures \| something-new \| critic_features \| approximately \|/);
   });
+
+  it('the 2025 methods export to their own trainers, none a stand-in', () => {
+    const files = buildRecipe(specOf('#s1=opd&s2=taid&s3=distillm2&s4=skd'));
+    const imports = (dir: string) => file(files, `${dir}/train.py`);
+    expect(imports('student-1-opd')).toContain('from alembic_trl.opd import OPDConfig, OPDTrainer');
+    expect(imports('student-2-taid')).toContain('from alembic_trl.taid import TAIDConfig, TAIDTrainer');
+    expect(imports('student-3-distillm2')).toContain('from alembic_trl.distillm2 import DistiLLM2Config, DistiLLM2Trainer');
+    expect(imports('student-4-skd')).toContain('from alembic_trl.skd import SKDConfig, SKDTrainer');
+    expect(file(buildRecipe(specOf('#s1=abkd')), 'student-1-abkd/train.py')).toContain('from alembic_trl.abkd import ABKDConfig, ABKDTrainer');
+    // The declarations' defaults reach the configs.
+    const d = (m: string, id: string) => String(getMethod(m as 'opd').params.find((p) => p.id === id)!.default);
+    expect(yamlArgs(file(files, 'student-1-opd/config.yaml'))).toMatchObject({
+      variant: `"${d('opd', 'variant')}"`,
+      gamma: d('opd', 'gamma'),
+      sample_temperature: '1',
+    });
+    expect(yamlArgs(file(files, 'student-2-taid/config.yaml'))).toMatchObject({
+      t_start: d('taid', 'tStart'),
+      alpha: '0.0005',
+      beta: d('taid', 'beta'),
+      adaptive: 'true',
+      t_end: '1',
+    });
+    expect(yamlArgs(file(files, 'student-3-distillm2/config.yaml'))).toMatchObject({
+      alpha_teacher: '0.1',
+      alpha_student: '0.1',
+      beta: '1',
+      sample_temperature: '0.8',
+    });
+    expect(yamlArgs(file(files, 'student-4-skd/config.yaml'))).toMatchObject({
+      top_k: '3',
+      sample_temperature: '0.5',
+      teacher_temperature: '0.2',
+      divergence: '"fkl"',
+    });
+    for (const f of files.filter((x) => x.path.endsWith('README.md'))) expect(f.content).not.toMatch(/not exported yet|stand-in|instead of/i);
+    // K covering the playground's 44 tokens accepts every proposal: top_k 0 says so for any vocabulary.
+    expect(yamlArgs(file(buildRecipe(specOf('#s1=skd&s1.topK=44')), 'student-1-skd/config.yaml')).top_k).toBe('0');
+  });
+
+  it('TRL’s DistillationTrainer where it is the exact match: on-policy, sampled at 1, a divergence it has', () => {
+    const files = buildRecipe(
+      specOf('#s1=opd&s1.variant=dense&s2=gkd&s2.lambda=1&s2.divergence=fkl&s3=gkd&s3.lambda=1&s3.beta=0.3&s4=opd&s4.variant=dense&s4.sampleTemperature=0.8'),
+    );
+    for (const dir of ['student-1-opd', 'student-2-gkd', 'student-3-gkd'])
+      expect(file(files, `${dir}/train.py`)).toContain('from trl import DistillationConfig, DistillationTrainer');
+    expect(file(files, 'student-1-opd/train.py')).toContain('train_dataset=train.select_columns(["prompt"])');
+    const opd = yamlArgs(file(files, 'student-1-opd/config.yaml'));
+    expect(opd).toMatchObject({ beta: '1', temperature: '1', max_completion_length: String(maxNewTokens('addition')), disable_dropout: 'true' });
+    expect(opd).not.toHaveProperty('lmbda');
+    expect(yamlArgs(file(files, 'student-2-gkd/config.yaml')).beta).toBe('0'); // forward KL
+    expect(yamlArgs(file(files, 'student-3-gkd/config.yaml')).beta).toBe('0.3'); // the generalized JSD at the lane's β
+    // Sampled at 0.8 DistillationTrainer would soften the divergence too: alembic_trl's OPDTrainer, dense.
+    expect(file(files, 'student-4-opd/train.py')).toContain('from alembic_trl.opd import OPDConfig, OPDTrainer');
+    expect(yamlArgs(file(files, 'student-4-opd/config.yaml'))).toMatchObject({ variant: '"dense"', sample_temperature: '0.8' });
+    // λ < 1, τ_s ≠ 1 or TVD: the experimental GKDTrainer (or its alembic_trl subclass).
+    const others = buildRecipe(specOf('#s1=gkd&s1.lambda=0.5&s2=gkd&s2.lambda=1&s2.sampleTemperature=0.8&s3=gkd&s3.lambda=1&s3.divergence=tvd'));
+    expect(file(others, 'student-1-gkd/train.py')).toContain('from trl.experimental.gkd import GKDConfig, GKDTrainer');
+    expect(file(others, 'student-2-gkd/train.py')).toContain('from trl.experimental.gkd import GKDConfig, GKDTrainer');
+    expect(file(others, 'student-3-gkd/train.py')).toContain('DivergenceGKDTrainer');
+  });
+
+  it('carries alembic_trl itself and never asks for an Alembic checkout', () => {
+    const files = buildRecipe(specOf('#s1=ammd&s2=sft'));
+    expect(files.some((f) => f.path === 'alembic_trl/ammd.py')).toBe(true);
+    for (const f of files.filter((x) => x.path.endsWith('.md') || x.path.endsWith('.yaml')))
+      expect(f.content, f.path).not.toMatch(/checkout|recipes\/ package|pip install .*recipes/i);
+    const top = file(files, 'README.md');
+    expect(top).toContain('pip install -r requirements.txt');
+    expect(top).toContain('`alembic_trl/`');
+    // train.py of an alembic_trl trainer imports the copy in the folder above it; TRL's do not touch sys.path.
+    expect(file(files, 'student-1-ammd/train.py')).toMatch(/sys\.path\.insert\(0, str\(HERE\.parent\)\)\nfrom alembic_trl\.ammd import/);
+    expect(file(files, 'student-2-sft/train.py')).not.toContain('sys.path');
+  });
 });

@@ -1,7 +1,8 @@
 // A run as Hugging Face TRL recipes: for each student a folder with train.py, config.yaml and a
-// README that says which settings map exactly, approximately (how) or not at all; at the top a
-// README with the accelerate commands, the pinned requirements, and examples of the task as a
-// dataset. Plain data in, files out: the page zips them, the command line writes them.
+// README that says which settings map exactly, approximately (how) or not at all; at the top a README with the accelerate
+// commands, the pinned requirements, examples of the task as a dataset, and the alembic_trl
+// package itself, so the folder and PyPI are all a recipe needs. Plain data in, files out: the
+// page zips them, the command line writes them.
 import { getMethod, isMethodId } from '../engine/methods/declarations';
 import type { ParamValue } from '../engine/params';
 import { Rng } from '../engine/rng';
@@ -13,6 +14,7 @@ import { trainScript } from './trainScript';
 import { REQUIREMENTS, TESTED_WITH } from './versions';
 import { yamlComment, yamlEntry, yamlSection } from './yamlText';
 import { mdCode, mdLink, mdText } from './markdownText';
+import { ALEMBIC_TRL_FILES } from './alembicTrlFiles';
 
 export interface RecipeFile {
   path: string;
@@ -59,6 +61,7 @@ export function buildRecipe(spec: RunSpec, opts: { link?: string } = {}): Recipe
   files.push({ path: 'data/train.jsonl', content: train });
   files.push({ path: 'data/eval.jsonl', content: evaluation });
   files.push({ path: 'requirements.txt', content: REQUIREMENTS });
+  for (const [name, content] of Object.entries(ALEMBIC_TRL_FILES)) files.push({ path: `alembic_trl/${name}`, content });
   files.push({ path: 'README.md', content: topReadme(spec, students, opts.link) });
   return files;
 }
@@ -87,7 +90,7 @@ function taskExamples(taskId: string, seed: number): { train: string; evaluation
 function configYaml(method: string, label: string, m: StudentMapping, index: number, count: number, link?: string): string {
   const lines = [
     yamlComment(`Alembic recipe: ${label}, student ${index + 1} of ${count}.`),
-    yamlComment(`Trainer: ${m.choice.module}.${m.choice.trainer} (${m.choice.trl ? 'TRL' : 'alembic_trl, this repository’s recipes/ package'}).`),
+    yamlComment(`Trainer: ${m.choice.module}.${m.choice.trainer} (${m.choice.trl ? 'TRL' : 'alembic_trl, in this recipe’s alembic_trl/ folder'}).`),
     yamlComment(`'args' are the keyword arguments of ${m.choice.config}; README.md says how each maps.`),
     ...(link !== undefined ? [yamlEntry(0, 'playground_link', link, 'the playground experiment this recipe was exported from')] : []),
     yamlEntry(0, 'method', method),
@@ -130,7 +133,7 @@ function studentReadme(dir: string, label: string, method: string, m: StudentMap
   for (const r of m.rows) counts[r.fit]++;
   return `# ${mdText(label)} with ${mdText(m.choice.trainer)}
 
-Trainer: ${mdCode(`${m.choice.module}.${m.choice.trainer}`)} with ${mdCode(m.choice.config)}${m.choice.trl ? ' (TRL).' : ' (alembic_trl, the `recipes/` package of the Alembic repository: `pip install <alembic checkout>/recipes`).'}
+Trainer: ${mdCode(`${m.choice.module}.${m.choice.trainer}`)} with ${mdCode(m.choice.config)}${m.choice.trl ? ' (TRL).' : ' (alembic_trl, in this recipe’s `alembic_trl/` folder, which `train.py` imports).'}
 Method id in the playground: ${mdCode(method)}. Settings: ${counts.exact} map exactly, ${counts.approximate} approximately, ${counts.none} not at all.
 
 Run from the recipe's root folder (T, S, D: your teacher, student and dataset ids or paths;
@@ -162,8 +165,12 @@ ${list}
 \`\`\`sh
 python -m venv .venv && . .venv/bin/activate
 pip install -r requirements.txt
-pip install <alembic checkout>/recipes   # alembic_trl: AMMD, DistiLLM, MiniLLM, X-KD, GKD with any divergence
 \`\`\`
+
+That is all: the trainers TRL lacks (alembic_trl: AMMD, DistiLLM, MiniLLM, X-KD, GKD with any
+divergence, on-policy distillation, TAID, DistiLLM-2, SKD, ABKD) are in this folder's
+\`alembic_trl/\`, which each \`train.py\` imports from the folder above it. Keep the folder
+together; to use alembic_trl from scripts of your own, put this folder on \`PYTHONPATH\`.
 
 Tested with ${TESTED_WITH}.
 

@@ -6,7 +6,7 @@ import type { ParamValues } from '../engine/params';
 import { commonRows, show, type Args, type MappingContext, type MappingRow, type StudentMapping } from './mappingRows';
 import { ourMethod } from './ourMethods';
 import { trlMethod } from './trlMethods';
-import { pendingMethod } from './pendingMethods';
+import { method2025 } from './methods2025';
 
 export type { Fit, MappingContext, MappingRow, StudentMapping, TrainerChoice } from './mappingRows';
 
@@ -15,7 +15,7 @@ export function mapStudent(method: string, hyper: ParamValues, ctx: MappingConte
   const args: Args = {};
   const rows = commonRows(ctx, args);
   const own = (r: MappingRow[]) => rows.push(...r);
-  const choice = trlMethod(method, hyper, ctx, args, own) ?? ourMethod(method, hyper, ctx, args, own) ?? pendingMethod(method, hyper, ctx, args, own);
+  const choice = trlMethod(method, hyper, ctx, args, own) ?? ourMethod(method, hyper, ctx, args, own) ?? method2025(method, hyper, ctx, args, own);
   if (!choice) throw new Error(`No recipe for method '${method}'`);
   if ('sampleTemperature' in hyper && method !== 'seqkd' && !('sample_temperature' in args) && !('temperature' in args)) {
     // A sampling temperature the chosen trainer never uses (GKD-family at λ = 0 samples nothing).

@@ -21,8 +21,11 @@ export interface TrainerChoice {
   config: string;
   /** True for TRL's own trainers, false for alembic_trl's. */
   trl: boolean;
-  /** How train.py prepares the data: prompt/completion, chat messages (GKD), or teacher samples first (SeqKD). */
-  data: 'prompt-completion' | 'messages' | 'teacher-samples';
+  /**
+   * How train.py prepares the data: prompt/completion, chat messages (GKD), teacher samples
+   * first (SeqKD), or prompts alone (DistillationTrainer, which samples the completions itself).
+   */
+  data: 'prompt-completion' | 'messages' | 'teacher-samples' | 'prompts';
   /** True when the trainer takes a teacher model. */
   teacher: boolean;
 }
@@ -90,7 +93,7 @@ export function commonRows(ctx: MappingContext, args: Record<string, ParamValue 
       fit: 'exact',
       note: 'Exact on one GPU; on N GPUs the global batch is N times larger: divide it by N to keep the playground’s batch.',
     },
-    { setting: 'steps', value: show(s.steps), field: 'max_steps', fit: 'exact', note: 'Also the planned length DistiLLM’s schedule reads.' },
+    { setting: 'steps', value: show(s.steps), field: 'max_steps', fit: 'exact', note: 'Also the planned length DistiLLM’s and TAID’s schedules read.' },
     {
       setting: 'seed',
       value: show(s.seed),
@@ -168,5 +171,30 @@ export function maxNewRow(ctx: MappingContext, args: Record<string, ParamValue |
     field,
     fit: 'approximate',
     note: 'The playground’s context window bounds continuations; raise it for real tasks.',
+  };
+}
+
+/** The playground's student has no dropout: trainers that can turn it off do (`disable_dropout`). */
+export function dropoutRow(args: Record<string, ParamValue | null>): MappingRow {
+  args.disable_dropout = true;
+  return {
+    setting: '—',
+    value: 'no dropout',
+    field: 'disable_dropout',
+    fit: 'exact',
+    note: 'The playground’s transformer has no dropout; the student trains without it here too.',
+  };
+}
+
+/** A sampling temperature an alembic_trl trainer takes as it is: 0 decodes greedily there, as in the playground. */
+export function ownSamplingRow(hyper: ParamValues, args: Record<string, ParamValue | null>, field: string, what: string): MappingRow {
+  const tau = hyper.sampleTemperature as number;
+  args[field] = tau;
+  return {
+    setting: 'sampleTemperature',
+    value: show(tau),
+    field,
+    fit: 'exact',
+    note: `Temperature of ${what}${tau > 0 ? '' : ' (0: greedy, as in the playground)'}.`,
   };
 }

@@ -1,6 +1,6 @@
 // Methods TRL lacks, on alembic_trl's trainers: DistiLLM, MiniLLM, AMMD, X-KD.
 import type { ParamValue, ParamValues } from '../engine/params';
-import { maxNewRow, samplingRow, show, type Args, type MappingContext, type MappingRow, type TrainerChoice } from './mappingRows';
+import { dropoutRow, maxNewRow, samplingRow, show, type Args, type MappingContext, type MappingRow, type TrainerChoice } from './mappingRows';
 
 const ours = (file: string, name: string): TrainerChoice => ({
   module: `alembic_trl.${file}`,
@@ -55,6 +55,7 @@ export function ourMethod(method: string, hyper: ParamValues, ctx: MappingContex
           fit: 'exact',
           note: 'As in the playground, the paper’s language-modelling term is left out.',
         },
+        dropoutRow(args),
       ]);
       break;
     case 'minillm':
@@ -83,8 +84,9 @@ export function ourMethod(method: string, hyper: ParamValues, ctx: MappingContex
           value: 'TRL’s MiniLLMTrainer',
           field: '—',
           fit: 'none',
-          note: 'TRL’s experimental MiniLLMTrainer is GRPO-based (groups of generations, no teacher-mixed sampling); the recipe uses alembic_trl’s MiniLLMTrainer, whose loss equals the playground’s.',
+          note: 'TRL removed its experimental, GRPO-based MiniLLMTrainer in 1.15 (its dense part is DistillationTrainer at β = 1); the recipe uses alembic_trl’s MiniLLMTrainer, whose loss equals the playground’s.',
         },
+        dropoutRow(args),
       ]);
       break;
     case 'ammd': {
@@ -126,6 +128,7 @@ export function ourMethod(method: string, hyper: ParamValues, ctx: MappingContex
         ...criticRows(hyper, args),
         samplingRow(hyper, 'sample_temperature', 'the student’s and the teacher’s samples'),
         maxNewRow(ctx, args),
+        dropoutRow(args),
       ]);
       break;
     }
@@ -152,6 +155,7 @@ export function ourMethod(method: string, hyper: ParamValues, ctx: MappingContex
           fit: 'exact',
           note: 'A linear Gaussian head on the student’s detached final hidden states, trained by the student’s optimiser; it is saved with the student (key xkd_reward_head), drop it before serving.',
         },
+        dropoutRow(args),
       ]);
       break;
     default:

@@ -4,8 +4,8 @@
 import type { TrainerChoice } from './mapping';
 import { pyDocstringText, pyName } from './pythonText';
 
-const HEADER = `import argparse
-from pathlib import Path
+const header = (withSys: boolean) => `import argparse
+${withSys ? 'import sys\n' : ''}from pathlib import Path
 
 import yaml
 from datasets import load_dataset
@@ -102,6 +102,16 @@ function build(choice: TrainerChoice): string {
     train = teacher_samples(teacher, tokenizer, train, tau, args.pop("max_new_tokens", 64))
     trainer = ${pyName(choice.trainer)}(model=student, args=${cls}, train_dataset=train, processing_class=tokenizer)
 `;
+    case 'prompts':
+      return `    # DistillationTrainer samples every completion from the student itself: it reads the prompts alone.
+    trainer = ${pyName(choice.trainer)}(
+        model=student,
+        teacher_model=teacher,
+        args=${cls},
+        train_dataset=train.select_columns(["prompt"]),
+        processing_class=tokenizer,
+    )
+`;
     default:
       return choice.teacher
         ? `    if evaluation is None:
@@ -142,12 +152,13 @@ def teacher_samples(teacher, tokenizer, ds, temperature, max_new_tokens, batch=1
 
 /** The whole train.py for a trainer choice; `title` becomes its docstring's first line (as text). */
 export function trainScript(choice: TrainerChoice, title: string): string {
-  const imports = `from ${pyName(choice.module, true)} import ${pyName(choice.config)}, ${pyName(choice.trainer)}\n`;
+  const trainer = `from ${pyName(choice.module, true)} import ${pyName(choice.config)}, ${pyName(choice.trainer)}`;
   return [
     `"""${pyDocstringText(title)}\n\nRun: python train.py (settings in config.yaml; flags override them), or with accelerate,\nsee README.md. Placeholders in config.yaml must be replaced (or overridden with flags).\n"""\n\n`,
-    HEADER,
-    imports,
-    '\nHERE = Path(__file__).resolve().parent\n',
+    header(!choice.trl),
+    choice.trl
+      ? `${trainer}\n\nHERE = Path(__file__).resolve().parent\n`
+      : `\nHERE = Path(__file__).resolve().parent\n# alembic_trl travels with the recipe, in the folder above this one: import that copy.\nsys.path.insert(0, str(HERE.parent))\n${trainer}  # noqa: E402\n`,
     choice.data === 'teacher-samples' ? TEACHER_SAMPLES : '',
     COMMON,
     teacherLoad(choice),

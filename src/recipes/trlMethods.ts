@@ -1,7 +1,8 @@
-// Methods whose closest trainer is TRL's own (SFTTrainer, GKDTrainer), or alembic_trl's
+// Methods whose closest trainer is TRL's own (SFTTrainer, the experimental GKDTrainer, the stable
+// DistillationTrainer for on-policy batches sampled at temperature 1), or alembic_trl's
 // GKDTrainer subclass where TRL's loss lacks the divergence or the temperature.
 import type { ParamValues } from '../engine/params';
-import { maxNewRow, samplingRow, show, type Args, type MappingContext, type MappingRow, type TrainerChoice } from './mappingRows';
+import { dropoutRow, maxNewRow, samplingRow, show, type Args, type MappingContext, type MappingRow, type TrainerChoice } from './mappingRows';
 
 const TRL_GKD = { module: 'trl.experimental.gkd', trainer: 'GKDTrainer', config: 'GKDConfig', trl: true, data: 'messages', teacher: true } as const;
 const OUR_GKD = {
@@ -13,6 +14,42 @@ const OUR_GKD = {
   teacher: true,
 } as const;
 const TRL_SFT = { module: 'trl', trainer: 'SFTTrainer', config: 'SFTConfig', trl: true, data: 'prompt-completion', teacher: false } as const;
+/** TRL's stable on-policy trainer (since 1.16): the student samples, the loss is the generalized JSD at `beta`. */
+export const TRL_DISTILLATION: TrainerChoice = {
+  module: 'trl',
+  trainer: 'DistillationTrainer',
+  config: 'DistillationConfig',
+  trl: true,
+  data: 'prompts',
+  teacher: true,
+};
+
+/**
+ * The arguments and rows of a DistillationTrainer recipe: on-policy at temperature 1 (its
+ * temperature samples and also softens the divergence, so only 1 matches the playground, whose
+ * divergence is at 1), `beta` selecting the divergence (0 forward KL, 1 reverse KL).
+ */
+export function distillationTrainerRows(beta: number, ctx: MappingContext, args: Args): MappingRow[] {
+  Object.assign(args, { beta, temperature: 1 });
+  return [
+    {
+      setting: 'sampleTemperature',
+      value: '1',
+      field: 'temperature',
+      fit: 'exact',
+      note: 'The student samples at 1 and the divergence is taken at 1 (DistillationTrainer’s temperature does both; another value would soften the divergence too).',
+    },
+    maxNewRow(ctx, args, 'max_completion_length'),
+    dropoutRow(args),
+    {
+      setting: '—',
+      value: 'prompts only',
+      field: 'train_dataset (prompt column)',
+      fit: 'exact',
+      note: 'DistillationTrainer reads the prompts and samples every completion from the current student; the dataset’s answers are never used, as in the playground’s on-policy batches.',
+    },
+  ];
+}
 
 /** The trainer of an SFT, SeqKD, KD, RKL, TVD or GKD student and its rows; undefined for other methods. */
 export function trlMethod(method: string, hyper: ParamValues, ctx: MappingContext, args: Args, own: (rows: MappingRow[]) => void): TrainerChoice | undefined {
@@ -88,26 +125,12 @@ export function trlMethod(method: string, hyper: ParamValues, ctx: MappingContex
     case 'gkd': {
       const div = hyper.divergence as string;
       const trlHas = div !== 'tvd';
-      choice = trlHas ? TRL_GKD : OUR_GKD;
       const beta = div === 'fkl' ? 0 : div === 'rkl' ? 1 : (hyper.beta as number);
-      Object.assign(args, { lmbda: hyper.lambda, beta, temperature: sampleTau, seq_kd: hyper.offPolicyData === 'teacher' });
-      if (!trlHas) args.divergence = 'tvd';
-      own([
-        {
-          setting: 'lambda',
-          value: show(hyper.lambda),
-          field: 'lmbda',
-          fit: 'exact',
-          note:
-            'Each step, with probability λ the batch is replaced by the student’s own samples.' +
-            (hyper.lambda === 1 && tau === 1 && trlHas
-              ? ' At λ = 1 and τ_s = 1 TRL’s DistillationTrainer (DistillationConfig: beta, max_completion_length) computes the same loss and adds vLLM generation.'
-              : ''),
-        },
+      const divergenceRows = (field: string): MappingRow[] => [
         {
           setting: 'divergence',
           value: show(div),
-          field: trlHas ? 'beta' : 'divergence',
+          field: trlHas ? field : 'divergence',
           fit: 'exact',
           note: trlHas ? 'fkl is β = 0, rkl β = 1, jsd the generalized JSD at β.' : 'TRL has no TVD loss: alembic_trl’s DivergenceGKDTrainer.',
         },
@@ -118,6 +141,42 @@ export function trlMethod(method: string, hyper: ParamValues, ctx: MappingContex
           fit: div === 'jsd' ? 'exact' : 'none',
           note: div === 'jsd' ? 'The generalized JSD’s β, the same convention (β = 0 forward KL, β = 1 reverse KL).' : 'Only used by the JSD divergence.',
         },
+      ];
+      if (hyper.lambda === 1 && tau === 1 && trlHas) {
+        // Always on-policy, sampled at 1: exactly TRL's stable DistillationTrainer.
+        choice = TRL_DISTILLATION;
+        own([
+          {
+            setting: 'lambda',
+            value: '1',
+            field: '— (always on-policy)',
+            fit: 'exact',
+            note: 'At λ = 1 every batch is the student’s own samples: TRL’s DistillationTrainer, which is on-policy only.',
+          },
+          ...divergenceRows('beta'),
+          {
+            setting: 'offPolicyData',
+            value: show(hyper.offPolicyData),
+            field: '—',
+            fit: 'exact',
+            note: 'Unused at λ = 1 (no batch is off-policy), here as in the playground.',
+          },
+          ...distillationTrainerRows(beta, ctx, args),
+        ]);
+        break;
+      }
+      choice = trlHas ? TRL_GKD : OUR_GKD;
+      Object.assign(args, { lmbda: hyper.lambda, beta, temperature: sampleTau, seq_kd: hyper.offPolicyData === 'teacher' });
+      if (!trlHas) args.divergence = 'tvd';
+      own([
+        {
+          setting: 'lambda',
+          value: show(hyper.lambda),
+          field: 'lmbda',
+          fit: 'exact',
+          note: 'Each step, with probability λ the batch is replaced by the student’s own samples (TRL’s experimental GKDTrainer; its stable DistillationTrainer is on-policy only, so it fits λ = 1 at τ_s = 1).',
+        },
+        ...divergenceRows('beta'),
         {
           setting: 'offPolicyData',
           value: show(hyper.offPolicyData),

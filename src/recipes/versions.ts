@@ -3,7 +3,7 @@
 export const PINS = {
   torch: '2.15.0',
   transformers: '5.24.0',
-  trl: '1.14.2',
+  trl: '1.16.0',
   accelerate: '1.15.0',
   datasets: '5.2.0',
   pyyaml: '6.0.4',
