@@ -11,6 +11,7 @@ import { defaultSpec, resolveSpec } from '../src/shared/runSpec';
 import { buildRecipe, maxNewTokens } from '../src/recipes/build';
 import { recipeZip } from '../src/recipes/zip';
 import { PINS } from '../src/recipes/versions';
+import { ordersApart, ratioText } from '../src/recipes/paperScale';
 
 function specOf(hash: string) {
   const d = decodeHash(hash);
@@ -235,5 +236,30 @@ describe('TRL recipes', () => {
     // train.py of an alembic_trl trainer imports the copy in the folder above it; TRL's do not touch sys.path.
     expect(file(files, 'student-1-ammd/train.py')).toMatch(/sys\.path\.insert\(0, str\(HERE\.parent\)\)\nfrom alembic_trl\.ammd import/);
     expect(file(files, 'student-2-sft/train.py')).not.toContain('sys.path');
+  });
+
+  it('each README sets the playground’s learning rate, new tokens and batch beside the papers’, with the factor', () => {
+    // Worked by hand: 0.001 / 5e-6 = 200; 256 / 9 ≈ 28.4; 128 / 32 = 4.
+    expect(ratioText(0.001, 5e-6)).toBe('200× smaller there');
+    expect(ratioText(9, 256)).toBe('28× larger there');
+    expect(ratioText(32, 128)).toBe('4× larger there');
+    expect(ratioText(32, 40)).toBe('about the same');
+    expect([ordersApart(0.001, 1e-4), ordersApart(32, 128)]).toEqual([true, false]);
+    const spec = { settings: defaultSpec().settings, lanes: METHODS.map((m) => resolveSpec({ lanes: [{ method: m.id }] }).spec.lanes[0]) };
+    const files = buildRecipe(spec);
+    METHODS.forEach((m, i) => {
+      const readme = file(files, `student-${i + 1}-${m.id}/README.md`);
+      expect(readme, m.id).toContain('## Playground scale and paper scale');
+      expect(readme, m.id).toMatch(/\| learning rate \| 1e-3 \| /);
+      expect(readme, m.id).toMatch(/\| sequences per step \| 32 \| /);
+    });
+    const minillm = file(files, `student-${METHODS.findIndex((m) => m.id === 'minillm') + 1}-minillm/README.md`);
+    const tokens = maxNewTokens(String(spec.settings.task));
+    expect(minillm).toContain(`| learning rate | 1e-3 | 5e-6 (200× smaller there) | 5e-6 (200× smaller there) |`);
+    expect(minillm).toContain(`| new tokens per sample | ${tokens} | 256 (${Math.round(256 / tokens)}× larger there) |`);
+    expect(minillm).toMatch(/Here the learning rate and the new tokens differ by an order of magnitude or more/);
+    expect(minillm).toContain('microsoft/LMOps minillm/scripts/gpt2/minillm/train_base_xl.sh');
+    // Nothing is sampled by SFT: no new-tokens row.
+    expect(file(files, 'student-1-sft/README.md')).not.toContain('| new tokens per sample |');
   });
 });

@@ -1,5 +1,6 @@
 // A run as Hugging Face TRL recipes: for each student a folder with train.py, config.yaml and a
-// README that says which settings map exactly, approximately (how) or not at all; at the top a README with the accelerate
+// README that says which settings map exactly, approximately (how) or not at all, and the papers'
+// values at real scale beside the playground's; at the top a README with the accelerate
 // commands, the pinned requirements, examples of the task as a dataset, and the alembic_trl
 // package itself, so the folder and PyPI are all a recipe needs. Plain data in, files out: the
 // page zips them, the command line writes them.
@@ -15,6 +16,7 @@ import { REQUIREMENTS, TESTED_WITH } from './versions';
 import { yamlComment, yamlEntry, yamlSection } from './yamlText';
 import { mdCode, mdLink, mdText } from './markdownText';
 import { ALEMBIC_TRL_FILES } from './alembicTrlFiles';
+import { ordersApart, paperScale, ratioText } from './paperScale';
 
 export interface RecipeFile {
   path: string;
@@ -54,7 +56,7 @@ export function buildRecipe(spec: RunSpec, opts: { link?: string } = {}): Recipe
       path: `${dir}/train.py`,
       content: trainScript(mapping.choice, `Alembic recipe: ${label} (student ${i + 1} of ${spec.lanes.length}) with ${mapping.choice.trainer}.`),
     });
-    files.push({ path: `${dir}/README.md`, content: studentReadme(dir, label, lane.method, mapping) });
+    files.push({ path: `${dir}/README.md`, content: studentReadme(dir, label, lane.method, mapping, settings) });
     return { dir, label, mapping };
   });
   const { train, evaluation } = taskExamples(taskId, Number(settings.seed));
@@ -128,7 +130,48 @@ function launchCommands(dir: string): string {
   ].join('\n');
 }
 
-function studentReadme(dir: string, label: string, method: string, m: StudentMapping): string {
+const layers = (n: unknown) => `${mdText(String(n))} layer${Number(n) === 1 ? '' : 's'}`;
+const sci = (x: number) => (x >= 0.01 && x < 1000 ? String(x) : x.toExponential().replace(/e\+?/, 'e'));
+
+/** The playground's learning rate, new tokens and batch beside the papers' scripts', with the factor between them. */
+function scaleSection(method: string, m: StudentMapping, settings: Record<string, unknown>): string {
+  const refs = paperScale(method, m.choice);
+  if (!refs.length) return '';
+  const lr = Number(settings.lr);
+  const batch = Number(settings.batchSize);
+  const newTokens =
+    typeof m.args.max_new_tokens === 'number' ? m.args.max_new_tokens : typeof m.args.max_completion_length === 'number' ? m.args.max_completion_length : null;
+  const cell = (theirs: number | null, ours: number | null, show: (x: number) => string, note = '') =>
+    theirs === null ? (note ? mdText(note) : '—') : `${show(theirs)}${ours === null ? '' : ` (${ratioText(ours, theirs)})`}${note ? `, ${mdText(note)}` : ''}`;
+  const rows = [
+    `| learning rate | ${sci(lr)} | ${refs.map((r) => cell(r.lr, lr, sci)).join(' | ')} |`,
+    ...(newTokens !== null ? [`| new tokens per sample | ${newTokens} | ${refs.map((r) => cell(r.newTokens, newTokens, String)).join(' | ')} |`] : []),
+    `| sequences per step | ${batch} | ${refs.map((r) => cell(r.batch, batch, String, r.batchNote)).join(' | ')} |`,
+  ];
+  const far = [
+    refs.some((r) => ordersApart(lr, r.lr)) ? 'the learning rate' : '',
+    newTokens !== null && refs.some((r) => r.newTokens !== null && ordersApart(newTokens, r.newTokens)) ? 'the new tokens' : '',
+    refs.some((r) => r.batch !== null && ordersApart(batch, r.batch)) ? 'the batch' : '',
+  ].filter(Boolean);
+  const apart = far.length
+    ? `Here ${far.join(' and ').replace(/ and (?=.* and )/, ', ')} differ${far.length === 1 ? 's' : ''} by an order of magnitude or more: start a real model from the papers' values, not the playground's.`
+    : 'None of these differs by an order of magnitude here, but check them against your model.';
+  return `
+## Playground scale and paper scale
+
+\`config.yaml\` carries the playground's values, which suit its student (width ${mdText(String(settings.studentWidth))}, ${layers(settings.studentLayers)}, a 44-token vocabulary): a learning rate that trains such a toy in minutes would wreck a model of a billion parameters. At real scale the papers' scripts${refs.some((r) => r.label.startsWith('TRL')) ? ' and TRL’s own defaults' : ''} use:
+
+| | playground | ${refs.map((r) => mdText(r.label)).join(' | ')} |
+| --- | --- | ${refs.map(() => '---').join(' | ')} |
+${rows.join('\n')}
+
+${apart}
+
+${refs.map((r) => `- ${mdText(r.label)}: ${mdText(r.source)}.`).join('\n')}
+`;
+}
+
+function studentReadme(dir: string, label: string, method: string, m: StudentMapping, settings: Record<string, unknown>): string {
   const counts = { exact: 0, approximate: 0, none: 0 };
   for (const r of m.rows) counts[r.fit]++;
   return `# ${mdText(label)} with ${mdText(m.choice.trainer)}
@@ -143,7 +186,7 @@ ${launchCommands(dir)}
 
 Or fill in \`teacher\`, \`student\` and \`dataset.train\` in \`config.yaml\` and drop the flags.
 To try it on the playground's task data: \`--dataset ../data/train.jsonl\`.
-
+${scaleSection(method, m, settings)}
 ## How each setting maps
 
 ${mappingTable(m.rows)}
@@ -178,7 +221,8 @@ Tested with ${TESTED_WITH}.
 
 Each folder has \`train.py\`, \`config.yaml\` (placeholders for the teacher, student and dataset
 ids, and every hyperparameter) and a README with a table of how each playground setting maps:
-exactly, approximately (and how) or not at all. For example:
+exactly, approximately (and how) or not at all, and the playground's learning rate, new tokens
+and batch beside the values the papers' scripts use at real scale. For example:
 
 ${launchCommands(students[0].dir)}
 
