@@ -22,7 +22,8 @@ describe('the methods of 2025', () => {
     expect(text).toMatch(/Speculative Knowledge Distillation/);
     expect(text).toMatch(/TAID: Temporally Adaptive Interpolated Distillation/);
     expect(await page.locator('.method-card .katex-error').count()).toBe(0);
-    expect(await page.locator('.method-card .katex').count()).toBe(2);
+    // Each card typesets its formula (a long one wraps into several display lines, each typeset).
+    for (let i = 0; i < 2; i++) expect(await cards.nth(i).locator('.katex').count()).toBeGreaterThan(0);
 
     const chart = page.getByTestId('chart-method');
     // The legend names each student, then each metric's line style.
