@@ -73,7 +73,7 @@ export const BEFORE_FUSION = {
   commit: 'dc157c4',
   dispatchesPerStep: { 'gkd-student': 992, 'gkd-dataset': 517, ammd: 2699, distillm: 500, minillm: 2137 } as Record<string, number>,
   msPerStep: { 'gkd-student': 15768, 'gkd-dataset': 5199, ammd: 31966, distillm: 6676, minillm: 17566 } as Record<string, number>,
-  note: 'one step each after one warm-up, at load averages of 6–8 (other jobs shared the two cores), so the times are high',
+  note: 'one step each after one warm-up, at load averages of 6–8 (other jobs shared the two cores), so the times are high; webgpu-fused.md has paired before/after times',
 };
 
 const perStep = (m: Record<string, number>, steps: number, n: number): Array<[string, number]> =>
