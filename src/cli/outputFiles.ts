@@ -101,9 +101,9 @@ export class OutputFile {
     return new OutputFile(absolute, handle);
   }
 
-  /** Write all of `text`: a short write is continued, a full pipe waited on (within the deadline), an error is an OutputError. */
-  async write(text: string): Promise<void> {
-    const bytes = Buffer.from(text);
+  /** Write all of `data` (text as UTF-8): a short write is continued, a full pipe waited on (within the deadline), an error is an OutputError. */
+  async write(data: string | Uint8Array): Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     await bounded(this.path, 'writing', async () => {
       for (let done = 0; done < bytes.length;) {
         try {
