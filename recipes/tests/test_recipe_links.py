@@ -42,6 +42,8 @@ HASHES = [
     "#task=reverse&lr=0.0005&s1=gkd&s1.lambda=0.5&s2=sft",
     "#s1=distillm&s2=xkd&s3=minillm",
     "#task=grammar&s1=seqkd&s2=tvd&s3=rkl&s4=kd&s4.temperature=2",
+    "#task=reverse&s1=opd&s1.variant=dense&s2=taid&s3=skd&s4=distillm2",
+    "#s1=abkd&s2=opd&s3=gkd&s3.lambda=1",
 ]
 PLAIN = "http://localhost:4173/"
 RAW_TAG = re.compile(r"<[A-Za-z!/?][^>]*>?")

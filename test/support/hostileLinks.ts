@@ -9,7 +9,23 @@ import { resolveSpec } from '../../src/shared/runSpec';
 export const ISSUE_LINK = 'http://x/\nextra_key: injected\n#s1=kd&s2=ammd';
 
 /** Methods that export a recipe (the fuzz does not need every method, only every trainer kind). */
-export const RECIPE_METHODS = ['sft', 'seqkd', 'kd', 'rkl', 'tvd', 'gkd', 'distillm', 'minillm', 'ammd', 'xkd'] as const;
+export const RECIPE_METHODS = [
+  'sft',
+  'seqkd',
+  'kd',
+  'rkl',
+  'tvd',
+  'gkd',
+  'distillm',
+  'minillm',
+  'ammd',
+  'xkd',
+  'opd',
+  'taid',
+  'distillm2',
+  'skd',
+  'abkd',
+] as const;
 
 export const HOSTILE_PIECES = [
   '\n',
