@@ -130,6 +130,28 @@ describe('the trainer on webgpu', () => {
     t.dispose();
   });
 
+  it('new weights supersede a step whose check is pending: no halt, and updates apply again', async () => {
+    requireWebGpu();
+    const t = await Trainer.create(tinyConfig('gkd', { evalEvery: 1000 }, { lambda: 0 }), teacher, OPTS);
+    expect((await t.trainStep()).halted).toBeNull();
+    const artifacts = await t.exportStudent();
+    const loaded = await weights(t);
+    const head = teacher.p('head.b');
+    const saved = tf.keep(head.clone());
+    head.assign(tf.fill(head.shape as [number], NaN) as tf.Tensor1D);
+    try {
+      expect((await t.trainStep()).halted).toBeNull(); // queued, refused on the device, unchecked
+    } finally {
+      head.assign(saved);
+      saved.dispose();
+    }
+    t.loadStudent(artifacts);
+    expect((await t.trainStep()).halted).toBeNull();
+    expect(await t.settle()).toBeNull();
+    expect(maxAbsDiff(loaded, await weights(t))).toBeGreaterThan(0);
+    t.dispose();
+  });
+
   it('keeps tf.memory().numTensors flat over steps with their checks deferred', async () => {
     requireWebGpu();
     const t = await Trainer.create(tinyConfig('ammd', { evalEvery: 1000 }), teacher, OPTS);
