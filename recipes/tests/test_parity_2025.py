@@ -1,7 +1,8 @@
 """The 2025 methods' Python losses equal the playground engine's on the fixture's batches (within
 1e-5, float64 and float32), values and, where a stop-gradient or a surrogate is the point, the
-gradient with respect to the student's logits: on-policy distillation (dense and sampled), TAID's
-divergence and its schedule, DistiLLM-2, SKD's acceptance rule, ABKD. The limits the papers
+gradient with respect to the student's logits: on-policy distillation (dense and sampled, and TRL's
+DistillationTrainer loss for the dense form), TAID's divergence and its schedule, DistiLLM-2, SKD's
+acceptance rule, ABKD. The limits the papers
 state are checked against numbers worked out independently of the engine (the fixture's forward
 and reverse KL, an argmax by hand).
 """
@@ -47,6 +48,23 @@ def test_on_policy_distillation(case, dtype):
     label = f"opd {case['variant']} {case.get('gamma', '')}".strip()
     check(f"{label} loss", value, case["loss"])
     check(f"{label} gradient", grad, case["grad"])
+
+
+@pytest.mark.parametrize("case", [c for c in FIXTURE["divergences"] if c["kind"] == "jsd" and c.get("temperature") is None], ids=lambda c: f"beta={c['beta']}")
+def test_trl_distillation_trainer_loss_is_the_engines(case):
+    """TRL 1.16's DistillationTrainer loss (its chunked generalized JSD, fed the logits through an
+    identity lm_head) is the engine's JSD at every beta, and at beta = 1 its gradient is the engine's
+    dense on-policy distillation gradient: what makes those recipes exact."""
+    from trl.trainer.distillation_trainer import _chunked_divergence_loss
+
+    on = batch("on")
+    eye = torch.eye(FIXTURE["V"])
+    student = on["student_logits"].float().clone().requires_grad_(True)
+    loss, _, _ = _chunked_divergence_loss(student, on["teacher_logits"].float(), eye, eye, on["mask"], case["beta"])
+    check(f"TRL DistillationTrainer loss beta={case['beta']}", loss.detach(), case["loss"])
+    if case["beta"] == 1:
+        (grad,) = torch.autograd.grad(loss, student)
+        check("TRL DistillationTrainer gradient beta=1 (dense OPD)", grad, next(c for c in FIXTURE["opd"] if c["variant"] == "dense")["grad"])
 
 
 def test_opd_sampled_value_is_the_sampled_reverse_kl():
