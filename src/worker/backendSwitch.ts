@@ -128,11 +128,14 @@ async function switchAuto(setup: BackendSetup, measure: MeasureContext, post: (e
     } else {
       const names = found.started.map((s) => s.name);
       const results = await measureBackends(names, () => runStepProbe(measure.configs, teacher, Math.min(measure.evalPrompts, 8)));
-      choice = pickFastest(results);
-      await measure.memory.remember(key, { choice, at });
+      // No backend could take a probe step: run the first that started, unmeasured (the run
+      // itself will then say what fails), and remember nothing.
+      choice = results.some((r) => 'msPerStep' in r) ? pickFastest(results) : { chosen: names[0], timings: [], failures: [], summary: '' };
+      if (choice.timings.length) await measure.memory.remember(key, { choice, at });
     }
     chosen = choice.chosen;
-    measured = { summary: choice.summary, timings: choice.timings, failures: choice.failures, remembered: Boolean(known && known.choice === choice), at };
+    if (choice.timings.length)
+      measured = { summary: choice.summary, timings: choice.timings, failures: choice.failures, remembered: Boolean(known && known.choice === choice), at };
   }
   await setStartedBackend(chosen);
   const run = found.started.find((s) => s.name === chosen)!;
