@@ -3,7 +3,6 @@
 // default shape scaled (width w, 1 layer, 2 heads); the teacher is the shipped addition teacher
 // (d64×3×4) where the student is no wider, else a randomly initialised teacher of the student's
 // width (3 layers, 4 heads): a step's cost does not depend on the weights' values.
-import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../engine/backend';
 import { Rng } from '../../engine/rng';
 import { Transformer } from '../../engine/model/transformer';
@@ -14,6 +13,7 @@ import { getTask } from '../../engine/tasks';
 import { loadModelDir, teacherDir } from '../nodeModel';
 import { installCounters } from './counters';
 import type { StepCase } from './stepCases';
+import { percentile } from './stats';
 
 export type SweepBackend = 'webgpu' | 'wasm';
 
@@ -41,11 +41,6 @@ export interface SweepResult {
   backends: Array<{ name: SweepBackend; ok: boolean; adapter: string | null; error?: string; wasmThreads?: number }>;
   rows: SweepRow[];
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
-};
 
 function teacherFor(width: number): { model: Transformer; label: string } {
   const shipped = TEACHER_SIZES.addition;
@@ -105,7 +100,7 @@ export async function sweepSizes(
                 case: k.id,
                 teacher: teacher.label,
                 studentParams: trainer.student.parameterCount(),
-                msPerStep: median(stepMs),
+                msPerStep: percentile(stepMs, 50),
                 stepMs,
                 kernelsPerStep: (after.kernels - before.kernels) / plan.steps,
               };
@@ -122,7 +117,6 @@ export async function sweepSizes(
     }
   } finally {
     counters.uninstall();
-    await tf.ready();
   }
   return result;
 }
