@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { METHODS, METHOD_IDS, getMethod, isMethodId } from '../src/engine/methods/declarations';
 import { SHARED_PARAMS } from '../src/engine/settings';
-import { coerce, defaults, readValues, type ParamValues } from '../src/engine/params';
+import { coerce, defaults, isShown, readValues, type ParamValues } from '../src/engine/params';
 import { METRICS } from '../src/engine/metrics/catalog';
 import { VOCAB_SIZE } from '../src/engine/tasks/vocab';
 import katex from 'katex';
@@ -110,6 +110,49 @@ describe('method declarations', () => {
     expect(getMethod('xkd').has).toEqual({ criticLoss: true, criticEstimates: false });
     expect(getMethod('ammd').card.ours.join(' ')).toMatch(/tanh/);
     expect(getMethod('ammd').card.ours.join(' ')).toMatch(/penalty/);
+  });
+
+  it('cards say what their formulas support: GKD’s JSD ends are defined, not implied; AMMD’s critics carry the penalty c', () => {
+    const gkd = getMethod('gkd').card;
+    // At β = 0 the written JSD is 0 (m = q): the card defines the ends the engine takes instead.
+    expect(gkd.formula).toContain(String.raw`D_{\mathrm{JSD}(0)} := \mathrm{KL}(p\|q)`);
+    expect(gkd.formula).toContain(String.raw`D_{\mathrm{JSD}(1)} := \mathrm{KL}(q\|p)`);
+    expect(gkd.formula).toContain(String.raw`0<\beta<1`);
+    const beta = getMethod('gkd').params.find((p) => p.id === 'beta')!;
+    expect(beta.help).not.toMatch(/β = 0 is forward KL/);
+    expect(beta.help).toMatch(/0 at β = 0 and at β = 1/);
+    expect(gkd.ours.join(' ')).toMatch(/only in the limit/);
+    // The critics maximise the gap minus c·Σ_a f²; the student minimises the gap alone.
+    const ammd = getMethod('ammd').card.formula;
+    expect(ammd).toContain(String.raw`g_f(s_t) - c\sum_a f(s_t,a)^2`);
+    expect(ammd).toContain(String.raw`\arg\max_{|f|\le R}`);
+    expect(ammd).not.toMatch(/\\max_\{?f_/); // no unpenalised max over the critics left
+  });
+
+  it('shows a knob only beside the values that use it: GKD’s β with the JSD alone', () => {
+    const gkd = getMethod('gkd');
+    const beta = gkd.params.find((p) => p.id === 'beta')!;
+    const at = (divergence: string) => isShown(beta, { ...defaults(gkd.params), divergence });
+    expect(at('jsd')).toBe(true);
+    for (const d of ['fkl', 'rkl', 'tvd']) expect(at(d), d).toBe(false);
+    const opd = getMethod('opd');
+    const gamma = opd.params.find((p) => p.id === 'gamma')!;
+    expect(isShown(gamma, { ...defaults(opd.params), variant: 'sampled' })).toBe(true);
+    expect(isShown(gamma, { ...defaults(opd.params), variant: 'dense' })).toBe(false);
+    const xkd = getMethod('xkd');
+    const div = xkd.params.find((p) => p.id === 'divergence')!;
+    expect(isShown(div, { ...defaults(xkd.params), base: 'seq' })).toBe(false);
+    expect(isShown(div, { ...defaults(xkd.params), base: 'divergence' })).toBe(true);
+    // Every condition names another knob of the same method and only values that knob takes.
+    for (const m of METHODS)
+      for (const p of m.params) {
+        if (!p.shownWhen) continue;
+        const other = m.params.find((o) => o.id === p.shownWhen!.param);
+        expect(other && other.id !== p.id, `${m.id}.${p.id}`).toBe(true);
+        for (const v of p.shownWhen.is) expect(coerce(other!, v).problem, `${m.id}.${p.id} when ${String(v)}`).toBeNull();
+        // Shown at the method's defaults, so a first look at the method sees every knob that acts.
+        if (m.id !== 'xkd') expect(isShown(p, defaults(m.params)), `${m.id}.${p.id}`).toBe(true);
+      }
   });
 
   it('is plain data: the list, each declaration beside its runtime and the shared knobs import no TensorFlow.js', () => {

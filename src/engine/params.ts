@@ -12,6 +12,11 @@ interface ParamBase<Id extends string> {
   help: string;
   /** 'live' applies between two steps; 'restart' resets the run. */
   apply: 'live' | 'restart';
+  /**
+   * Shown only while another knob of the same owner has one of these values (GKD's β only with
+   * the JSD). A knob out of sight keeps its value, in the link too; it just has no effect.
+   */
+  shownWhen?: { param: string; is: readonly ParamValue[] };
 }
 
 export interface NumberParam<Id extends string = string> extends ParamBase<Id> {
@@ -30,6 +35,11 @@ export interface ChoiceParam<Id extends string = string, V extends string = stri
   kind: 'choice';
   default: V;
   choices: ReadonlyArray<{ value: V; label: string }>;
+  /**
+   * How a student's name says a choice when it is what sets that student apart in a race
+   * ('critic on probabilities'); without one the name shows `<knob>=<value>`.
+   */
+  short?: Readonly<Partial<Record<V, string>>>;
 }
 
 export interface BooleanParam<Id extends string = string> extends ParamBase<Id> {
@@ -91,7 +101,11 @@ export function numberParam<const Id extends string>(p: Omit<NumberParam<Id>, 'k
  * and values stay literal, for typed values.
  */
 export function choiceParam<const Id extends string, const V extends string>(
-  p: Omit<ChoiceParam<Id, V>, 'kind' | 'choices' | 'default'> & { default: NoInfer<V>; choices: Readonly<Record<V, string>> },
+  p: Omit<ChoiceParam<Id, V>, 'kind' | 'choices' | 'default' | 'short'> & {
+    default: NoInfer<V>;
+    choices: Readonly<Record<V, string>>;
+    short?: Readonly<Partial<Record<NoInfer<V>, string>>>;
+  },
 ): ChoiceParam<Id, V> {
   const choices = Object.entries<string>(p.choices).map(([value, label]) => ({ value: value as V, label }));
   return { ...p, kind: 'choice', choices };
@@ -100,6 +114,11 @@ export function choiceParam<const Id extends string, const V extends string>(
 /** A true/false knob. */
 export function booleanParam<const Id extends string>(p: Omit<BooleanParam<Id>, 'kind'>): BooleanParam<Id> {
   return { kind: 'boolean', ...p };
+}
+
+/** Whether a control shows `spec` beside these values of its owner's other knobs (see shownWhen). */
+export function isShown(spec: ParamSpec, values: ParamValues): boolean {
+  return !spec.shownWhen || spec.shownWhen.is.includes(values[spec.shownWhen.param]);
 }
 
 /** The defaults of a list of params. */

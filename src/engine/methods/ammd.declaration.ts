@@ -60,6 +60,7 @@ export const AMMD = defineMethod({
         oracle: 'Oracle: R·sign(p − q), the best bounded critic',
         penalised: 'Penalised optimum: clip((p − q)/2c, −R, R)',
       },
+      short: { learned: 'learned critic', oracle: 'oracle critic', penalised: 'exact penalised critic' },
       apply: 'restart',
       help: 'The oracle and the penalised optimum are computed exactly from p and q at every state: what a critic that keeps up would give the student.',
     }),
@@ -72,6 +73,12 @@ export const AMMD = defineMethod({
         teacher: 'The frozen teacher’s last hidden state',
         both: 'Teacher’s and (detached) student’s hidden states',
         probs: 'Both hidden states and both next-token distributions',
+      },
+      short: {
+        own: 'critic with a transformer of its own',
+        teacher: 'critic on the teacher’s hidden state',
+        both: 'critic on both hidden states',
+        probs: 'critic on hidden states and probabilities',
       },
       apply: 'restart',
       help: 'What the learned critic’s two heads read at each state.',
@@ -97,8 +104,8 @@ export const AMMD = defineMethod({
   ],
   card: {
     optimises:
-      'A moment-matching game: two critics f_on and f_off, bounded by R, look for actions where teacher and student act differently, on the student’s own prefixes and on the teacher’s; the student closes the gaps they find.',
-    formula: String.raw`\min_\theta \max_{f_{\mathrm{on}}, f_{\mathrm{off}}}\ \beta\,\mathbb{E}_{y\sim q_\theta}\Big[\sum_t g_{f_{\mathrm{on}}}(s_t)\Big] + (1-\beta)\,\mathbb{E}_{y\sim p}\Big[\sum_t g_{f_{\mathrm{off}}}(s_t)\Big],\quad g_f(s) = \sum_a \big(p(a\mid s) - q_\theta(a\mid s)\big) f(s,a),\ |f|\le R`,
+      'A moment-matching game: two critics f_on and f_off, bounded by R and penalised by c for large outputs, look for actions where teacher and student act differently, on the student’s own prefixes and on the teacher’s; the student closes the gaps they find.',
+    formula: String.raw`\min_\theta\ \beta\,\mathbb{E}_{y\sim q_\theta}\Big[\sum_t g_{f_{\mathrm{on}}}(s_t)\Big] + (1-\beta)\,\mathbb{E}_{y\sim p}\Big[\sum_t g_{f_{\mathrm{off}}}(s_t)\Big],\quad f_{\mathrm{on}} = \arg\max_{|f|\le R}\ \mathbb{E}_{y\sim q_\theta}\Big[\sum_t \Big(g_f(s_t) - c\sum_a f(s_t,a)^2\Big)\Big],\ f_{\mathrm{off}}\ \text{the same with}\ y\sim p,\quad g_f(s) = \sum_a \big(p(a\mid s) - q_\theta(a\mid s)\big) f(s,a)`,
     paper: {
       title: 'Adversarial Moment-Matching Distillation of Large Language Models',
       authors: 'Chen Jia',

@@ -32,6 +32,16 @@ export function discount(value: number, help: string): NumberParam<'gamma'> {
 /** The names the divergence choices show for the token divergences several methods offer. */
 export const DIVERGENCE_LABEL = { fkl: 'Forward KL(p‖q)', rkl: 'Reverse KL(q‖p)', tvd: 'Total variation' } as const;
 
+/** How a student's name says its divergence when that is what sets it apart ("GKD, forward KL"). */
+const DIVERGENCE_SHORT: Readonly<Record<string, string>> = {
+  fkl: 'forward KL',
+  rkl: 'reverse KL',
+  tvd: 'total variation',
+  jsd: 'generalized JSD',
+  skl: 'skew KL',
+  srkl: 'skew reverse KL',
+};
+
 /** The divergence a method minimises, changeable live; `choices` (value → label) in the order the control lists them. */
 export function divergenceParam<const V extends string>(
   label: string,
@@ -39,5 +49,5 @@ export function divergenceParam<const V extends string>(
   choices: Readonly<Record<V, string>>,
   help: string,
 ): ChoiceParam<'divergence', V> {
-  return choiceParam({ id: 'divergence', label, default: value, choices, apply: 'live', help });
+  return choiceParam({ id: 'divergence', label, default: value, choices, apply: 'live', help, short: DIVERGENCE_SHORT as Partial<Record<V, string>> });
 }

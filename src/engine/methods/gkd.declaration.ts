@@ -20,12 +20,22 @@ export const GKD = defineMethod({
       { jsd: 'Generalized JSD (β)', ...DIVERGENCE_LABEL },
       'The token-level divergence between teacher p and student q that the student minimises.',
     ),
-    unitWeight('beta', 'JSD weight β', 0.5, 'Generalized JSD mixture m = βp + (1−β)q: β = 0 is forward KL, β = 1 reverse KL. Only for the JSD divergence.'),
+    {
+      ...unitWeight(
+        'beta',
+        'JSD weight β',
+        0.5,
+        'Generalized JSD mixture m = βp + (1−β)q. The formula is 0 at β = 0 and at β = 1, so there the engine takes forward KL and reverse KL instead (as TRL does); near β = 0 the JSD is about β times forward KL, so β also scales the loss.',
+      ),
+      // The other divergences do not read β: the control would move nothing.
+      shownWhen: { param: 'divergence', is: ['jsd'] },
+    },
     choiceParam({
       id: 'offPolicyData',
       label: 'Off-policy data',
       default: 'dataset',
       choices: { dataset: 'Dataset answers', teacher: 'Teacher samples' },
+      short: { dataset: 'off-policy on dataset answers', teacher: 'off-policy on teacher samples' },
       apply: 'live',
       help: 'Where the batch comes from when u ≥ λ: the reference answers or fresh teacher samples.',
     }),
@@ -34,7 +44,7 @@ export const GKD = defineMethod({
   card: {
     optimises:
       'A token-level divergence between teacher and student on a mixture of prefixes: with probability λ the student’s own samples (on-policy, so it learns to recover from its own mistakes), otherwise dataset or teacher continuations.',
-    formula: String.raw`\mathcal{L}(\theta) = \mathbb{E}_{u\sim U(0,1)}\Big[\mathbb{1}[u<\lambda]\,\mathbb{E}_{y\sim q_\theta}\big[\bar D(p\|q_\theta)(y\mid x)\big] + \mathbb{1}[u\ge\lambda]\,\mathbb{E}_{y\sim\mathcal{D}}\big[\bar D(p\|q_\theta)(y\mid x)\big]\Big],\quad D_{\mathrm{JSD}(\beta)} = \beta\,\mathrm{KL}(p\|m) + (1-\beta)\,\mathrm{KL}(q\|m),\ m=\beta p+(1-\beta)q`,
+    formula: String.raw`\mathcal{L}(\theta) = \mathbb{E}_{u\sim U(0,1)}\Big[\mathbb{1}[u<\lambda]\,\mathbb{E}_{y\sim q_\theta}\big[\bar D(p\|q_\theta)(y\mid x)\big] + \mathbb{1}[u\ge\lambda]\,\mathbb{E}_{y\sim\mathcal{D}}\big[\bar D(p\|q_\theta)(y\mid x)\big]\Big],\quad D_{\mathrm{JSD}(\beta)} = \beta\,\mathrm{KL}(p\|m) + (1-\beta)\,\mathrm{KL}(q\|m),\ m=\beta p+(1-\beta)q\ \text{for}\ 0<\beta<1,\quad D_{\mathrm{JSD}(0)} := \mathrm{KL}(p\|q),\ D_{\mathrm{JSD}(1)} := \mathrm{KL}(q\|p)`,
     paper: {
       title: 'On-Policy Distillation of Language Models: Learning from Self-Generated Mistakes',
       authors: 'Rishabh Agarwal, Nino Vieillard, Yongchao Zhou, Piotr Stanczyk, Sabela Ramos, Matthieu Geist, Olivier Bachem',
@@ -44,6 +54,7 @@ export const GKD = defineMethod({
     ours: [
       'One draw of u per step decides the source of the whole batch; no gradient flows through the sampling.',
       'The divergence itself is taken at temperature 1; τ_s only changes how continuations are sampled.',
+      'At β = 0 (m = q) and β = 1 (m = p) the written JSD is 0; the engine takes forward KL and reverse KL there, as TRL’s generalized_jsd_loss does. These are the ends only in the limit, after dividing by β (or 1 − β): near β = 0 the JSD is about β·KL(p‖q), so a small β also shrinks the loss and its gradient.',
       'ImitKD is this method with λ = 1 and forward KL; supervised KD is λ = 0.',
     ],
   },

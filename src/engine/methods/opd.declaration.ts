@@ -16,10 +16,13 @@ export const OPD = defineMethod({
       apply: 'live',
       help: 'Sampled: each sampled token’s log q − log p is its negative advantage in a policy gradient (Tinker). Dense: the exact reverse KL at every student prefix (TRL’s DistillationTrainer).',
     }),
-    discount(
-      0,
-      'Sampled form only: the advantage also sums the later tokens’ −(log q − log p), discounted by γ (Tinker’s kl_discount_factor). 0: each token’s own.',
-    ),
+    {
+      ...discount(
+        0,
+        'Sampled form only: the advantage also sums the later tokens’ −(log q − log p), discounted by γ (Tinker’s kl_discount_factor). 0: each token’s own.',
+      ),
+      shownWhen: { param: 'variant', is: ['sampled'] },
+    },
     sampleTemperature('Temperature of the student’s samples.'),
   ],
   card: {

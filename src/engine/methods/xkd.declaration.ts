@@ -27,12 +27,15 @@ export const XKD = defineMethod({
       apply: 'live',
       help: 'The distillation loss L_KD the reward model is added to.',
     }),
-    divergenceParam(
-      'Base divergence',
-      'fkl',
-      { fkl: DIVERGENCE_LABEL.fkl, rkl: DIVERGENCE_LABEL.rkl, jsd: 'Generalized JSD (β = 0.5)', tvd: DIVERGENCE_LABEL.tvd },
-      'The token divergence of the divergence-based variant (ignored by the sequence-level one).',
-    ),
+    {
+      ...divergenceParam(
+        'Base divergence',
+        'fkl',
+        { fkl: DIVERGENCE_LABEL.fkl, rkl: DIVERGENCE_LABEL.rkl, jsd: 'Generalized JSD (β = 0.5)', tvd: DIVERGENCE_LABEL.tvd },
+        'The token divergence of the divergence-based variant (ignored by the sequence-level one).',
+      ),
+      shownWhen: { param: 'base', is: ['divergence'] },
+    },
     sampleTemperature('Temperature of the teacher samples (the teacher’s experience).'),
   ],
   card: {

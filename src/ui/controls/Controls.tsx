@@ -4,7 +4,7 @@
 // In presenter mode only the lessons remain (the transport sits above, in the sticky header).
 import { memo, useCallback } from 'react';
 import { METHODS, getMethod, isMethodId } from '../../engine/methods/declarations';
-import type { ParamValue } from '../../engine/params';
+import { isShown, type ParamValue } from '../../engine/params';
 import { MAX_LANES, RUN_PARAMS, resolveSpec, type RunSpec } from '../../shared/runSpec';
 import { LANE_COLORS, laneLabel } from '../../state/config';
 import { LessonPicker } from '../lesson/LessonPicker';
@@ -69,7 +69,8 @@ export const Controls = memo(function Controls({ spec, hidden, present = false, 
 
       {spec.lanes.map((lane, i) => {
         const decl = isMethodId(lane.method) ? getMethod(lane.method) : null;
-        const params = decl?.params.filter((p) => shown(p.id)) ?? [];
+        // A knob that does nothing with the others' values (GKD's β beside forward KL) is not drawn.
+        const params = decl?.params.filter((p) => shown(p.id) && isShown(p, lane.hyper)) ?? [];
         return (
           <section key={i} className="panel lane-panel" style={{ borderLeftColor: LANE_COLORS[i] }} aria-label={`Student ${i + 1}: ${laneLabel(spec, i)}`}>
             <div className="panel-head">
