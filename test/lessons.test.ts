@@ -123,4 +123,29 @@ describe('shipped lesson references (public/lessons)', () => {
       }
     }
   });
+
+  it('every offered lesson’s text states its verified means ± sd and their seeds, briefly, and names a seed the band is not from', () => {
+    const offered = Object.entries(index).filter(([, e]) => e.holds);
+    expect(offered.length).toBeGreaterThan(0);
+    for (const [id] of offered) {
+      const preset = getPreset(id)!;
+      const ref = JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as LessonReference;
+      const band = (a: { mean: number; sd: number }) => `${a.mean.toFixed(3)} ± ${a.sd.toFixed(3)}`;
+      // The short text a projector shows carries the numbers; the detail waits behind "More".
+      expect(preset.lesson, id).toContain(band(ref.check.lower));
+      expect(preset.lesson, id).toContain(band(ref.check.higher));
+      const seeds = ref.seeds;
+      expect(preset.lesson, id).toContain(`seeds ${seeds[0]}–${seeds[seeds.length - 1]}`);
+      expect(seeds, id).toEqual(Array.from({ length: seeds.length }, (_, i) => seeds[0] + i)); // a range, as written
+      expect(preset.lesson.length, id).toBeLessThanOrEqual(420);
+      expect(preset.more?.length ?? 0, id).toBeGreaterThan(0);
+      const pageSeed = Number(resolveSpec(preset.spec).spec.settings.seed);
+      if (!seeds.includes(pageSeed)) expect(preset.lesson, id).toContain(`runs seed ${pageSeed}`);
+      // Words, not code names: no knob=value in what a learner reads.
+      for (const text of [preset.question, preset.lesson]) expect(text, id).not.toMatch(/[a-z]=[a-z]/i);
+    }
+    // The head-to-head says only what its check shows: a smaller distance, not a faster race.
+    const head = getPreset('ammd-vs-gkd')!;
+    expect(`${head.lesson} ${head.more}`).not.toMatch(/faster/);
+  });
 });

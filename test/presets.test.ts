@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { PRESETS, getPreset } from '../src/state/presets';
 import { resolveSpec, MAX_LANES } from '../src/shared/runSpec';
 import { decodeHash, encodeHash } from '../src/state/url';
+import { laneLabel } from '../src/state/config';
 
 describe('presets', () => {
   test('every preset resolves without a single clamped or unknown value, and survives a link', () => {
@@ -46,5 +47,33 @@ describe('presets', () => {
 
     const unpenalised = lanes('unpenalised-critic');
     expect(unpenalised.lanes.some((l) => l.method === 'ammd' && l.hyper.penalty === 0)).toBe(true);
+  });
+
+  test('students are named in words a learner knows: a choice by what it means, a number by its symbol', () => {
+    const names = (id: string) => {
+      const spec = resolveSpec(getPreset(id)!.spec).spec;
+      return spec.lanes.map((_, i) => laneLabel(spec, i));
+    };
+    expect(names('critic-adversary')).toEqual(['AMMD (critic on hidden states and probabilities)', 'AMMD (critic with a transformer of its own)']);
+    expect(names('unpenalised-critic')).toEqual(['AMMD c=0.3', 'AMMD c=0']);
+    expect(names('exposure-bias')).toEqual(['GKD λ=0', 'GKD λ=1']);
+    expect(names('ammd-vs-gkd')).toEqual(['AMMD', 'GKD']);
+    const race = (a: Record<string, unknown>, b: Record<string, unknown>, method = 'gkd') => {
+      const spec = resolveSpec({
+        lanes: [
+          { method, hyper: a },
+          { method, hyper: b },
+        ],
+      } as never).spec;
+      return [laneLabel(spec, 0), laneLabel(spec, 1)];
+    };
+    expect(race({ divergence: 'fkl' }, { divergence: 'rkl' })).toEqual(['GKD (forward KL)', 'GKD (reverse KL)']);
+    // β does nothing beside forward KL, so it does not name the students apart.
+    expect(race({ divergence: 'fkl', beta: 0.2 }, { divergence: 'fkl', beta: 0.8 })).toEqual(['GKD', 'GKD']);
+    expect(race({ divergence: 'jsd', beta: 0.2 }, { divergence: 'jsd', beta: 0.8 })).toEqual(['GKD β=0.2', 'GKD β=0.8']);
+    expect(race({ lambda: 1, divergence: 'fkl' }, { lambda: 0, divergence: 'jsd' })).toEqual(['GKD λ=1 (forward KL)', 'GKD λ=0 (generalized JSD)']);
+    expect(race({ policyGradient: true }, {}, 'ammd')).toEqual(['AMMD (with policy-gradient term)', 'AMMD (without policy-gradient term)']);
+    // No lesson names a student by a knob=word code, nor with a comma (the panel's sentences hold names between commas).
+    for (const p of PRESETS) for (const n of names(p.id)) expect(n, p.id).not.toMatch(/=[a-z]|,/i);
   });
 });

@@ -1,6 +1,6 @@
 // How the page shows a run spec: lane colours and labels, the declaration behind each control,
 // the controls an instructor's link may hide. The spec itself lives in shared/runSpec.
-import type { ParamSpec } from '../engine/params';
+import { isShown, type ParamSpec } from '../engine/params';
 import { getMethod, isMethodId, METHODS } from '../engine/methods/declarations';
 import { RUN_PARAMS, type RunSpec } from '../shared/runSpec';
 
@@ -25,17 +25,27 @@ export function hideableIds(): Set<string> {
   return ids;
 }
 
-/** A short human label for a student: method plus what differs from the other students. */
+/**
+ * A short human label for a student: its method, plus what sets it apart from the other students
+ * of the same method, in words a learner reads ("AMMD c=0", "AMMD (critic on hidden states and
+ * probabilities)", "GKD λ=1 (forward KL)"). Knobs that do nothing for this student are left out.
+ */
 export function laneLabel(spec: RunSpec, lane: number): string {
   const l = spec.lanes[lane];
   const decl = isMethodId(l.method) ? getMethod(l.method) : null;
   const name = decl?.label ?? l.method;
   if (spec.lanes.length < 2) return name;
-  const diffs: string[] = [];
+  const symbols: string[] = [];
+  const phrases: string[] = [];
   for (const p of decl?.params ?? []) {
     const v = l.hyper[p.id];
     const differs = spec.lanes.some((o, j) => j !== lane && o.method === l.method && o.hyper[p.id] !== v);
-    if (differs) diffs.push(`${p.label.split(' ').pop()}=${String(v)}`);
+    if (!differs || !isShown(p, l.hyper)) continue;
+    const short = p.kind === 'choice' ? p.short?.[String(v)] : undefined;
+    if (p.kind === 'boolean') phrases.push(`${v ? 'with' : 'without'} ${p.label.charAt(0).toLowerCase()}${p.label.slice(1)}`);
+    else if (short) phrases.push(short);
+    else symbols.push(`${p.label.split(' ').pop()}=${String(v)}`);
   }
-  return diffs.length ? `${name} ${diffs.join(' ')}` : name;
+  // No comma inside a name: the lesson panel writes "Student 1, <name>, has …".
+  return [name, ...symbols, ...(phrases.length ? [`(${phrases.join('; ')})`] : [])].join(' ');
 }

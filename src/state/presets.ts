@@ -12,8 +12,13 @@ export interface Preset {
   question: string;
   /** Whether the question asks which student is lower (default) or higher on the metric. */
   ask?: 'lower' | 'higher';
-  /** What the check measured, shown once the run has passed the checkpoint. */
+  /**
+   * What the check found, shown once the run has passed the checkpoint: a sentence or two a
+   * projector can show, with the verified means ± sd and the seeds they are over.
+   */
   lesson: string;
+  /** The detail behind "More": the design, what else the runs showed, how the lesson got here. */
+  more?: string;
   /** The one effect the lesson states, checked by `npm run lessons`. */
   effect: LessonEffect;
   spec: PartialSpec;
@@ -31,7 +36,8 @@ export const PRESETS: readonly Preset[] = [
     title: 'Mode covering vs mode seeking',
     question: 'Forward KL (word-level KD) or reverse KL on the grammar: which student has the lower forward KL on the teacher’s own sentences after 50 steps?',
     lesson:
-      'Forward KL (word-level KD) against reverse KL on the grammar, whose sentences have many valid continuations; forward KL is the divergence that is large where the student gives little mass to a continuation the teacher uses. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 50, lower for the forward-KL student, over 3 seeds with the ±1 sd bands apart.',
+      'Forward KL is large wherever the student gives little mass to a continuation the teacher uses, so training on it covers the teacher’s sentences: at step 50 the forward-KL student’s forward KL on the teacher’s samples was 0.027 ± 0.006, the reverse-KL student’s 0.057 ± 0.014 (mean ± 1 sd over seeds 1–3).',
+    more: 'The grammar has many valid continuations for most prefixes, which is where covering and seeking differ. Only the covering side was checked: in the same runs the reverse-KL student had the lower reverse KL on its own samples (0.154 ± 0.015 against 0.185 ± 0.041, bands overlapping) and the higher score (0.823 ± 0.059 against 0.740 ± 0.018), neither part of the check. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 50, lower for the forward-KL student, over seeds 1–3 with the ±1 sd bands apart.',
     effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 50, steps: 50 },
     spec: {
       settings: { ...quick(50), task: 'grammar' },
@@ -47,7 +53,8 @@ export const PRESETS: readonly Preset[] = [
     question:
       'On the grammar, with a student half the default width: GKD on grammar sentences only (λ = 0) or on the student’s own samples only (λ = 1): which student has the lower reverse KL on its own samples after 200 steps?',
     lesson:
-      'GKD with forward KL trained only on sentences of the grammar (λ = 0, off-policy) against only on the student’s own samples (λ = 1, on-policy, as in ImitKD), with a small student (16 wide). On-policy data is meant to cure exposure bias, the mismatch between the prefixes a student trains on and the ones it writes, and the GKD paper finds it helps. Here it does the opposite: the student trained on its own samples ends two to five times further from the teacher on those very samples (3.6 times on the means). A small student’s own samples are poor prefixes to learn from, and grammar sentences teach it more. What was checked: reverse KL on the student’s own samples (rklStudent) at step 200, lower for λ = 0, over fresh seeds 11–15 with the ±1 sd bands apart, at learning rate 0.001. How it got here: the paper’s direction (λ = 1 lower) failed on seeds 1–5 at lr 0.003 with the bands apart the other way; this direction then overlapped on seeds 6–10 at 0.003, held on seeds 1–3 at 0.001, and was declared and checked on the fresh seeds.',
+      'On-policy data is meant to cure exposure bias, yet here the small student trained only on its own samples (λ = 1) ended further from the teacher on those very samples: reverse KL at step 200 was 0.260 ± 0.043, against 0.073 ± 0.022 for the one trained on grammar sentences (λ = 0), over seeds 11–15. This page runs seed 1, one of the seeds the lesson was designed on, not one it was checked on.',
+    more: 'GKD with forward KL, a student 16 wide, learning rate 0.001. The GKD paper finds that on-policy data helps; here the means are 3.6 times apart the other way. One reading: a small student’s own samples are poor prefixes to learn from, and grammar sentences teach it more. What was checked: reverse KL on the student’s own samples (rklStudent) at step 200, lower for λ = 0, over fresh seeds 11–15 with the ±1 sd bands apart. How it got here: the paper’s direction (λ = 1 lower) failed on seeds 1–5 at learning rate 0.003 with the bands apart the other way; this direction then overlapped on seeds 6–10 at 0.003, held on seeds 1–3 at 0.001, and was declared and checked on the fresh seeds.',
     effect: { metric: 'rklStudent', lower: 0, higher: 1, checkpoint: 200, steps: 200, seeds: 5, firstSeed: 11 },
     spec: {
       settings: { ...quick(200), lr: 0.001, task: 'grammar', studentWidth: 16, studentHeads: 2, studentLayers: 1 },
@@ -63,7 +70,8 @@ export const PRESETS: readonly Preset[] = [
     question:
       'AMMD whose critic reads both models’ hidden states and next-token distributions (the default), or one whose critic is a small transformer of its own: which student ends closer to the teacher on the teacher’s samples after 60 steps?',
     lesson:
-      'In AMMD the student learns only what its critic, the adversary, points out. The default critic reads both models’ hidden states and next-token distributions and finds nearly all the gap its objective allows (critic efficiency near 1); a critic with a transformer trunk of its own, started at random, finds almost none, and its noise pushes the student away from the teacher. What was checked: the exact moment-matching distance on the teacher’s samples (mmOffExact) at step 60, lower with the default critic, over 3 seeds with the ±1 sd bands apart.',
+      'In AMMD the student learns only what its critic points out. With the default critic, which reads both models’ hidden states and next-token probabilities, the exact distance on the teacher’s samples at step 60 was 2.119 ± 0.639; with a critic that is a transformer of its own it was 4.988 ± 0.197, up from 2.335 at step 0 (seeds 1–3).',
+    more: 'The default critic found about 0.9 of the gap its objective allows (critic efficiency 0.903 ± 0.008 at step 60); the critic with its own trunk, started at random, found almost none (0.004 ± 0.009), and its student drifted away from the teacher. What was checked: the exact moment-matching distance on the teacher’s samples (mmOffExact) at step 60, lower with the default critic, over seeds 1–3 with the ±1 sd bands apart.',
     effect: { metric: 'mmOffExact', lower: 0, higher: 1, checkpoint: 60, steps: 60 },
     spec: {
       settings: { ...quick(60), task: 'addition' },
@@ -94,7 +102,8 @@ export const PRESETS: readonly Preset[] = [
     title: 'The unpenalised critic',
     question: 'AMMD with its default critic penalty or without it (c = 0): which student has the lower forward KL on the teacher’s samples after 100 steps?',
     lesson:
-      'AMMD with its critic penalty switched off (c = 0) against the default penalty. The penalty is an L2 cost on the critics’ outputs: with it, the best critic is proportional to the gap p − q, so the student is pushed hardest where it is most wrong; without it, the best critic is R·sign(p − q), which pushes every token by the same amount, however small its error. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 100, lower with the default penalty, over 3 seeds with the ±1 sd bands apart.',
+      'Without the penalty (c = 0) the best critic is R·sign(p − q), which pushes every token by the same amount however small its error; with it, the best critic is proportional to p − q, so the student is pushed hardest where it is most wrong. At step 100 the forward KL on the teacher’s samples was 0.291 ± 0.023 with c = 0.3 against 1.113 ± 0.132 with c = 0, from 0.394 at step 0 (seeds 1–3).',
+    more: 'The penalty is an L2 cost c·Σ_a f(s, a)² on the critics’ outputs at the states they see. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 100, lower with the default penalty, over seeds 1–3 with the ±1 sd bands apart.',
     effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 100, steps: 100 },
     spec: {
       settings: { ...quick(100), task: 'addition' },
@@ -110,7 +119,8 @@ export const PRESETS: readonly Preset[] = [
     question:
       'AMMD (adversarial moment matching) or GKD (generalized JSD, half on-policy), head to head on reversing strings: which has the smaller exact moment-matching distance on its own samples after 100 steps?',
     lesson:
-      'AMMD against GKD at their defaults, on the same teacher, data, warm-started student and seed. AMMD’s paper reports it ahead of GKD on large models; on our small ones GKD closes the gap faster. What was checked: the exact on-policy moment-matching distance (mmOnExact, the best possible critic’s value on the student’s samples) at step 100, lower for GKD, over 3 seeds with the ±1 sd bands apart.',
+      'AMMD against GKD at their defaults, on the same teacher, data, warm-started student and seed. At step 100 GKD had the smaller exact moment-matching distance on its own samples: 3.539 ± 0.052 against AMMD’s 4.106 ± 0.099, both from 5.068 at step 0 (seeds 1–3).',
+    more: 'AMMD’s paper reports it ahead of GKD on large models. Only this distance was checked: in the same runs neither score moved much (means 0.260 for GKD and 0.266 for AMMD at step 100, from 0.250), and GKD’s forward KL on the teacher’s samples rose from 0.901 to 1.636 while AMMD’s fell to 0.825. What was checked: the exact on-policy moment-matching distance (mmOnExact, the best possible critic’s value on the student’s samples) at step 100, lower for GKD, over seeds 1–3 with the ±1 sd bands apart.',
     effect: { metric: 'mmOnExact', lower: 1, higher: 0, checkpoint: 100, steps: 100 },
     spec: {
       settings: { ...quick(100), task: 'reverse' },

@@ -3,7 +3,8 @@
 // choosing one (even from the bottom of the page) brings its question into view and focus; the
 // expected band stays hidden until a prediction is made and Play pressed, then appears on the
 // chart of the lesson's metric only; a changed setup hides it; Play stops by itself at the
-// checkpoint, where the verdict is announced with the right answer and where this run fell; a
+// checkpoint, where the verdict is announced with the right answer and, plainly, whether this run
+// fell outside the band; the lesson's text is short, its detail behind "More"; a
 // `lesson=ID` link opens the lesson, the L key the lessons menu, and a replaced link closes it.
 import { describe, expect, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -52,8 +53,9 @@ const critic = getPreset('critic-adversary')!;
 const covering = getPreset('mode-covering-vs-seeking')!;
 const fixtures = {
   [critic.id]: fixtureFor(critic, [2, 0.5], [5, 0.25]),
-  // Forward KL of a few nats at most: this run lies far below both made-up bands.
-  [covering.id]: fixtureFor(covering, [50, 1], [60, 1]),
+  // Forward KL of a few nats at most: this run lies far below both made-up bands, which come
+  // from seeds the page does not run.
+  [covering.id]: { ...fixtureFor(covering, [50, 1], [60, 1]), seeds: [11, 12, 13] },
 };
 const index: LessonIndex = {
   [critic.id]: { title: critic.title, holds: true, seeds: 3, checkpoint: critic.effect.checkpoint },
@@ -115,7 +117,11 @@ describe('lesson panel', () => {
     await page.getByTestId('lesson-play').click();
     await expect.poll(() => mm.getAttribute('data-bands')).toBe('2');
     for (const id of ['chart-critic', 'chart-divergence', 'chart-score']) expect(await page.getByTestId(id).getAttribute('data-bands')).toBe('0');
-    expect(await mm.getByTestId('expected-band').allTextContents()).toEqual(['expected, 3 seeds: fixture student 1', 'expected, 3 seeds: fixture student 2']);
+    // Named as the page names the students, not by the labels the reference was written with.
+    expect(await mm.getByTestId('expected-band').allTextContents()).toEqual([
+      'expected, 3 seeds: AMMD (critic on hidden states and probabilities)',
+      'expected, 3 seeds: AMMD (critic with a transformer of its own)',
+    ]);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toMatch(/^lesson-(pause|play)$/);
     expect(await page.getByTestId('lesson-predict-0').isDisabled()).toBe(true); // the prediction is fixed
     await page.locator('[data-testid="lesson-pause"]').click({ timeout: 60_000 });
@@ -186,12 +192,26 @@ describe('lesson panel', () => {
     expect(await page.getByTestId('lesson-verdict').textContent()).toMatch(
       /^You made no prediction\. The verified answer: Student 1, KD \(word level\), has the lower forward KL/,
     );
-    // Forward KL of a few nats against fixture bands of 49–51 and 59–61: both students fell outside.
+    // Forward KL of a few nats against fixture bands of 50 ± 1 and 60 ± 1: both students fell
+    // outside, and the panel says so first, never "in this run too".
     const outside = await page.getByTestId('lesson-outside').textContent();
     expect(outside).toMatch(
-      /^This run fell outside the verified band: Student 1, KD \(word level\), measured [\d.]+, outside its verified band 49\.0 to 51\.0/,
+      /^This run landed outside the expected band: Student 1, KD \(word level\), [\d.]+ against 50\.0 ± 1\.000; Student 2, Reverse KL, [\d.]+ against 60\.0 ± 1\.000\./,
     );
-    expect(outside).toContain('outside its verified band 59.0 to 61.0');
+    const agreement = await page.getByTestId('lesson-agreement').textContent();
+    expect(agreement).not.toContain('too');
+    expect(agreement).toMatch(/^(Its direction still agrees: Student 1, KD \(word level\), is lower|This run went the other way)/);
+    // The band's seeds are not the page's, and the panel says so.
+    expect(await page.getByTestId('lesson-band-note').textContent()).toContain(
+      'over seeds 11, 12, 13, from npm run lessons). This page runs seed 1, which is not one of them.',
+    );
+    // The lesson's text is short; its detail opens under "More".
+    expect(await page.getByTestId('lesson-text').textContent()).toBe(covering.lesson);
+    const more = page.getByTestId('lesson-more');
+    expect(await more.locator('p').isVisible()).toBe(false);
+    await more.locator('summary').click();
+    expect(await more.locator('p').textContent()).toBe(covering.more);
+    expect(await more.locator('p').isVisible()).toBe(true);
 
     // L opens the lessons menu at the top of the page, its first lesson focused; Escape closes it.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());

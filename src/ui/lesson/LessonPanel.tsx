@@ -58,6 +58,9 @@ export const LessonPanel = memo(function LessonPanel(props: LessonPanelProps) {
   const here = (lane: number) => valueAtStep(records[lane] ?? [], effect.metric, effect.checkpoint);
   const expectedOf = (lane: number) => (reference ? [reference.check.lower, reference.check.higher].find((a) => a.lane === lane) : undefined);
   const seeds = reference?.seeds.length ?? 3;
+  // A band from seeds this page does not run (a lesson checked on fresh seeds) says so.
+  const pageSeed = Number(preset.spec.settings?.seed ?? 1);
+  const otherSeed = (checked: number[]) => (checked.includes(pageSeed) ? '' : ` This page runs seed ${pageSeed}, which is not one of them.`);
   // In a sentence: "Student 1, KD (word level), has …".
   const name_ = (lane: number) => `Student ${lane + 1}, ${labels[lane] ?? ''},`;
 
@@ -138,7 +141,7 @@ export const LessonPanel = memo(function LessonPanel(props: LessonPanelProps) {
           : !played && !passed
             ? `The expected band is drawn on the ${chart} chart once you have made your prediction and pressed Play.`
             : reference
-              ? `Shaded on the ${chart} chart: ${BAND_LABEL(seeds)} (mean ± 1 sd of ${metric} over seeds ${reference.seeds.join(', ')}, from npm run lessons).`
+              ? `Shaded on the ${chart} chart: ${BAND_LABEL(seeds)} (mean ± 1 sd of ${metric} over seeds ${reference.seeds.join(', ')}, from npm run lessons).${otherSeed(reference.seeds)}`
               : reference === null
                 ? 'The expected band could not be loaded.'
                 : 'Loading the expected band…'}
@@ -174,7 +177,14 @@ export const LessonPanel = memo(function LessonPanel(props: LessonPanelProps) {
               })}
             </tbody>
           </table>
-          <p>{preset.lesson}</p>
+          <p data-testid="lesson-text">{preset.lesson}</p>
+          {/* Kept short for a projector; how the lesson was designed and checked waits behind "More". */}
+          {preset.more && (
+            <details className="lesson-more" data-testid="lesson-more">
+              <summary>More</summary>
+              <p>{preset.more}</p>
+            </details>
+          )}
         </div>
       )}
     </section>
@@ -201,14 +211,17 @@ function Verdict({ preset, reference, prediction, changed, here, expectedOf, see
   const ask = preset.ask ?? 'lower';
   const right = `${name_(answer)} has the ${ask} ${metric} at step ${effect.checkpoint}`;
   const [lo, hi] = [here(effect.lower) as number, here(effect.higher) as number];
+  // This run's value against its student's verified mean ± sd, where it lies outside that band.
+  const who = (lane: number) => name_(lane).replace(/,$/, '');
   const outside = changed
     ? []
     : [effect.lower, effect.higher].flatMap((lane) => {
         const e = expectedOf(lane);
         const v = here(lane);
         if (!e || v === null || (v >= e.mean - e.sd && v <= e.mean + e.sd)) return [];
-        return [`${name_(lane)} measured ${num(v)}, outside its verified band ${num(e.mean - e.sd)} to ${num(e.mean + e.sd)} (mean ± 1 sd of ${seeds} seeds).`];
+        return [`${who(lane)}, ${num(v)} against ${num(e.mean)} ± ${num(e.sd)}`];
       });
+  const direction = lo < hi ? `${name_(effect.lower)} is lower (${num(lo)} against ${num(hi)})` : null;
   return (
     <>
       <p className="lesson-verdict" data-testid="lesson-verdict">
@@ -218,17 +231,20 @@ function Verdict({ preset, reference, prediction, changed, here, expectedOf, see
             ? `Your prediction was right: ${right}, as verified over ${seeds} seeds.`
             : `Your prediction was not the verified answer. The right answer: ${right}, as verified over ${seeds} seeds.`}
       </p>
+      {outside.length > 0 && (
+        <p className="small lesson-outside" data-testid="lesson-outside">
+          This run landed outside the expected band: {outside.join('; ')}. The band is the mean ± 1 sd of {seeds} seeds; one run can land outside it.
+        </p>
+      )}
       <p className="small" data-testid="lesson-agreement">
-        {lo < hi
-          ? `In this run too, ${name_(effect.lower)} is lower (${num(lo)} against ${num(hi)}).`
+        {/* "too" only where this run agrees with the check inside its band. */}
+        {direction
+          ? outside.length
+            ? `Its direction still agrees: ${direction}.`
+            : `In this run too, ${direction}.`
           : `This run went the other way (${num(lo)} against ${num(hi)}): one run varies more than the mean of ${seeds} seeds.`}
         {changed ? ' Its setup differs from the lesson’s, so the verified values do not apply to it.' : ''}
       </p>
-      {outside.length > 0 && (
-        <p className="small lesson-outside" data-testid="lesson-outside">
-          This run fell outside the verified band: {outside.join(' ')} A single run can; the check is about the mean of {seeds} seeds.
-        </p>
-      )}
       {reference === null && <p className="small">The verified values could not be loaded.</p>}
     </>
   );

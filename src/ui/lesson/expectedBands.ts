@@ -2,6 +2,8 @@
 // student, of the metric the lesson checks, taken from public/lessons/<id>.json. Plain data.
 import { METRICS } from '../../engine/metrics/catalog';
 import type { LessonReference } from '../../state/lessons';
+import { laneLabel } from '../../state/config';
+import { resolveSpec } from '../../shared/runSpec';
 
 export interface BandDef {
   id: string;
@@ -22,6 +24,9 @@ export const BAND_LABEL = (seeds: number) => `expected, ${seeds} seeds`;
 /** One band per student of the lesson's checked metric; `log` drops points a log axis cannot show. */
 export function expectedBands(ref: LessonReference, colors: readonly string[], log = false): BandDef[] {
   const metric = ref.effect.metric;
+  // Each student named as the page names it now, not by the label the check was written with.
+  const checked = resolveSpec(ref.spec).spec;
+  const name = (lane: number, written: string) => (lane < checked.lanes.length ? laneLabel(checked, lane) : written);
   return ref.trajectories.flatMap((t) => {
     const m = t.metrics[metric];
     if (!m) return [];
@@ -35,7 +40,7 @@ export function expectedBands(ref: LessonReference, colors: readonly string[], l
       points.push({ x, lo, hi: mean + sd });
     });
     return points.length
-      ? [{ id: `band_${t.lane}`, label: `${BAND_LABEL(ref.seeds.length)}: ${t.label}`, color: colors[t.lane] ?? '#888', lane: t.lane, points }]
+      ? [{ id: `band_${t.lane}`, label: `${BAND_LABEL(ref.seeds.length)}: ${name(t.lane, t.label)}`, color: colors[t.lane] ?? '#888', lane: t.lane, points }]
       : [];
   });
 }
