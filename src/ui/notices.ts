@@ -11,14 +11,22 @@ export interface Notice {
   details?: string[];
   /** Studies whose findings go with this notice (a lesson's evidence). */
   studies?: readonly string[];
-  /** Set for errors the engine reported: they leave on reset, with the run they were about. */
-  fromEngine?: boolean;
+  /**
+   * About the run on screen (an error the engine reported, "Restored your run…"): it leaves when
+   * that run does, on reset or when another run is restored.
+   */
+  ofRun?: boolean;
 }
 
 const KEEP_NOTICES = 5;
 
 /** Lines of detail one notice lists; the rest are counted. */
 export const MAX_DETAILS = 12;
+
+/** The notices that outlive the run on screen: the others leave with it. */
+export function withoutRunNotices(notices: readonly Notice[]): Notice[] {
+  return notices.filter((n) => !n.ofRun);
+}
 
 /** The list with `notice` added (its details capped, with a count of the rest); the oldest go once there are more than a few. */
 export function withNotice(notices: readonly Notice[], notice: Notice): Notice[] {

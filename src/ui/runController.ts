@@ -12,7 +12,7 @@ import { RunKeeper } from './runKeeper';
 import type { RunAlert } from './RunAlerts';
 import { Store } from './store';
 import { allHalted, freshRun, initialState, mergeRecords, type PlaygroundState } from './playgroundState';
-import { backendFailedAlert, engineLostAlert, newerRunAlert, storageFailedAlert, withAlert, withNotice, type Notice } from './notices';
+import { backendFailedAlert, engineLostAlert, newerRunAlert, storageFailedAlert, withAlert, withNotice, withoutRunNotices, type Notice } from './notices';
 import { nextGhostId, withGhost } from './ghosts';
 import { RestartChanges } from './configEdits';
 import { UrlSync } from './urlSync';
@@ -113,6 +113,7 @@ export abstract class RunController extends Store<PlaygroundState> {
     this.restoring = saved;
     this.restoreNote = note;
     this.set({
+      notices: withoutRunNotices(this.state.notices),
       spec: saved.spec,
       ghosts: saved.ghosts ?? [],
       records: saved.records,
@@ -140,7 +141,7 @@ export abstract class RunController extends Store<PlaygroundState> {
         return this.set({ teacher: e });
       case 'ready':
         if (e.problems.length) this.notify('warn', 'The engine adjusted some settings:', e.problems);
-        if (this.restoring && e.restoredStep !== undefined && this.restoreNote) this.notify('info', this.restoreNote);
+        if (this.restoring && e.restoredStep !== undefined && this.restoreNote) this.notify('info', this.restoreNote, undefined, undefined, true);
         this.restoring = null;
         for (const n of e.notices) this.notify('info', n);
         this.restoreNote = null;
@@ -228,7 +229,7 @@ export abstract class RunController extends Store<PlaygroundState> {
       this.notify('info', `${changed}: this setting restarts the run, so training began again from step 0. The run before is kept as a grey ghost curve.`);
     }
     this.set({
-      notices: this.state.notices.filter((n) => !n.fromEngine),
+      notices: withoutRunNotices(this.state.notices),
       blockedPlay: false,
       marks: changed ? [{ step: 0, kind: 'restart', text: `restart: ${changed}`, id: 'restart', lane: null, from: '' }] : [],
       ghosts,
@@ -262,7 +263,7 @@ export abstract class RunController extends Store<PlaygroundState> {
   /** A new engine worker, continuing this tab's last saved run (or a fresh one without). */
   restartEngine = async () => {
     this.replaceClient();
-    this.set({ busy: true, lanesReady: 0, notices: this.state.notices.filter((n) => !n.fromEngine) });
+    this.set({ busy: true, lanesReady: 0, notices: withoutRunNotices(this.state.notices) });
     const run = await this.keeper.load(this.keeper.tab).catch(() => undefined);
     if (run && run.step > 0 && specsEqual(run.spec, this.state.spec)) {
       this.restore(run, `The engine restarted with your run at step ${run.step} (saved ${time(run.savedAt)}).`);
@@ -286,8 +287,8 @@ export abstract class RunController extends Store<PlaygroundState> {
   };
 
   // ---- notices, alerts, ghosts ----
-  notify(kind: Notice['kind'], text: string, details?: string[], studies?: readonly string[], fromEngine?: boolean) {
-    this.set({ notices: withNotice(this.state.notices, { id: this.noticeId++, kind, text, details, studies, fromEngine }) });
+  notify(kind: Notice['kind'], text: string, details?: string[], studies?: readonly string[], ofRun?: boolean) {
+    this.set({ notices: withNotice(this.state.notices, { id: this.noticeId++, kind, text, details, studies, ofRun }) });
   }
   dismiss = (id: number) => this.set({ notices: this.state.notices.filter((n) => n.id !== id) });
 

@@ -108,6 +108,13 @@ describe('two tabs', () => {
     await a.getByTestId('take-newer-run').click();
     await ready(a);
     await expect.poll(() => stepCount(a), { timeout: 60_000 }).toBe(5);
+    // The note about the run on screen follows it: the old one leaves, and Reset takes the new one.
+    const notice = (text: string) => a.getByTestId('notice').filter({ hasText: text }).count();
+    await expect.poll(() => notice('Continued the other tab')).toBe(1);
+    expect(await notice('Restored your run')).toBe(0);
+    await a.getByTestId('reset').click();
+    await expect.poll(() => stepCount(a), { timeout: 60_000 }).toBe(0);
+    expect(await notice('Continued the other tab')).toBe(0);
     await closeClean({ context, page: a, log });
   }, 400_000);
 });
