@@ -2,7 +2,8 @@
 // method's card (and formula) is shown, in a race, a lesson and presenter mode; presenter mode
 // draws the charts' canvas text at 16 px or more and sets no text under 18 px (chart legends
 // 16 px), lesson panel included, measured from what the canvas was asked to draw and from the
-// computed styles.
+// computed styles. On the short screen each chart description keeps a line and opens in place;
+// a knob that does nothing with the other settings (GKD's β beside forward KL) is not drawn.
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { closeClean, newPage, useServedPage, whenReady } from './harness';
@@ -95,6 +96,64 @@ describe('on a projector', () => {
     expect(problems).toEqual([]);
     await closeClean({ context, page, log });
   }, 900_000);
+
+  test('1024×768: each chart keeps a line of its description and opens the rest in place; GKD’s β shows only with the JSD', async () => {
+    const { page, log, context } = await newPage(site.browser, PROJECTOR);
+    await page.goto(`${site.url}#${SMALL}&s1=gkd`);
+    const chart = page.getByTestId('chart-mm');
+    const desc = chart.locator('.chart-desc');
+    await desc.waitFor({ timeout: 60_000 });
+    // How much of the description shows: its box, whether its text is cut, and the plot's top.
+    const look = () =>
+      page.evaluate(() => {
+        const fig = document.querySelector('[data-testid="chart-mm"]')!;
+        const d = fig.querySelector<HTMLElement>('.chart-desc')!;
+        const r = d.getBoundingClientRect();
+        const lineHeight = parseFloat(getComputedStyle(d).lineHeight);
+        const next = d.nextElementSibling!.getBoundingClientRect();
+        return {
+          height: r.height,
+          lines: r.height / lineHeight,
+          cut: d.scrollWidth > d.clientWidth + 1 || d.scrollHeight > d.clientHeight + 1,
+          right: r.right,
+          below: next.top,
+        };
+      });
+    const text = (await desc.textContent())!;
+    expect(text.length).toBeGreaterThan(100); // a description worth opening
+    const closed = await look();
+    expect(closed.lines).toBeCloseTo(1, 1); // one line shows, the rest is cut
+    expect(closed.cut).toBe(true);
+    // Hovering the description opens all of it over the plot, which does not move.
+    await desc.hover();
+    await expect.poll(async () => (await look()).cut).toBe(false);
+    const open = await look();
+    expect(open.lines).toBeGreaterThan(2);
+    expect(open.below).toBeCloseTo(closed.below, 0);
+    expect(open.right).toBeLessThanOrEqual(PROJECTOR.width);
+    expect((await overflow(page)).by).toBeLessThanOrEqual(0);
+    // Away, it closes; from the keyboard, focus on the chart's own controls opens it too.
+    await page.mouse.move(5, 5);
+    await expect.poll(async () => (await look()).cut).toBe(true);
+    await chart.locator('.log-toggle input').focus();
+    await expect.poll(async () => (await look()).cut).toBe(false);
+    expect((await look()).below).toBeCloseTo(closed.below, 0);
+    await page.locator('h1').click();
+    await expect.poll(async () => (await look()).cut).toBe(true);
+
+    // β mixes the JSD only: with forward KL its slider is gone, and back with the JSD.
+    expect(await page.getByTestId('param-beta').count()).toBe(1);
+    await page.getByTestId('param-divergence').selectOption('fkl');
+    await expect.poll(() => page.getByTestId('param-beta').count()).toBe(0);
+    expect(await page.evaluate(() => location.hash)).toContain('divergence=fkl');
+    await page.getByTestId('param-divergence').selectOption('jsd');
+    await expect.poll(() => page.getByTestId('param-beta').count()).toBe(1);
+    // A link with forward KL opens without it.
+    await page.evaluate((h) => (location.hash = h), `#${SMALL}&s1=gkd&s1.divergence=fkl`);
+    await expect.poll(() => page.getByTestId('param-divergence').inputValue()).toBe('fkl');
+    expect(await page.getByTestId('param-beta').count()).toBe(0);
+    await closeClean({ context, page, log });
+  }, 300_000);
 
   test('presenter mode: canvas text at 16 px or more, no text under 18 px, legends 16 px; the normal page is smaller', async () => {
     const { page, log, context } = await newPage(site.browser, PROJECTOR);
