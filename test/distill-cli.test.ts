@@ -57,7 +57,7 @@ describe('npm run distill', () => {
   it('rejects an unknown task, listing the tasks', () => {
     const r = distill('--task', 'poetry', '--method', 'sft', '--steps', '2');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Unknown task 'poetry'. Tasks: addition, reverse, grammar/);
+    expect(r.stderr).toMatch(/Unknown task 'poetry'. Tasks: addition, reverse, grammar, instructions/);
   });
 
   it('rejects an unknown method, listing the methods', () => {

@@ -11,7 +11,7 @@ import { generate } from '../src/engine/scoring';
 import { EvalSet, evaluateStudent, type CriticEstimates } from '../src/engine/metrics/evaluate';
 import { Transformer } from '../src/engine/model/transformer';
 import { modelConfig } from '../src/engine/model/sizes';
-import { rougeL } from '../src/engine/tasks/reverse';
+import { rougeL } from '../src/engine/tasks/rouge';
 import { kl64, logProbRows, sharpModel, tvd64 } from './helpers/methodContext';
 
 const teacher = sharpModel(3);

@@ -1,11 +1,13 @@
-// The three tasks: scorers on hand-made cases, fixed and disjoint held-out sets, and
+// The four tasks: scorers on hand-made cases, fixed and disjoint held-out sets, and
 // examples that fit each task's context length.
 import { describe, expect, it, vi } from 'vitest';
 import { Rng } from '../src/engine/rng';
 import { TASKS, TASK_IDS, getTask, type Task } from '../src/engine/tasks';
 import { additionExample } from '../src/engine/tasks/addition';
-import { lcsLength, rougeL } from '../src/engine/tasks/reverse';
+import { lcsLength, rougeL } from '../src/engine/tasks/rouge';
 import { LANGUAGE } from '../src/engine/tasks/grammar';
+import { SKILLS, answerOf, skillExample, skillOf } from '../src/engine/tasks/instructions';
+import { skillScores } from '../src/engine/tasks/skillScores';
 import { encodeExamples } from '../src/engine/data';
 
 describe('addition', () => {
@@ -82,6 +84,91 @@ describe('reverse', () => {
   });
 });
 
+describe('instructions', () => {
+  const task = TASKS.instructions;
+  it('answers each skill as worked by hand', () => {
+    expect(answerOf('rev abc>')).toBe('cba');
+    expect(answerOf('sort dbcab>')).toBe('abbcd');
+    expect(answerOf('copy xyz>')).toBe('xyz');
+    expect(answerOf('next abz>')).toBe('bca');
+    expect(answerOf('next a1>')).toBeNull();
+    expect(answerOf('novowel banana>')).toBe('bnn');
+    expect(answerOf('add 07+45>')).toBe('052');
+    expect(answerOf('add 99+99>')).toBe('198');
+    expect(answerOf('jump abc>')).toBeNull();
+    expect(answerOf('add 7+45>')).toBeNull();
+  });
+  it('scores exact answers 1, partial credit by position, ROUGE-L by subsequence', () => {
+    expect(task.score('sort cab>', 'abc')).toBe(1);
+    expect(task.score('sort cab>', 'acb')).toBe(0);
+    expect(task.score('sort cab>', 'abc…')).toBe(0);
+    expect(task.partialCredit('sort cab>', 'acb')).toBeCloseTo(1 / 3, 12); // only 'a' in place
+    expect(task.partialCredit('add 07+45>', '05')).toBeCloseTo(2 / 3, 12);
+    // 'acb' vs 'abc': LCS 2, P = R = 2/3, F = 2/3.
+    expect(task.extraScores!('sort cab>', 'acb').rougeL).toBeCloseTo(2 / 3, 12);
+  });
+  it('names the skill of a prompt', () => {
+    expect(skillOf('novowel abc>')).toBe('novowel');
+    expect(skillOf('next abc>')).toBe('next');
+    expect(skillOf('abc>')).toBe('');
+  });
+  it('draws every skill in equal shares, with 3–8 letters and vowel-rich words', () => {
+    const rng = new Rng(9);
+    const perSkill = new Map<string, number>();
+    const lengths = new Set<number>();
+    let vowels = 0;
+    let letters = 0;
+    const n = 12_000;
+    for (let i = 0; i < n; i++) {
+      const { prompt, answer } = task.sampleTrain(rng);
+      expect(answer).toBe(answerOf(prompt));
+      const skill = skillOf(prompt);
+      perSkill.set(skill, (perSkill.get(skill) ?? 0) + 1);
+      if (skill === 'copy') lengths.add(answer.length);
+      if (skill === 'novowel') {
+        const word = prompt.slice('novowel '.length, -1);
+        vowels += [...word].filter((c) => 'aeiou'.includes(c)).length;
+        letters += word.length;
+        expect(answer.length).toBeGreaterThan(0);
+      }
+    }
+    expect([...perSkill.keys()].sort()).toEqual([...SKILLS].sort());
+    // Each share is 1/6 = 2,000 of 12,000; a binomial sd is 41, so ±200 is about 5 sd.
+    for (const c of perSkill.values()) expect(Math.abs(c - n / 6)).toBeLessThan(200);
+    expect([...lengths].sort()).toEqual([3, 4, 5, 6, 7, 8]);
+    // Half the letters are vowels by construction (a little more is replaced when all are).
+    expect(vowels / letters).toBeGreaterThan(0.45);
+    expect(vowels / letters).toBeLessThan(0.52);
+  });
+  it('cycles the held-out set through the skills, so its first 64 hold every skill', () => {
+    const first = task.heldOut.slice(0, 64).map((e) => skillOf(e.prompt));
+    for (const skill of SKILLS) expect(first.filter((s) => s === skill).length).toBeGreaterThanOrEqual(10);
+    expect(task.heldOut.slice(0, 6).map((e) => skillOf(e.prompt))).toEqual([...SKILLS]);
+  });
+  it('reports the score per skill: the share right among that skill’s prompts', () => {
+    const rows = [
+      { prompt: 'rev abc>', score: 1 },
+      { prompt: 'rev abd>', score: 0 },
+      { prompt: 'add 01+02>', score: 1 },
+      { prompt: 'add 01+03>', score: 1 },
+      { prompt: 'add 01+04>', score: 0 },
+    ];
+    const scores = skillScores(task, rows);
+    expect(scores['score.rev']).toBe(0.5);
+    expect(scores['score.add']).toBeCloseTo(2 / 3, 12);
+    // Skills without prompts are absent, not 0.
+    expect(scores['score.sort']).toBeUndefined();
+    // rev at 0.5 and add at 2/3 both reach the 0.5 that counts as kept.
+    expect(scores.skillsKept).toBe(2);
+    expect(skillScores(TASKS.reverse, rows)).toEqual({});
+  });
+  it('makes an example of a chosen skill', () => {
+    const ex = skillExample('add', new Rng(3));
+    expect(ex.prompt).toMatch(/^add \d\d\+\d\d>$/);
+    expect(ex.answer).toMatch(/^[01]\d\d$/);
+  });
+});
+
 describe('grammar scorer', () => {
   const task = TASKS.grammar;
   it('scores grammatical sentences 1 and anything else 0', () => {
@@ -101,6 +188,10 @@ function expectedHits(task: Task, n: number): number {
   if (task.id === 'reverse') {
     // length uniform over 8 values, then each letter uniform over 26
     return n * task.heldOut.reduce((s, e) => s + (1 / 8) * 26 ** -e.answer.length, 0);
+  }
+  if (task.id === 'instructions') {
+    // A lower bound from the add prompts alone: skill 1/6, then each operand pair 1/100².
+    return (n * task.heldOut.filter((e) => skillOf(e.prompt) === 'add').length) / 6 / 1e4;
   }
   return n * task.heldOut.reduce((s, e) => s + LANGUAGE.get(e.answer)!, 0);
 }
@@ -147,8 +238,8 @@ describe.each(TASK_IDS)('held-out set of %s', (id) => {
 });
 
 describe('task registry', () => {
-  it('has the three tasks and rejects unknown ids with a message', () => {
-    expect([...TASK_IDS].sort()).toEqual(['addition', 'grammar', 'reverse']);
+  it('has the four tasks and rejects unknown ids with a message', () => {
+    expect([...TASK_IDS].sort()).toEqual(['addition', 'grammar', 'instructions', 'reverse']);
     expect(() => getTask('sorting')).toThrow(/Unknown task 'sorting'/);
   });
 });

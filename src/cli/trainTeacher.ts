@@ -12,8 +12,7 @@ import { modelConfig, TEACHER_SIZES } from '../engine/model/sizes';
 import { trainBySft } from './sftTraining';
 import { loadModelDir, saveModelDir, teacherDir } from './nodeModel';
 
-const USAGE =
-  'usage: npm run train-teacher -- --task addition|reverse|grammar [--steps N] [--batch B] [--lr X] [--seed S] [--backend wasm|cpu|webgpu] [--resume]';
+const USAGE = `usage: npm run train-teacher -- --task ${TASK_IDS.join('|')} [--steps N] [--batch B] [--lr X] [--seed S] [--backend wasm|cpu|webgpu] [--resume]`;
 const cli = commandLine(USAGE, {
   options: {
     task: { type: 'string' },
@@ -79,6 +78,8 @@ const done = await trainBySft({
         backend: backend.name,
         trainMinutes: Number((minutesBefore + minutes).toFixed(1)),
         heldOutScore256: result.score,
+        // ROUGE-L, and the score per skill for a task of several (the page draws the teacher's).
+        extras256: result.extras,
       });
     }
     hits = result.score >= target ? hits + 1 : 0;

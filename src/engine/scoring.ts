@@ -4,6 +4,7 @@ import type { Rng } from './rng';
 import type { Task } from './tasks';
 import { encodePrompts, continuationIds, finished, type TokenBatch } from './data';
 import { decode } from './tasks/vocab';
+import { skillScores } from './tasks/skillScores';
 import { sample } from './model/sampling';
 import type { Transformer } from './model/transformer';
 
@@ -46,5 +47,12 @@ export async function scoreModel(model: Transformer, task: Task, rng: Rng, opts:
     for (const [k, v] of Object.entries(task.extraScores?.(prompts[i], output) ?? {})) extras[k] = (extras[k] ?? 0) + v / outputs.length;
     return { prompt: prompts[i], output, correct: s === 1 };
   });
+  Object.assign(
+    extras,
+    skillScores(
+      task,
+      rows.map((r) => ({ prompt: r.prompt, score: r.correct ? 1 : 0 })),
+    ),
+  );
   return { score: total / outputs.length, partialCredit: partial / outputs.length, count: outputs.length, extras, examples: rows };
 }

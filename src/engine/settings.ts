@@ -5,7 +5,12 @@ export const TASK_PARAM = choiceParam({
   id: 'task',
   label: 'Task',
   default: 'addition',
-  choices: { addition: 'Addition (exact match)', reverse: 'Reverse (exact match, ROUGE-L)', grammar: 'Grammar (grammatical rate)' },
+  choices: {
+    addition: 'Addition (exact match)',
+    reverse: 'Reverse (exact match, ROUGE-L)',
+    grammar: 'Grammar (grammatical rate)',
+    instructions: 'Instructions (six skills, per-skill score)',
+  },
   apply: 'restart',
   help: 'What the teacher knows and the student learns.',
 });

@@ -83,7 +83,10 @@ function addUnmapped(rows: MappingRow[], method: string, hyper: Record<string, P
 function taskExamples(taskId: string, seed: number): { train: string; evaluation: string } {
   const task = getTask(taskId);
   const rng = new Rng(seed);
-  const line = (e: { prompt: string; answer: string }) => JSON.stringify({ prompt: e.prompt, completion: e.answer });
+  // A task of several skills writes each example's skill too (the trainers read only prompt and
+  // completion; the column is there to score a trained student per skill).
+  const line = (e: { prompt: string; answer: string }) =>
+    JSON.stringify({ prompt: e.prompt, completion: e.answer, ...(task.skillOf ? { skill: task.skillOf(e.prompt) } : {}) });
   const train = Array.from({ length: TRAIN_EXAMPLES }, () => line(task.sampleTrain(rng))).join('\n') + '\n';
   const evaluation = task.heldOut.slice(0, EVAL_EXAMPLES).map(line).join('\n') + '\n';
   return { train, evaluation };
@@ -228,6 +231,8 @@ ${launchCommands(students[0].dir)}
 
 \`data/train.jsonl\` and \`data/eval.jsonl\` hold examples of the playground's task as
 prompt/completion pairs, the format the recipes read (any dataset with those two columns works;
-set \`prompt_field\` and \`completion_field\` in config.yaml for other column names).
+set \`prompt_field\` and \`completion_field\` in config.yaml for other column names)${
+    getTask(String(spec.settings.task)).skills ? '; each line also names its `skill`, so a trained student can be scored per skill' : ''
+  }.
 `;
 }

@@ -132,6 +132,7 @@ export function App() {
               ghosts={ghosts}
               marks={s.marks}
               teacherScore={teacherScore}
+              teacherSkillScores={s.teacher?.status === 'ready' ? s.teacher.skillScores : null}
               expected={bandShown ? (reference ?? null) : null}
               lessonMetric={lesson && !lessonChanged ? lesson.effect.metric : null}
               xMax={lesson ? lesson.effect.checkpoint : null}

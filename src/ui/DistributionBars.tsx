@@ -28,10 +28,13 @@ export const DistributionBars = memo(function DistributionBars({
   rows,
   series,
   label,
+  rowHeader = 'token',
 }: {
   rows: DistributionRow[];
   series: DistributionSeries[];
   label: string;
+  /** What a row is, for the screen-reader table's header (a token, a skill). */
+  rowHeader?: string;
 }) {
   const px = useContext(ChartTextContext);
   const data = rows.map((r) => ({ token: r.token, chosen: r.chosen ?? false, ...Object.fromEntries(r.values.map((v, i) => [`v${i}`, v])) }));
@@ -73,7 +76,7 @@ export const DistributionBars = memo(function DistributionBars({
       <table className="sr-only" aria-label={label}>
         <thead>
           <tr>
-            <th scope="col">token</th>
+            <th scope="col">{rowHeader}</th>
             {series.map((s) => (
               <th key={s.name} scope="col">
                 {s.name}

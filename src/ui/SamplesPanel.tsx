@@ -4,13 +4,15 @@
 // tokens are one tab stop: arrow keys move between them (←→ along a row, ↑↓ across rows).
 // For SKD a further column shows the sequence its sampler makes from the same prompts, with the
 // tokens the teacher replaced outlined.
-import { memo, useRef, useState, type KeyboardEvent } from 'react';
+import { Fragment, memo, useRef, useState, type KeyboardEvent } from 'react';
 import type { InspectSample, InspectToken } from '../worker/protocol';
 import type { RunSpec } from '../shared/runSpec';
 import { LANE_COLORS, laneLabel } from '../state/config';
 import { VOCAB } from '../engine/tasks/vocab';
 import { tokenLabel } from '../engine/tasks/vocab';
 import { DIST_COLORS, DistributionBars } from './DistributionBars';
+import { TASKS } from '../engine/tasks';
+import type { Task } from '../engine/tasks';
 
 /** White (agree) → red (disagree) for a divergence in [0, 1]. */
 function shade(d: number): string {
@@ -57,6 +59,10 @@ export const SamplesPanel = memo(function SamplesPanel({
   const token = samples && picked ? samples[picked.sample]?.student[picked.pos] : undefined;
   const grid = useRef<HTMLTableSectionElement>(null);
   const interleaved = samples?.some((s) => s.interleaved) ?? false;
+  // A task of several skills: a heading row above each skill's prompts.
+  const task = (TASKS as Record<string, Task | undefined>)[String(spec.settings.task)];
+  const skillOf = task?.skills && task.skillOf ? task.skillOf : null;
+  const columns = interleaved ? 4 : 3;
   // The one token reachable by Tab: the picked one if it still exists, else the first.
   const stop = picked && token ? picked : { sample: 0, pos: 0 };
   const onKey = (e: KeyboardEvent<HTMLButtonElement>, si: number, pi: number) => {
@@ -128,49 +134,58 @@ export const SamplesPanel = memo(function SamplesPanel({
             </thead>
             <tbody ref={grid}>
               {samples.map((s, si) => (
-                <tr key={si}>
-                  <td className="mono">{s.prompt || <span className="muted">(free text)</span>}</td>
-                  <td className="mono">{s.teacher}</td>
-                  <td className="mono student-tokens" data-testid="student-output">
-                    {s.student.map((t, pi) => (
-                      <button
-                        key={pi}
-                        className={`tok ${picked?.sample === si && picked.pos === pi ? 'picked' : ''}`}
-                        data-cell={`${si}:${pi}`}
-                        tabIndex={stop.sample === si && stop.pos === pi ? 0 : -1}
-                        onKeyDown={(e) => onKey(e, si, pi)}
-                        style={{ background: shade(t.divergence) }}
-                        title={`TVD ${t.divergence.toFixed(3)}`}
-                        aria-label={`token ${t.label}, divergence ${t.divergence.toFixed(2)}`}
-                        onClick={() => setPicked({ sample: si, pos: pi })}
-                        onFocus={() => setPicked({ sample: si, pos: pi })}
-                      >
-                        {t.label}
-                      </button>
-                    ))}
-                  </td>
-                  {interleaved && (
-                    <td className="mono student-tokens" data-testid="interleaved-output">
-                      {(s.interleaved ?? []).map((t, pi) =>
-                        t.replaced ? (
-                          <span
-                            key={pi}
-                            className="tok replaced"
-                            data-testid="replaced-token"
-                            title={`The student proposed ‘${t.proposed}’, outside the teacher’s top K: the teacher’s sample replaced it`}
-                          >
-                            {t.label}
-                            <span className="sr-only"> (replaced by the teacher; the student proposed {t.proposed})</span>
-                          </span>
-                        ) : (
-                          <span key={pi} className="tok">
-                            {t.label}
-                          </span>
-                        ),
-                      )}
-                    </td>
+                <Fragment key={si}>
+                  {skillOf && (si === 0 || skillOf(samples[si - 1].prompt) !== skillOf(s.prompt)) && (
+                    <tr className="skill-row" data-testid="skill-row">
+                      <th scope="rowgroup" colSpan={columns}>
+                        {skillOf(s.prompt)}
+                      </th>
+                    </tr>
                   )}
-                </tr>
+                  <tr>
+                    <td className="mono">{s.prompt || <span className="muted">(free text)</span>}</td>
+                    <td className="mono">{s.teacher}</td>
+                    <td className="mono student-tokens" data-testid="student-output">
+                      {s.student.map((t, pi) => (
+                        <button
+                          key={pi}
+                          className={`tok ${picked?.sample === si && picked.pos === pi ? 'picked' : ''}`}
+                          data-cell={`${si}:${pi}`}
+                          tabIndex={stop.sample === si && stop.pos === pi ? 0 : -1}
+                          onKeyDown={(e) => onKey(e, si, pi)}
+                          style={{ background: shade(t.divergence) }}
+                          title={`TVD ${t.divergence.toFixed(3)}`}
+                          aria-label={`token ${t.label}, divergence ${t.divergence.toFixed(2)}`}
+                          onClick={() => setPicked({ sample: si, pos: pi })}
+                          onFocus={() => setPicked({ sample: si, pos: pi })}
+                        >
+                          {t.label}
+                        </button>
+                      ))}
+                    </td>
+                    {interleaved && (
+                      <td className="mono student-tokens" data-testid="interleaved-output">
+                        {(s.interleaved ?? []).map((t, pi) =>
+                          t.replaced ? (
+                            <span
+                              key={pi}
+                              className="tok replaced"
+                              data-testid="replaced-token"
+                              title={`The student proposed ‘${t.proposed}’, outside the teacher’s top K: the teacher’s sample replaced it`}
+                            >
+                              {t.label}
+                              <span className="sr-only"> (replaced by the teacher; the student proposed {t.proposed})</span>
+                            </span>
+                          ) : (
+                            <span key={pi} className="tok">
+                              {t.label}
+                            </span>
+                          ),
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                </Fragment>
               ))}
             </tbody>
           </table>

@@ -10,12 +10,12 @@ import { tokenLabel } from '../engine/tasks/vocab';
 import { getMethod } from '../engine/methods/declarations';
 import { readValues } from '../engine/params';
 import type { InspectSample, StepExplanation } from './protocol';
-import { SHOWCASE_PROMPTS } from './teacher';
+import { showcaseExamples } from './teacher';
 
 /** The student's continuations of the showcase prompts, token by token against the teacher's. */
 export async function studentSamples(teacher: Transformer, task: string, trainer: Trainer): Promise<InspectSample[]> {
   const t = getTask(task);
-  const prompts = t.heldOut.slice(0, SHOWCASE_PROMPTS).map((e) => e.prompt);
+  const prompts = showcaseExamples(t).map((e) => e.prompt);
   const temperature = t.scoring === 'greedy-exact-match' ? 0 : 1;
   const seed = Number(trainer.config.settings.seed ?? 1);
   // A method whose teacher replaces student tokens (SKD) shows its interleaved continuation too.

@@ -117,7 +117,15 @@ export type Event =
   | { type: 'fatal'; message: string }
   | { type: 'teacher'; task: string; status: 'loading' }
   | { type: 'teacher'; task: string; status: 'missing'; message: string }
-  | { type: 'teacher'; task: string; status: 'ready'; params: number; score: number | null; samples: TeacherSample[] }
+  | {
+      type: 'teacher';
+      task: string;
+      status: 'ready';
+      params: number;
+      score: number | null;
+      skillScores: Record<string, number> | null;
+      samples: TeacherSample[];
+    }
   /**
    * The run was rebuilt; `problems` lists settings the engine had to change, `notices` what the
    * page should know (e.g. no shipped warm-start student for this size), `studentStarts` how

@@ -6,12 +6,22 @@ import { validateConfig, type ModelConfig } from '../engine/model/config';
 import { parseModelJson } from '../engine/model/weightCheck';
 import { generate } from '../engine/scoring';
 import { Rng } from '../engine/rng';
-import { getTask } from '../engine/tasks';
+import { getTask, type Example, type Task } from '../engine/tasks';
 import { VOCAB_SIZE } from '../engine/tasks/vocab';
+import { SKILL_SCORE_PREFIX } from '../engine/tasks/skillScores';
 import type { Event, TeacherSample } from './protocol';
 
 // Eight, like the smallest evaluation batch, so both share compiled GPU programs.
 export const SHOWCASE_PROMPTS = 8;
+/** A task of several skills shows two prompts of each, grouped by skill. */
+export const SHOWCASE_PER_SKILL = 2;
+
+/** The held-out examples the page shows the teacher and students on. */
+export function showcaseExamples(task: Task): Example[] {
+  if (!task.skills || !task.skillOf) return task.heldOut.slice(0, SHOWCASE_PROMPTS);
+  const skillOf = task.skillOf;
+  return task.skills.flatMap((skill) => task.heldOut.filter((e) => skillOf(e.prompt) === skill).slice(0, SHOWCASE_PER_SKILL));
+}
 
 export function teacherUrl(task: string): string {
   // The page's base URL ('/' unless configured); resolved against the worker's own location.
@@ -51,10 +61,18 @@ export function metaScore(meta: Record<string, unknown>): number | null {
   return null;
 }
 
+/** The teacher's score per skill as its file records it (`extras256`), or null. */
+export function metaSkillScores(meta: Record<string, unknown>): Record<string, number> | null {
+  const extras = meta.extras256;
+  if (!extras || typeof extras !== 'object') return null;
+  const out = Object.fromEntries(Object.entries(extras).filter(([k, v]) => k.startsWith(SKILL_SCORE_PREFIX) && typeof v === 'number' && Number.isFinite(v)));
+  return Object.keys(out).length ? out : null;
+}
+
 /** The teacher's continuations of the first held-out prompts (greedy, or T = 1 for grammar). */
 export async function showcase(model: Transformer, task: string, seed: number): Promise<TeacherSample[]> {
   const t = getTask(task);
-  const examples = t.heldOut.slice(0, SHOWCASE_PROMPTS);
+  const examples = showcaseExamples(t);
   const temperature = t.scoring === 'greedy-exact-match' ? 0 : 1;
   const outputs = await generate(
     model,
@@ -84,6 +102,14 @@ export async function presentTeacher(
     return null;
   }
   const samples = await showcase(loaded.model, task, seed);
-  post({ type: 'teacher', task, status: 'ready', params: loaded.model.parameterCount(), score: metaScore(loaded.meta), samples });
+  post({
+    type: 'teacher',
+    task,
+    status: 'ready',
+    params: loaded.model.parameterCount(),
+    score: metaScore(loaded.meta),
+    skillScores: metaSkillScores(loaded.meta),
+    samples,
+  });
   return loaded.model;
 }

@@ -8,8 +8,20 @@ import { minillmXkd } from './minillmXkd';
 import { ammdCritic } from './ammdCritic';
 import { headToHead, headToHeadLr } from './headToHead';
 import { defaultLr } from './defaultLr';
+import { capacity } from './capacity';
 
-export const STUDIES: readonly Study[] = [exposureBias, modeSeeking, momentMatching, skew, minillmXkd, ammdCritic, headToHeadLr, headToHead, defaultLr];
+export const STUDIES: readonly Study[] = [
+  exposureBias,
+  modeSeeking,
+  momentMatching,
+  skew,
+  minillmXkd,
+  ammdCritic,
+  headToHeadLr,
+  headToHead,
+  defaultLr,
+  capacity,
+];
 
 export function getStudy(name: string): Study {
   const st = STUDIES.find((x) => x.name === name);

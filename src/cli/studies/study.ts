@@ -4,12 +4,13 @@
 // `settings` say otherwise). The studies themselves live one per file beside this one.
 import { formatSummary, type Summary } from './stats';
 import type { Verdict } from '../../shared/findings';
+import type { TaskId } from '../../engine/tasks';
 
 export interface Arm {
   /** File-safe id, unique in the study. */
   id: string;
   label: string;
-  task: 'addition' | 'reverse' | 'grammar';
+  task: TaskId;
   method: string;
   hyper?: Record<string, unknown>;
   /** Run settings this arm changes from the study's `common` (e.g. its learning rate). */

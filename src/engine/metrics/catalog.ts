@@ -156,7 +156,7 @@ export const METRICS = [
     unit: 'fraction',
     source: 'evaluation',
     chart: 'score',
-    help: "The task's score on held-out prompts: greedy exact match (addition, reverse) or the grammatical rate of samples (grammar).",
+    help: "The task's score on held-out prompts: greedy exact match (addition, reverse, instructions) or the grammatical rate of samples (grammar).",
   },
   {
     key: 'partialCredit',
@@ -165,7 +165,7 @@ export const METRICS = [
     source: 'evaluation',
     chart: 'score',
     dash: '6 4',
-    help: 'How much of each answer is right, so progress shows before whole answers are: the share of answer positions the greedy answer gets right (addition, reverse; a missing or extra character is wrong), or the share of a sample before it first leaves the grammar (grammar).',
+    help: 'How much of each answer is right, so progress shows before whole answers are: the share of answer positions the greedy answer gets right (addition, reverse, instructions; a missing or extra character is wrong), or the share of a sample before it first leaves the grammar (grammar).',
   },
   {
     key: 'taidT',

@@ -12,6 +12,7 @@ import { Rng } from '../rng';
 import type { Example, Task } from '../tasks';
 import { encodeExamples, encodePrompts, fromTokens, continuationIds, finished } from '../data';
 import { decode } from '../tasks/vocab';
+import { skillScores } from '../tasks/skillScores';
 import { sampleTensors } from '../model/sampling';
 import type { Transformer } from '../model/transformer';
 import { tokenDivergence } from '../objectives/divergences';
@@ -193,14 +194,17 @@ export async function evaluateStudent(
   });
   for (const { key } of perExample) metrics[key] = 0;
   const extras: Record<string, number> = {};
+  const scored: Array<{ prompt: string; score: number }> = [];
   set.examples.forEach((ex, b) => {
     const text = decode(continuationIds(outputs, b));
     // An unfinished continuation is never right (as in scoring.ts).
     const output = finished(outputs, b) ? text : text + '…';
     for (const { key, of } of perExample) metrics[key]! += of(task, ex.prompt, output);
+    scored.push({ prompt: ex.prompt, score: task.score(ex.prompt, output) });
     for (const [k, v] of Object.entries(task.extraScores?.(ex.prompt, output) ?? {})) extras[k] = (extras[k] ?? 0) + v / set.size;
   });
   for (const { key } of perExample) metrics[key]! /= set.size;
+  Object.assign(extras, skillScores(task, scored));
   for (const key of KEYS) {
     const c = COMPUTE[key];
     if ('derived' in c) metrics[key] = c.derived(metrics);

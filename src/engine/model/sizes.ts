@@ -13,6 +13,7 @@ export const TEACHER_SIZES: Record<TaskId, ModelSize> = {
   addition: { dModel: 64, nLayers: 3, nHeads: 4 },
   reverse: { dModel: 64, nLayers: 3, nHeads: 4 },
   grammar: { dModel: 64, nLayers: 3, nHeads: 4 },
+  instructions: { dModel: 64, nLayers: 3, nHeads: 4 },
 };
 
 // Matches the defaults of studentWidth, studentLayers and studentHeads in ../settings.ts.

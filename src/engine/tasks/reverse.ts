@@ -2,6 +2,7 @@
 // aligned to a different input position depending on the length.
 import { Rng } from '../rng';
 import { positionalAccuracy } from './partialCredit';
+import { rougeL } from './rouge';
 import { drawDistinct, trainSampler, type Example, type Task } from './task';
 
 export const MIN_LEN = 3;
@@ -13,30 +14,6 @@ function draw(rng: Rng): Example {
   let s = '';
   for (let i = 0; i < n; i++) s += LETTERS[rng.int(0, LETTERS.length - 1)];
   return { prompt: `${s}>`, answer: [...s].reverse().join('') };
-}
-
-/** Length of the longest common subsequence. */
-export function lcsLength(a: string, b: string): number {
-  const row = new Array(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = 0;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j];
-      row[j] = a[i - 1] === b[j - 1] ? diag + 1 : Math.max(row[j], row[j - 1]);
-      diag = up;
-    }
-  }
-  return row[b.length];
-}
-
-/** Character-level ROUGE-L F1 (Lin 2004): LCS-based precision and recall, harmonic mean. */
-export function rougeL(candidate: string, reference: string): number {
-  if (candidate.length === 0 || reference.length === 0) return candidate === reference ? 1 : 0;
-  const lcs = lcsLength(candidate, reference);
-  if (lcs === 0) return 0;
-  const p = lcs / candidate.length;
-  const r = lcs / reference.length;
-  return (2 * p * r) / (p + r);
 }
 
 const heldOut = drawDistinct(

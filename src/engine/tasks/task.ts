@@ -2,7 +2,7 @@
 // URL codec can read them without loading the engine.
 import type { Rng } from '../rng';
 
-export type TaskId = 'addition' | 'reverse' | 'grammar';
+export type TaskId = 'addition' | 'reverse' | 'grammar' | 'instructions';
 
 export interface Example {
   prompt: string;
@@ -29,6 +29,10 @@ export interface Task {
    * before it leaves the grammar (grammar). 1 whenever `score` is 1.
    */
   partialCredit(prompt: string, output: string): number;
+  /** A task of several skills names them here; its score is then also reported per skill. */
+  skills?: readonly string[];
+  /** The skill a prompt asks for (one of `skills`). */
+  skillOf?(prompt: string): string;
   /** Further per-example scores, for example ROUGE-L. */
   extraScores?(prompt: string, output: string): Record<string, number>;
 }

@@ -9,6 +9,8 @@ import type { RunSpec } from '../../shared/runSpec';
 import type { Ghost } from '../../state/runs';
 import { LANE_COLORS, laneLabel } from '../../state/config';
 import { MetricChart } from './MetricChart';
+import { SkillCharts } from './SkillCharts';
+import { TASKS } from '../../engine/tasks';
 import { metricPoints, series, type SeriesDef } from './series';
 import type { PlotMark } from './Plot';
 import { chartFor, expectedBands } from '../lesson/expectedBands';
@@ -100,6 +102,8 @@ interface ChartsProps {
   ghosts: Ghost[];
   marks: readonly PlotMark[];
   teacherScore: number | null;
+  /** The teacher's score per skill, for a task of several skills. */
+  teacherSkillScores?: Record<string, number> | null;
   /** The open lesson's reference: its expected band goes on the chart of its metric. */
   expected?: LessonReference | null;
   /** The open lesson's metric: drawn even where its box is unticked. */
@@ -124,7 +128,18 @@ const CHART_TEXT = {
   },
 };
 
-export const Charts = memo(function Charts({ spec, records, ghosts, marks, teacherScore, expected = null, lessonMetric = null, xMax = null }: ChartsProps) {
+export const Charts = memo(function Charts({
+  spec,
+  records,
+  ghosts,
+  marks,
+  teacherScore,
+  teacherSkillScores = null,
+  expected = null,
+  lessonMetric = null,
+  xMax = null,
+}: ChartsProps) {
+  const skills = (TASKS as Record<string, { skills?: readonly string[] }>)[String(spec.settings.task)]?.skills;
   const [log, setLog] = useState<Record<string, boolean>>({ mm: false, critic: false, divergence: true, score: false, efficiency: false, method: false });
   const [divKeys, setDivKeys] = useState<MetricKey[]>(['fklTeacher', 'rklStudent']);
   // The moment-matching lines, chosen per open lesson: a lesson on this chart starts with its one line.
@@ -248,6 +263,7 @@ export const Charts = memo(function Charts({ spec, records, ghosts, marks, teach
         reference={teacherLine}
         yDomain={UNIT_DOMAIN}
       />
+      {skills && <SkillCharts spec={spec} records={records} skills={skills} teacher={teacherSkillScores} marks={marks} xMax={xMax} />}
       {estimates && (
         <MetricChart
           testId="chart-critic-efficiency"
