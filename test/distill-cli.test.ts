@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_KEYS } from '../src/engine/metrics/record';
 import { saveModelDir } from '../src/cli/nodeModel';
 import { tinyTeacher } from './helpers/tinyRun';
+import { TASKS } from '../src/engine/tasks';
+import { SKILLS } from '../src/engine/tasks/instructions';
+import { EVAL_PROMPTS } from '../src/engine/metrics/evaluate';
 
 const ROOT = join(__dirname, '..');
 let dir = '';
@@ -176,6 +179,41 @@ describe('npm run distill', () => {
     expect(lines[0].loss).toBeNull();
     expect(typeof lines[3].loss).toBe('number');
     expect(lines[3].criticLoss).toBeNull();
+  });
+
+  it('on instructions, every record carries the score of each skill, and they add up to the score', async () => {
+    const teacherDir = join(dir, 'instructions-teacher');
+    const teacher = tinyTeacher('instructions', 5, 8);
+    await saveModelDir(teacher, teacherDir);
+    teacher.dispose();
+    const out = join(dir, 'instructions.jsonl');
+    const r = distill(
+      ...['--task', 'instructions', '--method', 'gkd', '--steps', '2', '--seed', '1', '--eval-every', '2', '--backend', 'cpu', '--teacher', teacherDir],
+      ...['--set', 'batchSize=4', '--set', 'studentWidth=8', '--set', 'studentInit=scratch', '--out', out],
+    );
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    // The evaluation's prompts are the first EVAL_PROMPTS of the held-out set, which cycles
+    // through the skills: count each skill's prompts there independently of the scorer.
+    const prompts = TASKS.instructions.heldOut.slice(0, EVAL_PROMPTS);
+    const n = Object.fromEntries(SKILLS.map((skill) => [skill, prompts.filter((e) => e.prompt.startsWith(skill + ' ')).length]));
+    for (const l of lines) {
+      let weighted = 0;
+      for (const skill of SKILLS) {
+        const v = l.extras[`score.${skill}`];
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+        // A share of that skill's prompts: a whole number of them right.
+        expect(Math.abs(v * n[skill] - Math.round(v * n[skill]))).toBeLessThan(1e-9);
+        weighted += v * n[skill];
+      }
+      expect(weighted / EVAL_PROMPTS).toBeCloseTo(l.score, 9);
+      expect(l.extras.skillsKept).toBe(SKILLS.filter((skill) => l.extras[`score.${skill}`] >= 0.5).length);
+    }
   });
 
   it('checks the teacher and the output before loading anything, one line and a code each', () => {
