@@ -110,13 +110,14 @@ describe('on a projector', () => {
         const d = fig.querySelector<HTMLElement>('.chart-desc')!;
         const r = d.getBoundingClientRect();
         const lineHeight = parseFloat(getComputedStyle(d).lineHeight);
-        const next = d.nextElementSibling!.getBoundingClientRect();
+        // The plot's top within the chart (a focus may scroll the page).
+        const below = d.nextElementSibling!.getBoundingClientRect().top - fig.getBoundingClientRect().top;
         return {
           height: r.height,
           lines: r.height / lineHeight,
           cut: d.scrollWidth > d.clientWidth + 1 || d.scrollHeight > d.clientHeight + 1,
           right: r.right,
-          below: next.top,
+          below,
         };
       });
     const text = (await desc.textContent())!;
