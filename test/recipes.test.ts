@@ -136,6 +136,25 @@ describe('TRL recipes', () => {
     }
   });
 
+  it('writes each instructions example with its skill, the prompt’s first word', () => {
+    const files = buildRecipe(specOf('#task=instructions&seed=2&s1=gkd'));
+    for (const name of ['data/train.jsonl', 'data/eval.jsonl']) {
+      const lines = file(files, name)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { prompt: string; completion: string; skill: string });
+      for (const { prompt, completion, skill } of lines) {
+        expect(skill).toBe(prompt.split(' ')[0]);
+        expect(getTask('instructions').score(prompt, completion)).toBe(1);
+      }
+      // Every skill is there (256 training lines, 64 held-out ones cycling through the six).
+      expect(new Set(lines.map((l) => l.skill)).size).toBe(6);
+    }
+    expect(file(files, 'README.md')).toMatch(/each line also names its `skill`/);
+    // Other tasks write no skill.
+    expect(JSON.parse(file(buildRecipe(specOf('#task=reverse&s1=gkd')), 'data/train.jsonl').split('\n')[0])).not.toHaveProperty('skill');
+  });
+
   it('the zip holds the same files, and the pins match recipes/requirements.txt', () => {
     const files = buildRecipe(specOf('#s1=gkd&s2=ammd'));
     const unzipped = unzipSync(recipeZip(files));
