@@ -126,6 +126,32 @@ export class FlatAdam {
     if (this.state) resumeGuard(this.state, this.total);
   }
 
+  /**
+   * Take `other`'s moments and step count (an optimiser over variables of the same sizes), so
+   * this one's next update is the one `other` would make for the same gradient. The parameters
+   * stay this optimiser's own variables'.
+   */
+  copyStateFrom(other: FlatAdam): void {
+    if (other.total !== this.total || other.fused !== this.fused) throw new Error('FlatAdam.copyStateFrom: the optimisers do not match');
+    this.steps = other.steps;
+    if (!this.fused) {
+      tf.dispose([this.m!, this.v!]);
+      // Non-fused updates make new tensors, never write in place: a shared copy is safe.
+      this.m = tf.keep(other.m!.clone());
+      this.v = tf.keep(other.v!.clone());
+      return;
+    }
+    this.state?.dispose();
+    this.state = null;
+    if (!other.state) return;
+    // The fused update writes its state in place: copy into a buffer of our own. The parameter
+    // part is refreshed from our variables at the next step (none synced yet).
+    const state = emptyGpuTensor([other.state.size]) as tf.Tensor1D;
+    copyInto(state, [{ source: other.state, at: 0 }]);
+    this.state = tf.keep(state);
+    this.synced = this.variables.map(() => null);
+  }
+
   dispose(): void {
     tf.dispose([this.m, this.v, this.state].filter((t): t is tf.Tensor1D => t !== null));
   }

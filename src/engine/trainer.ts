@@ -12,6 +12,8 @@
 // next step is prepared.
 import * as tf from '@tensorflow/tfjs';
 import { FlatAdam } from './flatAdam';
+import { Rng } from './rng';
+import type { CriticEstimates } from './metrics/probe';
 import { useSubmitBatch } from './webgpu/device';
 import { getTask, type Task } from './tasks';
 import { VOCAB_SIZE } from './tasks/vocab';
@@ -200,7 +202,7 @@ export class Trainer {
     const profile = profiling();
     let mark = profile ? now() : 0;
     const plan = this.method.prepare(ctx);
-    opts.onPlan?.(plan.batch, plan.source);
+    opts.onPlan?.(plan.batch, plan.source, plan.offPolicy);
     if (profile) {
       await syncDevice();
       report('prepare', now() - mark);
@@ -379,6 +381,44 @@ export class Trainer {
   continueFrom(step: number): void {
     if (!Number.isSafeInteger(step) || step < 0) throw new Error(`Cannot continue from step ${step}`);
     this.stepCount = step;
+  }
+
+  /**
+   * Take over `run`'s place (a run of the same configuration): its step count (so the
+   * learning-rate schedule is at the same step), its optimiser's moments, its method's learned
+   * state (AMMD's critics) and its sampling streams. With the student's weights loaded too, this
+   * trainer's next step on a batch is the step `run` would take on it (the step explainer's
+   * scratch copy). CPU-side method state (TAID's t, DistiLLM's buffer) starts afresh.
+   */
+  adoptStateOf(run: Trainer): void {
+    if (run.config.method !== this.config.method) throw new Error(`adoptStateOf: a ${this.config.method} run cannot take a ${run.config.method} run's state`);
+    this.stepCount = run.stepCount;
+    const [ours, theirs] = [this.method.carried?.(), run.method.carried?.()];
+    if (ours && theirs) {
+      ours.variables.forEach((v, i) => v.assign(theirs.variables[i]));
+      ours.optimizers.forEach((o, i) => o.copyStateFrom(theirs.optimizers[i]));
+    }
+    const [extra, theirExtra] = [this.method.extraVariables(), run.method.extraVariables()];
+    extra.forEach((v, i) => v.assign(theirExtra[i]));
+    if (run.optimizer) {
+      const settings = readSettings(this.config.settings);
+      this.optimizer ??= new FlatAdam([...this.studentModel.variables(), ...extra], settings.lr, 0.9, 0.98);
+      this.optimizer.copyStateFrom(run.optimizer);
+    }
+    this.streams.sample = Rng.fromState(run.streams.sample.state());
+    this.streams.method = Rng.fromState(run.streams.method.state());
+  }
+
+  /** The learning rate the next step takes (the warm-up's at this step count). */
+  get nextLearningRate(): { lr: number; step: number; warmup: number; base: number } {
+    const { lr, lrWarmup } = readSettings(this.config.settings);
+    return { lr: warmedUp(lr, this.stepCount, lrWarmup), step: this.stepCount, warmup: lrWarmup, base: lr };
+  }
+
+  /** AMMD: the run's critics' distances (as an evaluation computes them) and their bound R; null for other methods. */
+  get critics(): { estimates: CriticEstimates; bound: number } | null {
+    const estimates = this.method.criticEstimates;
+    return estimates ? { estimates, bound: this.method.bound?.() ?? 1 } : null;
   }
 
   /** Replace the student's weights; throws CheckpointError and changes nothing if they do not fit. */

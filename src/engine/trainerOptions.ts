@@ -20,8 +20,11 @@ export interface StepOptions {
   evaluate?: boolean;
   /** This step's examples instead of the next ones of the data stream (the step explainer's). */
   examples?: readonly Example[];
-  /** Sees the batch the student learns from before the update (tensors are the plan's: clone to keep). */
-  onPlan?: (batch: DeviceBatch | undefined, source: DataSource) => void;
+  /**
+   * Sees the batch the student learns from before the update, and AMMD's off-policy batch
+   * beside it (tensors are the plan's: clone to keep).
+   */
+  onPlan?: (batch: DeviceBatch | undefined, source: DataSource, offPolicy?: DeviceBatch) => void;
 }
 
 export interface TrainerOptions {

@@ -1,8 +1,9 @@
 // Explain one step, in slow motion: a diagram of one training step of the chosen student's
 // method — prompt → continuation → both next-token distributions → the quantity the loss
 // pushes down → the update → the student after it — walked through stage by stage with the
-// engine's real numbers (a scratch copy takes the step on one held-out example; the run is
-// paused and untouched). One sentence per stage says what happens there for this method.
+// engine's real numbers (a scratch copy takes the step the run would take next, on one held-out
+// example; the run is paused and untouched). One sentence per stage says what happens there for
+// this method; every per-position value is per token, every total a sum over the continuation.
 import { memo, useEffect, useState } from 'react';
 import type { RunSpec } from '../shared/runSpec';
 import type { StepExplanation } from '../worker/protocol';
@@ -32,13 +33,73 @@ function quantitySentence(e: StepExplanation): string {
   if (k === 'nll')
     return `${e.method.toUpperCase()} ignores the teacher’s distribution: the loss is −log q of each target token, the student’s surprise at it.`;
   if (k === 'bestCritic')
-    return 'The best critic with |f| ≤ R would find 2R·TVD at each position; AMMD’s trained critics estimate a lower bound of it, and the student pushes down what they find.';
+    return 'Below, per token: the gap 2R·TVD that the best critic with |f| ≤ R would find at each position. The student does not push this down directly but the gap the run’s critics find, which is at most this:';
   if (k === 'fkl') return 'Forward KL(p‖q) at each position: large where the student gives little mass to tokens the teacher likes (mode covering).';
   if (k === 'rkl') return 'Reverse KL(q‖p) at each position: large where the student puts mass on tokens the teacher rules out (mode seeking).';
   if (k === 'tvd') return 'Total variation at each position: half the summed absolute gap between the two distributions, at most 1.';
   if (k === 'jsd') return 'Generalized JSD at each position: a blend of forward and reverse KL against the mixture of p and q (β sets the blend).';
   if (k === 'ab') return `${e.quantity.label} at each position: forward KL at (α, β) = (1, 0), reverse KL at (0, 1), a blend of their pulls in between.`;
   return `${e.quantity.label} at each position: the skewed KL that mixes a little of one distribution into the other (α) to keep gradients bounded.`;
+}
+
+/** The learning rate the step used and where it sits in the run's warm-up. */
+export function rateText(rate: StepExplanation['rate']): string {
+  const lr = `learning rate ${shortValue(rate.lr)}`;
+  if (rate.warmup > 0 && rate.step < rate.warmup) return `${lr} (step ${rate.step} of a ${rate.warmup}-step warm-up to ${shortValue(rate.base)})`;
+  return rate.warmup > 0 ? `${lr} (the run’s step ${rate.step}, past its ${rate.warmup}-step warm-up)` : `${lr} (the run’s step ${rate.step}, no warm-up)`;
+}
+
+const fixed = (x: number) => shortValue(Number(x.toPrecision(3)));
+const tokens = (n: number) => `${n} token${n === 1 ? '' : 's'}`;
+
+/** found / could find, as a percentage; null when a critic could find nothing here. */
+export function criticShare(g: { found: number; couldFind: number }): string | null {
+  return g.couldFind > 1e-9 ? `${Math.round((100 * g.found) / g.couldFind)} %` : null;
+}
+
+/** AMMD: what the run's critics find on the step's two continuations, beside what a critic could find. */
+function CriticGapTable({ c }: { c: NonNullable<StepExplanation['critics']> }) {
+  const exact = c.kind !== 'learned';
+  const rows = [
+    { name: 'On-policy: the student’s continuation (shown)', g: c.on },
+    { name: `Off-policy: the teacher’s continuation “${c.offContinuation}”`, g: c.off },
+  ];
+  return (
+    <>
+      <table className="xp-critics" data-testid="xp-critics">
+        <caption>Moment gaps, each summed over the continuation’s tokens (as on the moment-matching chart)</caption>
+        <thead>
+          <tr>
+            <th scope="col">Continuation</th>
+            <th scope="col">{exact ? 'The exact critic finds' : 'The run’s critics found'}</th>
+            <th scope="col">A critic could find (penalty c = {shortValue(c.penalty)})</th>
+            <th scope="col">found / could find</th>
+            <th scope="col">Best critic, no penalty (2R·Σ TVD, R = {shortValue(c.bound)})</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ name, g }) => (
+            <tr key={name}>
+              <th scope="row">
+                {name}, {tokens(g.tokens)}
+              </th>
+              <td>{fixed(g.found)}</td>
+              <td>{fixed(g.couldFind)}</td>
+              <td>{criticShare(g) ?? '–'}</td>
+              <td>{fixed(g.best)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="small">
+        {c.kind === 'oracle'
+          ? 'This run’s critic is the oracle R·sign(p − q), computed from p and q, not trained: it finds the best critic’s gap with no penalty (the last column), more than a penalised critic could.'
+          : exact
+            ? 'This run’s critic is the exact best penalised critic, computed from p and q, not trained: it finds what a critic could.'
+            : `“Could find” is the best critic of the objective the critics are trained on (the gap minus c times their squared outputs); the run’s critics found ${criticShare(c.on) ?? 'none'} of it on the student’s continuation and ${criticShare(c.off) ?? 'none'} on the teacher’s (the critics as the run has them now, before this step’s own critic steps). The gap the student pushes down is the one they find.`}
+      </p>
+    </>
+  );
 }
 
 const COLOR: Record<string, string> = { teacher: DIST_COLORS.teacher, student: DIST_COLORS.student, 'student faint': DIST_COLORS.studentBefore };
@@ -144,7 +205,7 @@ export const StepExplainer = memo(function StepExplainer({
         return (
           <>
             <p>{quantitySentence(e)}</p>
-            <div className="xp-values" role="list" aria-label={`${e.quantity.label} per position`}>
+            <div className="xp-values" role="list" aria-label={`${e.quantity.label} per token`}>
               {e.positions.map((x, k) => (
                 <span key={k} role="listitem" className="xp-value" title={`${x.label}: ${shortValue(x.valueBefore)}`}>
                   <span className="xp-value-num">{shortValue(Number(x.valueBefore.toPrecision(2)))}</span>
@@ -153,22 +214,26 @@ export const StepExplainer = memo(function StepExplainer({
                 </span>
               ))}
             </div>
+            {e.critics && <CriticGapTable c={e.critics} />}
           </>
         );
       case 4:
         return (
           <p>
             The loss over the batch is <b>{e.loss === null ? '–' : shortValue(Number(e.loss.toPrecision(4)))}</b>. Its gradient (clipped to norm 1) moves every
-            weight of the student one Adam step, learning rate {shortValue(e.lr)}. The copy starts a fresh optimiser
-            {e.quantity.kind === 'bestCritic' ? ' and fresh critics (trained K steps first)' : ''}, so the step is the size of a first step.
+            weight of the student one Adam step at <b data-testid="xp-rate">{rateText(e.rate)}</b>: the step the run would take next on this batch, with the
+            run’s optimiser state{e.critics ? ' and its critics (which first take their own steps on the batch)' : ''}
+            {e.rate.step === 0 ? '; as the run’s first Adam step it moves each weight by about the learning rate' : ''}. The weights moved by ‖Δθ‖ ={' '}
+            {fixed(e.updateNorm)}.{e.carried ? ` Not taken from the run: ${e.carried}.` : ''}
           </p>
         );
       default:
         return (
           <>
             <p>
-              The student after the step, at position {pos + 1}: lighter bars before, darker after. Summed over the continuation, {e.quantity.label} went from{' '}
-              {shortValue(Number(total('valueBefore').toPrecision(3)))} to {shortValue(Number(total('valueAfter').toPrecision(3)))} {e.quantity.unit}.
+              The student after the step, at position {pos + 1}: lighter bars before, darker after. Summed over the continuation’s {tokens(e.positions.length)},{' '}
+              {e.quantity.label} went from {fixed(total('valueBefore'))} to {fixed(total('valueAfter'))}
+              {e.quantity.unit ? ` ${e.quantity.unit}` : ''}.
             </p>
             <Bars
               rows={topIds([p.teacher, p.before, p.after]).map((id) => ({

@@ -35,10 +35,22 @@ export async function studentSamples(teacher: Transformer, task: string, trainer
 /** One step of the trainer's method on held-out example `example`, on a scratch copy. */
 export async function explainOneStep(trainer: Trainer, task: string, example: number): Promise<StepExplanation> {
   const examples = getTask(task).heldOut;
-  const e = await explainStep(trainer, examples[example % examples.length]);
+  const { critics, ...e } = await explainStep(trainer, examples[example % examples.length]);
   return {
     ...e,
     prompt: e.prompt.map(tokenLabel).join(''),
     positions: e.positions.map(({ token, ...p }) => ({ id: token, label: tokenLabel(token), ...p })),
+    ...(critics
+      ? {
+          critics: {
+            kind: critics.kind,
+            penalty: critics.penalty,
+            bound: critics.bound,
+            on: critics.on,
+            off: critics.off,
+            offContinuation: critics.offPositions.map((p) => tokenLabel(p.token)).join(''),
+          },
+        }
+      : {}),
   };
 }

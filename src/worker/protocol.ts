@@ -110,6 +110,30 @@ export interface StepExplanation {
   quantity: { kind: string; label: string; unit: string };
   loss: number | null;
   lr: number;
+  /** The rate's place in the run's schedule: the run's step count, the warm-up length and the rate it rises to. */
+  rate: { lr: number; step: number; warmup: number; base: number };
+  /** ‖Δθ‖ of the step. */
+  updateNorm: number;
+  /** The method's state the copy started afresh (null: none). */
+  carried: string | null;
+  /** AMMD: the run's critics' gaps on the step's continuations (each summed over its tokens), beside the best critics'. */
+  critics?: {
+    kind: string;
+    penalty: number;
+    bound: number;
+    on: CriticGaps;
+    off: CriticGaps;
+    /** The teacher's continuation of the same prompt (the off-policy one). */
+    offContinuation: string;
+  };
+}
+
+/** A continuation's moment gaps, summed over its `tokens` positions: the run's critic's, the best penalised critic's, the best bounded critic's (2R·Σ tvd). */
+export interface CriticGaps {
+  found: number;
+  couldFind: number;
+  best: number;
+  tokens: number;
 }
 
 export type Event =

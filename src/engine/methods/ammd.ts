@@ -116,6 +116,7 @@ export function ammd(setup: MethodSetup<AmmdHyper>): MethodRuntime<AmmdHyper> {
         side: last,
         source: 'mixed',
         batch: on,
+        offPolicy: off,
         dispose() {
           disposeBatch(on);
           disposeBatch(off);
@@ -140,6 +141,7 @@ export function ammd(setup: MethodSetup<AmmdHyper>): MethodRuntime<AmmdHyper> {
       });
     },
     bound: () => critic.R,
+    carried: () => ({ variables: learned?.variables() ?? [], optimizers: optimizer ? [optimizer] : [] }),
     setLive(id: string, value: ParamValue) {
       if (id === 'bound') (learned ?? exact!).setBound(value as number);
     },

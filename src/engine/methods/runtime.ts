@@ -3,6 +3,7 @@
 // step and the halting; a method only builds tensors. Data sources: docs/methods.md.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng';
+import type { FlatAdam } from '../flatAdam';
 import type { Example, Task } from '../tasks';
 import type { ParamValue, ParamValues } from '../params';
 import type { Settings } from '../settings';
@@ -54,6 +55,8 @@ export interface StepPlan {
   source: DataSource;
   /** The batch the student learns from (the on-policy one for AMMD), for inspection. */
   batch?: DeviceBatch;
+  /** AMMD: the teacher-sampled (off-policy) batch beside `batch`, for inspection. */
+  offPolicy?: DeviceBatch;
   /**
    * Integers the method needs on the CPU after the step (DistiLLM's sampled tokens, SKD's
    * accept/replace codes); read together with the loss (one read).
@@ -104,6 +107,11 @@ export interface MethodRuntime<H = ParamValues> {
   bound?(): number;
   /** A live hyperparameter changed. */
   setLive?(id: string, value: ParamValue): void;
+  /**
+   * The learned state a scratch copy of the run takes over to step as the run would (AMMD's
+   * critics and their optimiser): variables and optimisers in a fixed order, matched pairwise.
+   */
+  carried?(): { variables: tf.Variable[]; optimizers: FlatAdam[] };
   dispose(): void;
 }
 
