@@ -60,6 +60,7 @@ export const SkillCharts = memo(function SkillCharts({ spec, records, skills, te
       }),
     [spec, records, skills, teacher],
   );
+  const prompts = Number(spec.settings.evalPrompts) || 64;
   const latestStep = Math.max(-1, ...records.map((r) => r[r.length - 1]?.step ?? -1));
   const bars = {
     series: [
@@ -82,8 +83,9 @@ export const SkillCharts = memo(function SkillCharts({ spec, records, skills, te
         </span>
       </figcaption>
       <p className="chart-desc">
-        Greedy exact match on the held-out prompts of each skill (about {Math.round(64 / skills.length)} of the 64 each evaluation scores, so one prompt moves a
-        skill’s line by {Math.round((100 * skills.length) / 64)} points), each student in its colour; the grey dashed line is the teacher’s score on that skill.
+        Greedy exact match on the held-out prompts of each skill (about {Math.round(prompts / skills.length)} of the {prompts} each evaluation scores, so one
+        prompt moves a skill’s line by about {Math.round((100 * skills.length) / prompts)} points), each student in its colour; the grey dashed line is the
+        teacher’s score on that skill.
       </p>
       <div className="skill-grid">
         {perSkill.map(({ skill, defs, data, reference }) => {
