@@ -41,6 +41,12 @@ function brokenTeacher(name: string, edit: (files: { json: string; weights: Floa
 }
 
 const QUICK = ['--task', 'addition', '--method', 'sft', '--steps', '2', '--backend', 'cpu', '--set', 'batchSize=4', '--set', 'studentWidth=8'];
+/** The JSON records a run wrote, one per line. */
+const readRecords = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 /** One line of error, no stack trace. */
 const oneLine = (stderr: string) =>
   stderr
@@ -166,10 +172,7 @@ describe('npm run distill', () => {
     const r = distill(...args);
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
-    const lines = readFileSync(out, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const lines = readRecords(out);
     // Step 0, the early steps 1 and 2 (2 is also a multiple of evalEvery), and the last step 3.
     expect(lines.map((l) => l.step)).toEqual([0, 1, 2, 3]);
     // Width 8 has no shipped warm-start student: the run says so and starts from scratch.
@@ -193,10 +196,7 @@ describe('npm run distill', () => {
     );
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
-    const lines = readFileSync(out, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const lines = readRecords(out);
     // The evaluation's prompts are the first EVAL_PROMPTS of the held-out set, which cycles
     // through the skills: count each skill's prompts there independently of the scorer.
     const prompts = TASKS.instructions.heldOut.slice(0, EVAL_PROMPTS);
