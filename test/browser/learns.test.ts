@@ -47,6 +47,12 @@ describe('default experiment', () => {
     console.log(
       `[learns] three evaluations ${threePoints} s after Play; risen after ${((Date.now() - played) / 1000).toFixed(1)} s: partial credit ${pc0} → ${after.s0_partialCredit[1]}, exact match ${em0} → ${after.s0_score[1]}`,
     );
+    // The score carries its sampling band (one student, one band, one legend row) until unticked.
+    const score = page.getByTestId('chart-score');
+    expect(await score.getAttribute('data-sampling-bands')).toBe('1');
+    expect(await score.getByTestId('sampling-band').allTextContents()).toEqual(['sampling noise, ±1 sd (64 prompts)']);
+    await page.getByTestId('score-sampling').uncheck();
+    await expect.poll(() => score.getAttribute('data-sampling-bands')).toBe('0');
     expect(log.errors).toEqual([]);
   }, 420_000);
 });

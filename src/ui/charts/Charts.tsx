@@ -14,6 +14,7 @@ import { TASKS } from '../../engine/tasks';
 import { metricPoints, series, type SeriesDef } from './series';
 import type { PlotMark } from './Plot';
 import { chartFor, expectedBands } from '../lesson/expectedBands';
+import { samplingBands } from './samplingBand';
 import type { LessonReference } from '../../state/lessons';
 
 const GHOST_COLOR = '#8c8f96';
@@ -176,16 +177,22 @@ export const Charts = memo(function Charts({
       ),
     [spec, records, ghosts, divKeys, lessonKey],
   );
+  // The score's sampling band, unless a lesson's expected band is on the score chart: two bands
+  // of one colour around one line would not read.
+  const [sampling, setSampling] = useState(true);
+  const prompts = Number(spec.settings.evalPrompts);
   const bands = useMemo(() => {
     const on = (chart: string, isLog: boolean) =>
       expected && chartFor(expected.effect.metric) === chart ? expectedBands(expected, LANE_COLORS, isLog) : undefined;
+    const noise = sampling && !log.score ? samplingBands(records, prompts, LANE_COLORS) : undefined;
     return {
       mm: on('chart-mm', log.mm),
       critic: on('chart-critic', log.critic),
       divergence: on('chart-divergence', log.divergence),
-      score: on('chart-score', log.score),
+      score: on('chart-score', log.score) ?? noise,
     };
-  }, [expected, log.mm, log.critic, log.divergence, log.score]);
+  }, [expected, log.mm, log.critic, log.divergence, log.score, sampling, records, prompts]);
+  const lessonOnScore = !!expected && chartFor(expected.effect.metric) === 'chart-score';
   /** What every chart of `key` shares: the run's marks, the lesson's band, its log-scale switch. */
   const chartState = (key: 'mm' | 'critic' | 'divergence' | 'score') => ({ marks, bands: bands[key], log: log[key], onLogChange: setLogFor(key), xMax });
   const score = useMemo(() => build(spec, records, ghosts, SCORE_KEYS), [spec, records, ghosts]);
@@ -255,14 +262,25 @@ export const Charts = memo(function Charts({
       <MetricChart
         testId="chart-score"
         title={`Task score (${scoreName})`}
-        description="The student’s score on held-out prompts (solid) and its partial credit (dashed): the share of answer positions it gets right, or of a grammar sample before it leaves the grammar. The grey dashed line is the teacher’s score."
+        description={`The student’s score on ${prompts} held-out prompts (solid) and its partial credit (dashed): the share of answer positions it gets right, or of a grammar sample before it leaves the grammar. The shading is how far the score moves from which prompts came up alone (±1 sd of a binomial proportion on ${prompts} prompts, Wilson’s interval): a change inside it may be noise. The grey dashed line is the teacher’s score.`}
         yLabel={scoreAxis}
         {...chartState('score')}
         series={score}
         stagger={4}
         reference={teacherLine}
         yDomain={UNIT_DOMAIN}
-      />
+      >
+        <label className="log-toggle" title="Shade each score by how far it moves from sampling alone">
+          <input
+            type="checkbox"
+            data-testid="score-sampling"
+            checked={sampling && !lessonOnScore}
+            disabled={lessonOnScore}
+            onChange={(e) => setSampling(e.target.checked)}
+          />
+          ± sampling
+        </label>
+      </MetricChart>
       {skills && <SkillCharts spec={spec} records={records} skills={skills} teacher={teacherSkillScores} marks={marks} xMax={xMax} />}
       {estimates && (
         <MetricChart

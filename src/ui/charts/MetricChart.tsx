@@ -80,7 +80,8 @@ export const MetricChart = memo(function MetricChart({
       data-strokes={strokes.join(',')}
       data-ghosts={shown.filter((s) => s.ghost && s.raw > 0).length}
       data-marks={marks.length}
-      data-bands={bands.length}
+      data-bands={bands.filter((b) => !b.faint).length}
+      data-sampling-bands={bands.filter((b) => b.faint).length}
       aria-labelledby={titleId}
       aria-describedby={altId}
     >

@@ -137,17 +137,18 @@ function drawBands(u: uPlot, o: Overlay) {
   const { ctx } = u;
   const { top, height } = u.bbox;
   ctx.save();
-  // A lesson's expected bands: mean ± 1 sd, filled faintly in the student's colour.
+  // A lesson's expected bands (mean ± 1 sd, filled faintly in the student's colour, outlined)
+  // and the score's sampling bands (fainter, no outline).
   for (const b of o.bands) {
     if (b.points.length < 1) continue;
     ctx.beginPath();
     b.points.forEach((p, i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, u.valToPos(p.x, 'x', true), u.valToPos(p.hi, 'y', true)));
     for (let i = b.points.length - 1; i >= 0; i--) ctx.lineTo(u.valToPos(b.points[i].x, 'x', true), u.valToPos(b.points[i].lo, 'y', true));
     ctx.closePath();
-    ctx.globalAlpha = 0.16;
+    ctx.globalAlpha = b.faint ? 0.1 : 0.16;
     ctx.fillStyle = b.color;
     ctx.fill();
-    ctx.globalAlpha = 0.45;
+    ctx.globalAlpha = b.faint ? 0 : 0.45;
     ctx.setLineDash([3 * uPlot.pxRatio, 3 * uPlot.pxRatio]);
     ctx.strokeStyle = b.color;
     ctx.stroke();

@@ -32,10 +32,11 @@ export const SeriesLegend = memo(function SeriesLegend({ series, bands = [] }: {
   const byStudent = students.length > 1 || !byMetric;
   return (
     <ul className="chart-legend" aria-label="Legend">
-      {bands.map((b) => (
-        <li key={b.id} data-testid="expected-band">
+      {/* Bands of one label (the sampling band of every student) share a row. */}
+      {unique(bands, (b) => b.label).map((b) => (
+        <li key={b.id} data-testid={b.faint ? 'sampling-band' : 'expected-band'}>
           <svg width="18" height="10" aria-hidden="true">
-            <rect x="0" y="1" width="18" height="8" fill={b.color} fillOpacity="0.25" />
+            <rect x="0" y="1" width="18" height="8" fill={b.faint && students.length > 1 ? NEUTRAL : b.color} fillOpacity={b.faint ? 0.18 : 0.25} />
           </svg>
           {b.label}
         </li>

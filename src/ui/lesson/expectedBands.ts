@@ -11,6 +11,8 @@ export interface BandDef {
   color: string;
   lane: number;
   points: Array<{ x: number; lo: number; hi: number }>;
+  /** Drawn fainter and without an outline (the score's sampling band, not a lesson's). */
+  faint?: boolean;
 }
 
 /** Which live chart draws a metric (the charts' data-testid), from the metric catalog. */
