@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Trainer } from '../src/engine/trainer';
+import type { MethodRuntime } from '../src/engine/methods/runtime';
+import type { AdaptiveOffPolicy, ReplayBuffer } from '../src/engine/objectives/distillm';
 import { explainStep, type ExplainedStep } from '../src/engine/explain';
 import { getTask } from '../src/engine/tasks';
 import { PAD } from '../src/engine/tasks/vocab';
@@ -74,6 +76,8 @@ describe('explainStep takes the run’s next step', () => {
     ['gkd', 3],
     ['ammd', 3],
     ['kd', 0],
+    ['taid', 3],
+    ['distillm', 3],
   ])('%s after %i steps: the explained step is a real step of the run at the same rate', async (method, k) => {
     const live = await trainFor(method, k);
     const w0 = await weights(live);
@@ -84,7 +88,6 @@ describe('explainStep takes the run’s next step', () => {
     const lr = (LR * (k + 1)) / WARMUP;
     expect(e.rate).toEqual({ lr, step: k, warmup: WARMUP, base: LR });
     expect(e.lr).toBe(lr);
-    expect(e.carried).toBeNull();
     // The live run is untouched by the explanation.
     expect(await weights(live)).toEqual(w0);
     expect(live.step).toBe(k);
@@ -117,11 +120,39 @@ describe('explainStep takes the run’s next step', () => {
   });
 });
 
-test('TAID: the explanation says what the copy could not take from the run', async () => {
-  const live = await trainFor('taid', 2);
-  const e = await explainStep(live, example);
-  expect(e.carried).toMatch(/t starts again at t_start/);
+/** The run's method state (private to the trainer; read here to compare a copy with its run). */
+const methodOf = (t: Trainer) => (t as unknown as { method: MethodRuntime }).method;
+
+test('TAID and DistiLLM: the copy takes over the run’s schedule (t; φ and the replay buffer)', async () => {
+  const live = await trainFor('taid', 3);
+  const t = methodOf(live).metrics!().taidT!;
+  const scratch = await Trainer.create(live.config, teacher, { evalPrompts: 8 });
+  scratch.adoptStateOf(live);
+  // t has left t_start after three steps, and the copy holds the run's t, not t_start.
+  expect(t).not.toBe(Number(live.config.hyper.tStart));
+  expect(methodOf(scratch).metrics!().taidT).toBe(t);
+  scratch.dispose();
   live.dispose();
+
+  // DistiLLM's φ rises only when the validation NLL does, and only then do samples fill the
+  // buffer: both are put there by hand (φ 0 → 0.1, three sequences of the buffer's 32 slots).
+  const d = await trainFor('distillm', 3, { bufferCapacity: 32 });
+  const [schedule, buffer] = methodOf(d).plainState!() as [AdaptiveOffPolicy, ReplayBuffer];
+  schedule.observeValidationNll(1);
+  schedule.observeValidationNll(1.5);
+  const T = d.student.config.seqLen;
+  buffer.push(
+    Int32Array.from({ length: 3 * T }, (_, i) => i % 7),
+    Int32Array.from([2, 3, 4]),
+  );
+  const copy = await Trainer.create(d.config, teacher, { evalPrompts: 8 });
+  expect(methodOf(copy).extras()).toEqual({ phi: 0, bufferFill: 0 });
+  copy.adoptStateOf(d);
+  expect(methodOf(copy).extras()).toEqual({ phi: 0.1, bufferFill: 3 / 32 });
+  const copiedBuffer = (methodOf(copy).plainState!() as [AdaptiveOffPolicy, ReplayBuffer])[1];
+  expect(copiedBuffer.at(2)).toEqual(buffer.at(2));
+  copy.dispose();
+  d.dispose();
 });
 
 describe('explainStep for AMMD: the run’s critics beside the best critics', () => {

@@ -56,8 +56,6 @@ export interface ExplainedStep {
   rate: { lr: number; step: number; warmup: number; base: number };
   /** ‖Δθ‖: how far the step moved the student's weights (all of them, as one vector). */
   updateNorm: number;
-  /** The method's own state the copy could not take over from the run (null: it took all of it). */
-  carried: string | null;
   /** AMMD: what the run's critics found on this step's two continuations, beside what critics could find. */
   critics?: ExplainedCritics;
 }
@@ -93,12 +91,6 @@ export interface ExplainedCritics {
   off: CriticGaps;
   offPositions: CriticPosition[];
 }
-
-/** State a scratch copy starts afresh, by method (everything else it takes from the run). */
-const CARRIED_AFRESH: Partial<Record<MethodId, string>> = {
-  taid: 'TAID’s interpolation weight t starts again at t_start on the copy',
-  distillm: 'DistiLLM’s replay buffer starts empty and its off-policy schedule afresh on the copy',
-};
 
 const DIVERGENCE_LABEL: Record<DivergenceKind, string> = {
   fkl: 'forward KL(p‖q)',
@@ -167,7 +159,7 @@ export async function explainStep(live: Trainer, example: Example): Promise<Expl
   const keep = <X extends tf.Tensor>(t: X): X => (kept.push(t), t);
   try {
     scratch.loadStudent(await live.exportStudent());
-    // The run's step count, optimiser moments, critics and sampling streams: the step below is
+    // The run's step count, optimiser moments, critics, method schedules and sampling streams: the step below is
     // the one the run would take next on this batch, at the rate its schedule gives now.
     scratch.adoptStateOf(live);
     const rate = scratch.nextLearningRate;
@@ -277,7 +269,6 @@ export async function explainStep(live: Trainer, example: Example): Promise<Expl
       lr: rate.lr,
       rate,
       updateNorm,
-      carried: CARRIED_AFRESH[live.config.method] ?? null,
     };
     if (critics && o) {
       const c = dists + 3 * T * V;

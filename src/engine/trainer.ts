@@ -386,9 +386,10 @@ export class Trainer {
   /**
    * Take over `run`'s place (a run of the same configuration): its step count (so the
    * learning-rate schedule is at the same step), its optimiser's moments, its method's learned
-   * state (AMMD's critics) and its sampling streams. With the student's weights loaded too, this
+   * state (AMMD's critics), its plain state (TAID's schedule of t, DistiLLM's off-policy schedule
+   * and replay buffer) and its sampling streams. With the student's weights loaded too, this
    * trainer's next step on a batch is the step `run` would take on it (the step explainer's
-   * scratch copy). CPU-side method state (TAID's t, DistiLLM's buffer) starts afresh.
+   * scratch copy).
    */
   adoptStateOf(run: Trainer): void {
     if (run.config.method !== this.config.method) throw new Error(`adoptStateOf: a ${this.config.method} run cannot take a ${run.config.method} run's state`);
@@ -398,6 +399,8 @@ export class Trainer {
       ours.variables.forEach((v, i) => v.assign(theirs.variables[i]));
       ours.optimizers.forEach((o, i) => o.copyStateFrom(theirs.optimizers[i]));
     }
+    const [plain, theirPlain] = [this.method.plainState?.() ?? [], run.method.plainState?.() ?? []];
+    plain.forEach((s, i) => s.copyFrom(theirPlain[i]));
     const [extra, theirExtra] = [this.method.extraVariables(), run.method.extraVariables()];
     extra.forEach((v, i) => v.assign(theirExtra[i]));
     if (run.optimizer) {

@@ -224,7 +224,7 @@ export const StepExplainer = memo(function StepExplainer({
             weight of the student one Adam step at <b data-testid="xp-rate">{rateText(e.rate)}</b>: the step the run would take next on this batch, with the
             run’s optimiser state{e.critics ? ' and its critics (which first take their own steps on the batch)' : ''}
             {e.rate.step === 0 ? '; as the run’s first Adam step it moves each weight by about the learning rate' : ''}. The weights moved by ‖Δθ‖ ={' '}
-            {fixed(e.updateNorm)}.{e.carried ? ` Not taken from the run: ${e.carried}.` : ''}
+            {fixed(e.updateNorm)}.
           </p>
         );
       default:

@@ -114,8 +114,6 @@ export interface StepExplanation {
   rate: { lr: number; step: number; warmup: number; base: number };
   /** ‖Δθ‖ of the step. */
   updateNorm: number;
-  /** The method's state the copy started afresh (null: none). */
-  carried: string | null;
   /** AMMD: the run's critics' gaps on the step's continuations (each summed over its tokens), beside the best critics'. */
   critics?: {
     kind: string;

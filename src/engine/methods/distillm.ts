@@ -54,6 +54,7 @@ export function distillm(setup: MethodSetup<DistillmHyper>): MethodRuntime<Disti
       schedule.observeValidationNll(valNll);
     },
     extras: () => ({ phi: schedule.phi, bufferFill: buffer.size / buffer.capacity }),
+    plainState: () => [schedule, buffer],
     extraVariables: () => [],
     dispose() {},
   };

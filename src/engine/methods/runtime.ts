@@ -89,6 +89,11 @@ export interface MethodSetup<H> extends Omit<MethodInputs, 'hyper'> {
   current(): H;
 }
 
+/** A piece of a method's plain state that another run's same piece can be copied into. */
+export interface PlainState {
+  copyFrom(other: PlainState): void;
+}
+
 /** A method's state across steps. */
 export interface MethodRuntime<H = ParamValues> {
   /** Build the step's batch, take the critic steps, and return the student's loss. */
@@ -112,6 +117,12 @@ export interface MethodRuntime<H = ParamValues> {
    * critics and their optimiser): variables and optimisers in a fixed order, matched pairwise.
    */
   carried?(): { variables: tf.Variable[]; optimizers: FlatAdam[] };
+  /**
+   * The plain (non-tensor) state the next step depends on, which a scratch copy takes over the
+   * same way (TAID's schedule of t; DistiLLM's off-policy schedule and replay buffer), in a fixed
+   * order, matched pairwise.
+   */
+  plainState?(): PlainState[];
   dispose(): void;
 }
 

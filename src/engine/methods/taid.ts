@@ -23,6 +23,7 @@ export function taid(setup: MethodSetup<TaidHyper>): MethodRuntime<TaidHyper> {
       return plan;
     },
     metrics: () => ({ taidT: schedule.t }),
+    plainState: () => [schedule],
     extraVariables: () => [],
     extras: () => ({}),
     dispose() {},

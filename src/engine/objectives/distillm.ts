@@ -31,6 +31,13 @@ export class AdaptiveOffPolicy {
     this.epsilon = epsilon;
   }
 
+  /** Take over another schedule's state (a copy of a run steps as the run would). */
+  copyFrom(other: AdaptiveOffPolicy): void {
+    this.phi = other.phi;
+    this.rises = other.rises;
+    this.reference = other.reference;
+  }
+
   observeValidationNll(nll: number): void {
     if (!Number.isFinite(nll)) return; // a diverged evaluation says nothing about over-fitting
     if (this.reference === null) {
@@ -84,6 +91,16 @@ export class ReplayBuffer {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Take over another buffer's contents (same capacity and length). */
+  copyFrom(other: ReplayBuffer): void {
+    if (other.capacity !== this.capacity || other.seqLen !== this.seqLen)
+      throw new Error(`ReplayBuffer.copyFrom: ${other.capacity}×${other.seqLen} into ${this.capacity}×${this.seqLen}`);
+    this.tokens.set(other.tokens);
+    this.promptLens.set(other.promptLens);
+    this.start = other.start;
+    this.count = other.count;
   }
 
   get full(): boolean {

@@ -57,6 +57,13 @@ export class TaidSchedule {
     this.t = tStart;
   }
 
+  /** Take over another schedule's state (a copy of a run steps as the run would). */
+  copyFrom(other: TaidSchedule): void {
+    this.t = other.t;
+    this.momentum = other.momentum;
+    this.previousLoss = other.previousLoss;
+  }
+
   /** After a step: `loss` is its loss, `step` the steps done before it (the official code's global step), `totalSteps` the planned length. */
   update(loss: number, step: number, totalSteps: number, opts: TaidScheduleOptions): void {
     if (!Number.isFinite(loss)) return; // a halted step changes nothing
