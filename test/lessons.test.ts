@@ -4,7 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkEffect, effectProblems } from '../src/cli/lessons/check';
-import { lessonSeeds } from '../src/state/lessons';
+import { checkAt } from '../src/cli/lessons/run';
+import type { RunResult } from '../src/cli/studies/runner';
+import { lessonHolds, lessonSeeds } from '../src/state/lessons';
+import type { Preset } from '../src/state/presets';
 import type { LessonEffect, LessonIndex, LessonReference } from '../src/state/lessons';
 import { PRESETS, getPreset } from '../src/state/presets';
 import { resolveSpec } from '../src/shared/runSpec';
@@ -70,7 +73,16 @@ describe('lesson declarations', () => {
     ]);
     expect(effectProblems({ metric: 'm', lower: 1, higher: 1, checkpoint: 100, steps: 50 }, 2)).toEqual([
       'budget 50 is below the checkpoint 100',
-      'compares a student with itself',
+      'compares a student with itself on m',
+    ]);
+    // Each further comparison is held to the same: students that exist, two different ones.
+    const also = [
+      { metric: 'a', lower: 0, higher: 3 },
+      { metric: 'b', lower: 1, higher: 1 },
+    ];
+    expect(effectProblems({ metric: 'm', lower: 0, higher: 1, checkpoint: 10, steps: 10, also }, 2)).toEqual([
+      'student 4 does not exist (2 students)',
+      'compares a student with itself on b',
     ]);
     expect(effectProblems({ metric: 'm', lower: 0, higher: 1, checkpoint: 10, steps: 10, seeds: 2, firstSeed: 0 }, 2)).toEqual([
       '2 seeds: a lesson is checked over at least 3',
@@ -85,6 +97,39 @@ describe('lesson declarations', () => {
     expect(lessonSeeds({ ...base, seeds: 5, firstSeed: 6 })).toEqual([6, 7, 8, 9, 10]);
     // --seeds on the command line overrides the count, not the first seed.
     expect(lessonSeeds({ ...base, seeds: 5, firstSeed: 6 }, 3)).toEqual([6, 7, 8]);
+  });
+});
+
+describe('a lesson with further comparisons (effect.also)', () => {
+  const run = (values: Record<string, number>) => ({ records: [{ step: 10, ...values }] }) as unknown as RunResult;
+  // Student 1 lower on m (1, 2, 3 against 7, 8, 9) and on a; student 2 lower on b, but by a hair.
+  const runs = [
+    [run({ m: 1, a: 1, b: 5 }), run({ m: 2, a: 1.1, b: 6 }), run({ m: 3, a: 0.9, b: 7 })],
+    [run({ m: 7, a: 3, b: 4 }), run({ m: 8, a: 3.1, b: 5 }), run({ m: 9, a: 2.9, b: 6 })],
+  ];
+  const preset = (also: LessonEffect['also']) => ({ effect: { ...effect, also } }) as unknown as Preset;
+
+  it('checks each at the checkpoint by the same rule, and holds only when every one does', () => {
+    const ok = checkAt(preset([{ metric: 'a', lower: 0, higher: 1 }]), runs, ['s1', 's2']);
+    expect(ok.check.holds).toBe(true);
+    expect(ok.alsoChecks!.map((c) => [c.metric, c.lower.mean, c.higher.mean, c.holds])).toEqual([['a', 1, 3, true]]);
+    expect(lessonHolds(ok)).toBe(true);
+    // b: means 5 and 6 (sd 1 each) the other way round: 5 + 1 is not below 6 − 1.
+    const thin = checkAt(
+      preset([
+        { metric: 'a', lower: 0, higher: 1 },
+        { metric: 'b', lower: 1, higher: 0 },
+      ]),
+      runs,
+      ['s1', 's2'],
+    );
+    expect(thin.alsoChecks![1]).toMatchObject({ metric: 'b', direction: true, bandsApart: false, holds: false });
+    expect(thin.alsoChecks![1].lower.label).toBe('s2');
+    expect(lessonHolds(thin)).toBe(false);
+  });
+
+  it('a lesson without further comparisons has none', () => {
+    expect(checkAt(preset(undefined), runs, ['s1', 's2']).alsoChecks).toBeUndefined();
   });
 });
 
@@ -114,6 +159,13 @@ describe('shipped lesson references (public/lessons)', () => {
       expect([lower.lane, higher.lane], id).toEqual([preset!.effect.lower, preset!.effect.higher]);
       expect([lower.n, higher.n], id).toEqual([ref.seeds.length, ref.seeds.length]);
       expect(lower.mean + lower.sd, id).toBeLessThan(higher.mean - higher.sd);
+      // Each further comparison too, as declared.
+      expect(ref.alsoChecks?.length ?? 0, id).toBe(preset!.effect.also?.length ?? 0);
+      for (const [i, c] of (ref.alsoChecks ?? []).entries()) {
+        const declared = preset!.effect.also![i];
+        expect([c.metric, c.lower.lane, c.higher.lane], id).toEqual([declared.metric, declared.lower, declared.higher]);
+        expect(c.lower.mean + c.lower.sd, `${id} ${c.metric}`).toBeLessThan(c.higher.mean - c.higher.sd);
+      }
       // The trajectory at the checkpoint is the same mean and sd (rounded to 5 significant digits).
       for (const side of [lower, higher]) {
         const t = ref.trajectories[side.lane];
@@ -134,6 +186,10 @@ describe('shipped lesson references (public/lessons)', () => {
       // The short text a projector shows carries the numbers; the detail waits behind "More".
       expect(preset.lesson, id).toContain(band(ref.check.lower));
       expect(preset.lesson, id).toContain(band(ref.check.higher));
+      for (const c of ref.alsoChecks ?? []) {
+        expect(preset.lesson, `${id} ${c.metric}`).toContain(band(c.lower));
+        expect(preset.lesson, `${id} ${c.metric}`).toContain(band(c.higher));
+      }
       const seeds = ref.seeds;
       expect(preset.lesson, id).toContain(`seeds ${seeds[0]}–${seeds[seeds.length - 1]}`);
       expect(seeds, id).toEqual(Array.from({ length: seeds.length }, (_, i) => seeds[0] + i)); // a range, as written

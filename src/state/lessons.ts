@@ -1,6 +1,7 @@
 // What a lesson claims and what its verification found. A lesson states one effect: at a
 // checkpoint step, one student's value of a metric is below another's, with the ±1 sd bands of
-// several seeds apart. `npm run lessons` checks it headless and writes the reference each
+// several seeds apart (and optionally further comparisons at the same step, `also`, each held to
+// the same rule). `npm run lessons` checks it headless and writes the reference each
 // lesson's page shows (public/lessons/<id>.json); the page lists only lessons whose check holds.
 // Plain data and one fetch: no TensorFlow.js here.
 import type { PartialSpec } from '../shared/runSpec';
@@ -23,6 +24,18 @@ export interface LessonEffect {
    * fresh ones, so its check is not the data it was designed from.
    */
   firstSeed?: number;
+  /**
+   * Further comparisons at the same checkpoint, each checked by the same rule; the lesson holds
+   * only when every one does. The question and the expected band are about the first (`metric`).
+   */
+  also?: LessonComparison[];
+}
+
+/** One more "lower than" a lesson states: `lower`'s metric below `higher`'s at the checkpoint. */
+export interface LessonComparison {
+  metric: string;
+  lower: number;
+  higher: number;
 }
 
 /** The seeds a lesson's check runs: `count` of them from its first seed. */
@@ -73,11 +86,18 @@ export interface LessonReference {
   evalEvery: number;
   backend: string;
   check: EffectCheck;
+  /** The checks of `effect.also`, in its order (absent for a lesson with one comparison). */
+  alsoChecks?: EffectCheck[];
   trajectories: Trajectory[];
   commit: string;
   command: string;
   /** Summed wall-clock time of the runs, ms. */
   runMs: number;
+}
+
+/** Every check of the lesson holds: the main one and each of `also`. */
+export function lessonHolds(ref: Pick<LessonReference, 'check' | 'alsoChecks'>): boolean {
+  return ref.check.holds && (ref.alsoChecks ?? []).every((c) => c.holds);
 }
 
 /** public/lessons/index.json: every checked lesson and whether its check holds. */

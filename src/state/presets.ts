@@ -34,16 +34,57 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'mode-covering-vs-seeking',
     title: 'Mode covering vs mode seeking',
-    question: 'Forward KL (word-level KD) or reverse KL on the grammar: which student has the lower forward KL on the teacher’s own sentences after 50 steps?',
+    question:
+      'On the grammar, student 1 learns forward KL on grammar sentences (word-level KD), student 2 reverse KL on its own samples (GKD, on-policy). Which writes more grammatical sentences after 200 steps?',
+    ask: 'higher',
+    // Declared after seeds 1–3, failed on the fresh seeds 4–8: not offered (docs/lessons).
     lesson:
-      'Forward KL is large wherever the student gives little mass to a continuation the teacher uses, so training on it covers the teacher’s sentences: at step 50 the forward-KL student’s forward KL on the teacher’s samples was 0.027 ± 0.006, the reverse-KL student’s 0.057 ± 0.014 (mean ± 1 sd over seeds 1–3).',
-    more: 'The grammar has many valid continuations for most prefixes, which is where covering and seeking differ. Only the covering side was checked: in the same runs the reverse-KL student had the lower reverse KL on its own samples (0.154 ± 0.015 against 0.185 ± 0.041, bands overlapping) and the higher score (0.823 ± 0.059 against 0.740 ± 0.018), neither part of the check. What was checked: forward KL on the teacher’s samples (fklTeacher) at step 50, lower for the forward-KL student, over seeds 1–3 with the ±1 sd bands apart.',
-    effect: { metric: 'fklTeacher', lower: 0, higher: 1, checkpoint: 50, steps: 50 },
+      'On fresh seeds 4–8 none of the three comparisons held. At step 200 the forward-KL student wrote more grammatical sentences (0.952 ± 0.015 against 0.920 ± 0.029), had the lower forward KL on the teacher’s samples with the bands overlapping (0.018 ± 0.010 against 0.030 ± 0.011), and the lower reverse KL on its own samples too (0.037 ± 0.019 against 0.045 ± 0.017).',
+    more: 'The redesign asked for both sides: the forward-KL student lower on forward KL, the reverse-KL student lower on reverse KL and more grammatical. On seeds 1–3 at learning rate 0.001 with 128 evaluation prompts all three held at step 200 (grammatical rate 0.878 ± 0.005 against 0.909 ± 0.005; forward KL 0.009 ± 0.001 against 0.020 ± 0.008; reverse KL 0.077 ± 0.013 against 0.052 ± 0.006), so the lesson was declared and checked on seeds 4–8, where it failed. Tried before on seeds 1–3: reverse KL on grammar sentences at 0.003 (its reverse KL overlapped), GKD on-policy at 0.003 (the same), and both at half the width (overlapping or the other way). The earlier one-sided lesson (forward KL lower for the forward-KL student at step 50) held, but asked a near-tautology. On this grammar, with these warm students, reverse KL on the student’s own samples did not show mode seeking’s side on fresh seeds; the two-sided lesson that holds is the one on the instructions task.',
+    effect: {
+      metric: 'score',
+      lower: 0,
+      higher: 1,
+      checkpoint: 200,
+      steps: 200,
+      seeds: 5,
+      firstSeed: 4,
+      also: [
+        { metric: 'fklTeacher', lower: 0, higher: 1 },
+        { metric: 'rklStudent', lower: 1, higher: 0 },
+      ],
+    },
     spec: {
-      settings: { ...quick(50), task: 'grammar' },
+      settings: { ...quick(200), lr: 0.001, task: 'grammar', evalPrompts: 128 },
       lanes: [
         { method: 'kd', hyper: { temperature: 1 } },
-        { method: 'rkl', hyper: {} },
+        { method: 'gkd', hyper: { lambda: 1, divergence: 'rkl' } },
+      ],
+    },
+  },
+  {
+    id: 'small-student-seeking',
+    title: 'Mode covering vs mode seeking, with too little capacity',
+    question:
+      'The instructions teacher does six skills; the student, far smaller, scores about 0.2 where the teacher scores 0.99. Student 1 learns forward KL on the data, student 2 reverse KL on its own samples. Which ends closer to the teacher on the teacher’s own answers (lower forward KL) after 300 steps?',
+    lesson:
+      'Each student got closer to the teacher only in its own direction. On the teacher’s answers, forward KL at step 300 was 1.021 ± 0.005 for the forward-KL student and 1.166 ± 0.021 for the reverse-KL one (1.019 at step 0); on each student’s own samples, reverse KL was 6.442 ± 0.127 against 6.874 ± 0.152 the other way round (seeds 4–8). This page runs seed 1, which is not one of them.',
+    more: 'The teacher reverses, sorts, copies, shifts each letter on, drops the vowels and adds, at 0.99; these students score 0.17. Reverse KL on its own samples lets a student give up the teacher’s answers it cannot produce (mode seeking); forward KL on the data holds it to all of them (mode covering). Neither the score nor any skill moved apart: exact match 0.178 ± 0.014 against 0.194 ± 0.009 for the reverse-KL student, which got one of the eleven reversal prompts right on every seed. Both students are GKD with only λ and the divergence changed, both at learning rate 0.0003: in a first look on seed 1, 0.003 and 0.001 made both students worse on every measure. What was checked: forward KL on the teacher’s samples (fklTeacher) lower for the forward-KL student, and reverse KL on the student’s own samples (rklStudent) lower for the reverse-KL student, both at step 300, over fresh seeds 4–8 with the ±1 sd bands apart. How it got here: designed on seeds 1–3, where both held at this width and at half of it (16 wide, not checked on the fresh seeds), then declared and checked on seeds 4–8.',
+    effect: {
+      metric: 'fklTeacher',
+      lower: 0,
+      higher: 1,
+      checkpoint: 300,
+      steps: 300,
+      seeds: 5,
+      firstSeed: 4,
+      also: [{ metric: 'rklStudent', lower: 1, higher: 0 }],
+    },
+    spec: {
+      settings: { ...quick(300), lr: 0.0003, task: 'instructions' },
+      lanes: [
+        { method: 'gkd', hyper: { lambda: 0, divergence: 'fkl' } },
+        { method: 'gkd', hyper: { lambda: 1, divergence: 'rkl' } },
       ],
     },
   },

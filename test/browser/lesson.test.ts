@@ -53,8 +53,8 @@ const critic = getPreset('critic-adversary')!;
 const covering = getPreset('mode-covering-vs-seeking')!;
 const fixtures = {
   [critic.id]: fixtureFor(critic, [2, 0.5], [5, 0.25]),
-  // Forward KL of a few nats at most: this run lies far below both made-up bands, which come
-  // from seeds the page does not run.
+  // A score of at most 1: this run lies far below both made-up bands, which come from seeds the
+  // page does not run.
   [covering.id]: { ...fixtureFor(covering, [50, 1], [60, 1]), seeds: [11, 12, 13] },
 };
 const index: LessonIndex = {
@@ -177,30 +177,32 @@ describe('lesson panel', () => {
     await questionInViewAndFocused(page);
     // The lesson's own experiment: its students, its task.
     expect(await page.getByTestId('lane-method-1').textContent()).toContain('KD');
-    expect(await page.getByTestId('lane-method-2').textContent()).toContain('Reverse KL');
+    expect(await page.getByTestId('lane-method-2').textContent()).toContain('GKD');
     expect(await page.getByTestId('param-task').inputValue()).toBe('grammar');
     await whenReady(page, { timeout: 240_000 });
 
     // The transport's Play (no prediction) also stops at the checkpoint; the band appears there.
-    const div = page.getByTestId('chart-divergence');
+    // The lesson's metric is the score: its chart shows the sampling band until the lesson's own.
+    const div = page.getByTestId('chart-score');
     expect(await div.getAttribute('data-bands')).toBe('0');
+    expect(await page.getByTestId('score-sampling').isDisabled()).toBe(true);
     await page.getByTestId('play').click();
     await page.getByTestId('lesson-result').waitFor({ timeout: 600_000 });
     await page.getByTestId('play').waitFor({ timeout: 60_000 });
     expect(await stepCount(page)).toBe(covering.effect.checkpoint);
     await expect.poll(() => div.getAttribute('data-bands')).toBe('2');
     expect(await page.getByTestId('lesson-verdict').textContent()).toMatch(
-      /^You made no prediction\. The verified answer: Student 1, KD \(word level\), has the lower forward KL/,
+      /^You made no prediction\. The verified answer: Student 2, GKD[^,]*, has the higher task score at step 200/,
     );
-    // Forward KL of a few nats against fixture bands of 50 ± 1 and 60 ± 1: both students fell
+    // A score of at most 1 against fixture bands of 50 ± 1 and 60 ± 1: both students fell
     // outside, and the panel says so first, never "in this run too".
     const outside = await page.getByTestId('lesson-outside').textContent();
     expect(outside).toMatch(
-      /^This run landed outside the expected band: Student 1, KD \(word level\), [\d.]+ against 50\.0 ± 1\.000; Student 2, Reverse KL, [\d.]+ against 60\.0 ± 1\.000\./,
+      /^This run landed outside the expected band: Student 1, KD \(word level\) \(task score\), [\d.]+ against 50\.0 ± 1\.000; Student 2, GKD[^,]* \(task score\), [\d.]+ against 60\.0 ± 1\.000\./,
     );
     const agreement = await page.getByTestId('lesson-agreement').textContent();
     expect(agreement).not.toContain('too');
-    expect(agreement).toMatch(/^(Its direction still agrees: Student 1, KD \(word level\), is lower|This run went the other way)/);
+    expect(agreement).toMatch(/^(Its direction still agrees: Student 2, GKD[^,]*, is higher|This run went the other way)/);
     // The band's seeds are not the page's, and the panel says so.
     expect(await page.getByTestId('lesson-band-note').textContent()).toContain(
       'over seeds 11, 12, 13, from npm run lessons). This page runs seed 1, which is not one of them.',

@@ -48,9 +48,11 @@ export function effectProblems(effect: LessonEffect, lanes: number): string[] {
   const out: string[] = [];
   if (effect.checkpoint > 400) out.push(`checkpoint ${effect.checkpoint} is past 400 steps`);
   if (effect.steps < effect.checkpoint) out.push(`budget ${effect.steps} is below the checkpoint ${effect.checkpoint}`);
-  for (const lane of [effect.lower, effect.higher])
-    if (!Number.isInteger(lane) || lane < 0 || lane >= lanes) out.push(`student ${lane + 1} does not exist (${lanes} students)`);
-  if (effect.lower === effect.higher) out.push('compares a student with itself');
+  for (const c of [effect, ...(effect.also ?? [])]) {
+    for (const lane of [c.lower, c.higher])
+      if (!Number.isInteger(lane) || lane < 0 || lane >= lanes) out.push(`student ${lane + 1} does not exist (${lanes} students)`);
+    if (c.lower === c.higher) out.push(`compares a student with itself on ${c.metric}`);
+  }
   if (effect.seeds !== undefined && (!Number.isInteger(effect.seeds) || effect.seeds < 3))
     out.push(`${effect.seeds} seeds: a lesson is checked over at least 3`);
   if (effect.firstSeed !== undefined && (!Number.isInteger(effect.firstSeed) || effect.firstSeed < 1))

@@ -7,7 +7,7 @@ import type { Transformer } from '../../engine/model/transformer';
 import { laneLabel } from '../../state/config';
 import { resolveRun } from '../../shared/runSpec';
 import type { Preset } from '../../state/presets';
-import { lessonSeeds, type EffectCheck, type LessonReference, type Trajectory } from '../../state/lessons';
+import { lessonSeeds, type EffectCheck, type LessonComparison, type LessonReference, type Trajectory } from '../../state/lessons';
 import type { Arm } from '../studies/study';
 import { runArm, type RunResult } from '../studies/runner';
 import { summarize } from '../studies/stats';
@@ -43,11 +43,11 @@ export function lessonArms(preset: Preset): LessonArms {
   const common: Record<string, unknown> = {};
   for (const p of SHARED_PARAMS) if (!own.has(p.id)) common[p.id] = configs[0].settings[p.id];
   const task = spec.settings.task as Arm['task'];
-  // The id carries a hash of the whole resolved configuration (defaults included), so neither a
-  // redesigned lesson nor a changed default ever reuses old runs.
+  // The id carries a hash of the whole resolved configuration (defaults and the evaluation's
+  // prompt count included), so neither a redesigned lesson nor a changed default reuses old runs.
   const arms = spec.lanes.map((lane, i) => {
     const hash = createHash('sha1')
-      .update(JSON.stringify({ common, task, lane, resolved: configs[i].hyper, steps: preset.effect.steps }))
+      .update(JSON.stringify({ common, task, lane, resolved: configs[i].hyper, steps: preset.effect.steps, evalPrompts: page.evalPrompts }))
       .digest('hex')
       .slice(0, 10);
     return { id: `${preset.id}-s${i + 1}-${lane.method}-${hash}`, label: laneLabel(spec, i), task, method: lane.method, hyper: lane.hyper };
@@ -79,7 +79,7 @@ export async function verifyLesson(
       opts.onRun?.(lane, seed, run, performance.now() - t0);
     }
   }
-  const check = checkAt(preset, runs, labels);
+  const checks = checkAt(preset, runs, labels);
   const reference = {
     id: preset.id,
     title: preset.title,
@@ -88,7 +88,7 @@ export async function verifyLesson(
     seeds,
     evalEvery,
     backend: opts.backend,
-    check,
+    ...checks,
     trajectories: runs.map((rs, lane) => trajectory(rs, lane, labels[lane])),
     runMs: Math.round(runs.flat().reduce((a, r) => a + r.wallMs, 0)),
   };
@@ -100,10 +100,15 @@ function valueAt(run: RunResult, metric: string, step: number): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-export function checkAt(preset: Preset, runs: RunResult[][], labels: string[]): EffectCheck {
-  const { metric, checkpoint, lower, higher } = preset.effect;
-  const arm = (lane: number) => ({ lane, label: labels[lane], values: runs[lane].map((r) => valueAt(r, metric, checkpoint)) });
-  return checkEffect(preset.effect, arm(lower), arm(higher));
+/** The lesson's main comparison at its checkpoint, and then each of `effect.also`. */
+export function checkAt(preset: Preset, runs: RunResult[][], labels: string[]): { check: EffectCheck; alsoChecks?: EffectCheck[] } {
+  const { effect } = preset;
+  const compare = (c: LessonComparison) => {
+    const arm = (lane: number) => ({ lane, label: labels[lane], values: runs[lane].map((r) => valueAt(r, c.metric, effect.checkpoint)) });
+    return checkEffect({ ...effect, metric: c.metric }, arm(c.lower), arm(c.higher));
+  };
+  const check = compare(effect);
+  return effect.also?.length ? { check, alsoChecks: effect.also.map(compare) } : { check };
 }
 
 const SKIP = new Set(['step', 'stepsPerSec']);

@@ -6,7 +6,7 @@
 import { memo, useEffect, useId, useRef } from 'react';
 import type { MetricRecord } from '../../engine/metrics/record';
 import type { Preset } from '../../state/presets';
-import type { LessonReference } from '../../state/lessons';
+import type { EffectCheck, LessonReference } from '../../state/lessons';
 import { LANE_COLORS } from '../../state/config';
 import { BAND_LABEL, valueAtStep } from './expectedBands';
 import { chartName, metricName } from './metricNames';
@@ -40,6 +40,16 @@ export interface LessonPanelProps {
   onClose: () => void;
 }
 
+interface Comparison {
+  metric: string;
+  /** The student expected lower on it. */
+  lower: number;
+  /** Its verified numbers, once loaded. */
+  check: EffectCheck | undefined;
+}
+
+const expectedIn = (check: EffectCheck | undefined, lane: number) => (check ? [check.lower, check.higher].find((a) => a.lane === lane) : undefined);
+
 const num = (v: number | null | undefined) =>
   typeof v === 'number' && Number.isFinite(v) ? (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(3)) : '–';
 
@@ -56,7 +66,11 @@ export const LessonPanel = memo(function LessonPanel(props: LessonPanelProps) {
   const metric = metricName(effect.metric);
   const chart = chartName(effect.metric);
   const here = (lane: number) => valueAtStep(records[lane] ?? [], effect.metric, effect.checkpoint);
-  const expectedOf = (lane: number) => (reference ? [reference.check.lower, reference.check.higher].find((a) => a.lane === lane) : undefined);
+  // The lesson's main comparison, then any further ones it checks at the same step.
+  const comparisons: Comparison[] = [
+    { metric: effect.metric, lower: effect.lower, check: reference?.check },
+    ...(effect.also ?? []).map((c, i) => ({ metric: c.metric, lower: c.lower, check: reference?.alsoChecks?.[i] })),
+  ];
   const seeds = reference?.seeds.length ?? 3;
   // A band from seeds this page does not run (a lesson checked on fresh seeds) says so.
   const pageSeed = Number(preset.spec.settings?.seed ?? 1);
@@ -148,35 +162,38 @@ export const LessonPanel = memo(function LessonPanel(props: LessonPanelProps) {
       </p>
       {/* Announced when the run reaches the checkpoint (the region exists before its text does). */}
       <div className="lesson-announce" role="status" aria-live="polite" data-testid="lesson-announce">
-        {passed && <Verdict {...{ preset, reference, labels, prediction, changed, here, expectedOf, seeds, answer, metric, name_ }} />}
+        {passed && <Verdict {...{ preset, reference, labels, records, comparisons, prediction, changed, here, seeds, answer, metric, name_ }} />}
       </div>
       {passed && (
         <div className="lesson-result" data-testid="lesson-result">
-          <table className="lesson-table">
-            <thead>
-              <tr>
-                <th>
-                  {metric}, step {effect.checkpoint}
-                </th>
-                <th>this run</th>
-                <th>expected, {seeds} seeds</th>
-              </tr>
-            </thead>
-            <tbody>
-              {options.map((lane) => {
-                const e = expectedOf(lane);
-                return (
-                  <tr key={lane} data-testid={`lesson-row-${lane}`}>
-                    <td>
-                      <span className="lane-dot" style={{ background: LANE_COLORS[lane] }} /> {labels[lane]}
-                    </td>
-                    <td>{num(here(lane))}</td>
-                    <td>{e ? `${num(e.mean)} ± ${num(e.sd)}` : '–'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          {comparisons.map((c, i) => (
+            <table className="lesson-table" key={c.metric} data-testid={i === 0 ? 'lesson-table' : `lesson-table-also-${i}`}>
+              <thead>
+                <tr>
+                  <th>
+                    {metricName(c.metric)}, step {effect.checkpoint}
+                  </th>
+                  <th>this run</th>
+                  <th>expected, {seeds} seeds</th>
+                </tr>
+              </thead>
+              <tbody>
+                {options.map((lane) => {
+                  const e = expectedIn(c.check, lane);
+                  return (
+                    <tr key={lane} data-testid={i === 0 ? `lesson-row-${lane}` : `lesson-row-also-${i}-${lane}`}>
+                      <td>
+                        <span className="lane-dot" style={{ background: LANE_COLORS[lane] }} /> {labels[lane]}
+                        {lane === c.lower ? ' (expected lower)' : ''}
+                      </td>
+                      <td>{num(valueAtStep(records[lane] ?? [], c.metric, effect.checkpoint))}</td>
+                      <td>{e ? `${num(e.mean)} ± ${num(e.sd)}` : '–'}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          ))}
           <p data-testid="lesson-text">{preset.lesson}</p>
           {/* Kept short for a projector; how the lesson was designed and checked waits behind "More". */}
           {preset.more && (
@@ -197,8 +214,9 @@ interface VerdictProps {
   labels: string[];
   prediction: number | null;
   changed: boolean;
+  records: MetricRecord[][];
+  comparisons: Comparison[];
   here: (lane: number) => number | null;
-  expectedOf: (lane: number) => { mean: number; sd: number } | undefined;
   seeds: number;
   answer: number;
   metric: string;
@@ -206,22 +224,32 @@ interface VerdictProps {
 }
 
 /** What the run at the checkpoint says: the prediction against the verified answer, this run's direction, and where it fell. */
-function Verdict({ preset, reference, prediction, changed, here, expectedOf, seeds, answer, metric, name_ }: VerdictProps) {
+function Verdict({ preset, reference, records, comparisons, prediction, changed, here, seeds, answer, metric, name_ }: VerdictProps) {
   const { effect } = preset;
   const ask = preset.ask ?? 'lower';
   const right = `${name_(answer)} has the ${ask} ${metric} at step ${effect.checkpoint}`;
   const [lo, hi] = [here(effect.lower) as number, here(effect.higher) as number];
   // This run's value against its student's verified mean ± sd, where it lies outside that band.
   const who = (lane: number) => name_(lane).replace(/,$/, '');
+  // Every comparison the lesson checks, each named by its metric when there are several.
   const outside = changed
     ? []
-    : [effect.lower, effect.higher].flatMap((lane) => {
-        const e = expectedOf(lane);
-        const v = here(lane);
-        if (!e || v === null || (v >= e.mean - e.sd && v <= e.mean + e.sd)) return [];
-        return [`${who(lane)}, ${num(v)} against ${num(e.mean)} ± ${num(e.sd)}`];
-      });
-  const direction = lo < hi ? `${name_(effect.lower)} is lower (${num(lo)} against ${num(hi)})` : null;
+    : comparisons.flatMap((c) =>
+        [effect.lower, effect.higher].flatMap((lane) => {
+          const e = expectedIn(c.check, lane);
+          const v = valueAtStep(records[lane] ?? [], c.metric, effect.checkpoint);
+          if (!e || v === null || (v >= e.mean - e.sd && v <= e.mean + e.sd)) return [];
+          const what = comparisons.length > 1 ? ` (${metricName(c.metric)})` : '';
+          return [`${who(lane)}${what}, ${num(v)} against ${num(e.mean)} ± ${num(e.sd)}`];
+        }),
+      );
+  // Said the way the question asks it: "… is higher" for a question about the higher one.
+  const direction =
+    lo < hi
+      ? ask === 'lower'
+        ? `${name_(effect.lower)} is lower (${num(lo)} against ${num(hi)})`
+        : `${name_(effect.higher)} is higher (${num(hi)} against ${num(lo)})`
+      : null;
   return (
     <>
       <p className="lesson-verdict" data-testid="lesson-verdict">
