@@ -120,7 +120,8 @@ async function checkGradients(loss: () => tf.Scalar, vars: tf.Variable[], refere
 }
 
 function studentVars(): tf.Variable[] {
-  return ['tok_emb', 'h0.attn.wq', 'h0.mlp.w1', 'ln_f.g', 'head.w'].map((n) => student.p(n));
+  // wq, wk and wv: each attention product's gradient on both its operands (layers.ts batchedProduct).
+  return ['tok_emb', 'h0.attn.wq', 'h0.attn.wk', 'h0.attn.wv', 'h0.mlp.w1', 'ln_f.g', 'head.w'].map((n) => student.p(n));
 }
 
 describe('token divergences through a tiny Transformer', () => {

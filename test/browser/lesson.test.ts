@@ -185,12 +185,14 @@ describe('lesson panel', () => {
     // The lesson's metric is the score: its chart shows the sampling band until the lesson's own.
     const div = page.getByTestId('chart-score');
     expect(await div.getAttribute('data-bands')).toBe('0');
-    expect(await page.getByTestId('score-sampling').isDisabled()).toBe(true);
     await page.getByTestId('play').click();
     await page.getByTestId('lesson-result').waitFor({ timeout: 600_000 });
     await page.getByTestId('play').waitFor({ timeout: 60_000 });
     expect(await stepCount(page)).toBe(covering.effect.checkpoint);
     await expect.poll(() => div.getAttribute('data-bands')).toBe('2');
+    // The lesson's band takes the score chart's sampling band's place, and its box.
+    expect(await div.getAttribute('data-sampling-bands')).toBe('0');
+    expect(await page.getByTestId('score-sampling').isDisabled()).toBe(true);
     expect(await page.getByTestId('lesson-verdict').textContent()).toMatch(
       /^You made no prediction\. The verified answer: Student 2, GKD[^,]*, has the higher task score at step 200/,
     );

@@ -1,5 +1,6 @@
 // The page on a projector (1024×768): the document is never wider than the viewport, whichever
-// method's card (and formula) is shown, in a race, a lesson and presenter mode; presenter mode
+// method's card (and formula) is shown, with AMMD's step explainer open at its critics' table, in
+// a race, a lesson and presenter mode; presenter mode
 // draws the charts' canvas text at 16 px or more and sets no text under 18 px (chart legends
 // 16 px), lesson panel included, measured from what the canvas was asked to draw and from the
 // computed styles. On the short screen each chart description keeps a line and opens in place;
@@ -81,6 +82,16 @@ describe('on a projector', () => {
       await page.getByTestId('student-output').first().waitFor({ timeout: 120_000 });
       await check(m.id);
     }
+    // AMMD's step explainer at the step that shows its critics' table (the widest part of it).
+    await page.evaluate((h) => (location.hash = h), `#${SMALL}&s1=ammd`);
+    await page.getByTestId('student-output').first().waitFor({ timeout: 120_000 });
+    await page.getByTestId('explain-open').click();
+    const explainer = page.locator('[data-testid="explainer"][data-ready="1"]');
+    await explainer.waitFor({ timeout: 120_000 });
+    await explainer.locator('.xp-diagram li').nth(3).locator('button').click();
+    await explainer.getByTestId('xp-critics').waitFor();
+    await check('AMMD’s step explainer with its critics’ table');
+    await page.getByRole('button', { name: 'Close the step explainer' }).click();
     const race = '#' + SMALL + '&s1=kd&s2=gkd&s3=ammd&s4=distillm';
     await page.evaluate((h) => (location.hash = h), race);
     await expect.poll(() => page.getByTestId('method-card').count(), { timeout: 60_000 }).toBe(4);
