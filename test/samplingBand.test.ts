@@ -1,7 +1,7 @@
 // The score's sampling band: Wilson's interval at z = 1 against values worked out by hand, and
 // one band per student around its score records.
 import { describe, expect, it } from 'vitest';
-import { samplingBands, samplingLabel, wilsonInterval } from '../src/ui/charts/samplingBand';
+import { samplingBands, samplingLabel, scorePoints, wilsonInterval } from '../src/ui/charts/samplingBand';
 import type { MetricRecord } from '../src/engine/metrics/record';
 
 describe('wilsonInterval', () => {
@@ -34,7 +34,7 @@ describe('wilsonInterval', () => {
 describe('samplingBands', () => {
   const rec = (step: number, score: number | null) => ({ step, score }) as unknown as MetricRecord;
   it('one band per student with a score, at the steps it was recorded, all with one label', () => {
-    const bands = samplingBands([[rec(0, 0.25), rec(10, null), rec(20, 0.5)], [], [rec(0, 1)]], 64, ['red', 'green', 'blue']);
+    const bands = samplingBands(scorePoints([[rec(0, 0.25), rec(10, null), rec(20, 0.5)], [], [rec(0, 1)]]), 64, ['red', 'green', 'blue']);
     expect(bands.map((b) => [b.lane, b.color, b.points.map((p) => p.x)])).toEqual([
       [0, 'red', [0, 20]],
       [2, 'blue', [0]],
@@ -42,5 +42,11 @@ describe('samplingBands', () => {
     expect(new Set(bands.map((b) => b.label))).toEqual(new Set([samplingLabel(64)]));
     expect(bands[0].points[1].lo).toBeCloseTo(wilsonInterval(0.5, 64)[0], 12);
     expect(bands.every((b) => b.faint)).toBe(true);
+  });
+
+  it('a skill’s share of the prompts need not be whole: its label says about how many', () => {
+    const [band] = samplingBands([[{ x: 0, y: 0.5 }]], 64 / 6, ['red']);
+    expect(band.label).toBe('sampling noise, ±1 sd (about 11 prompts)');
+    expect(band.points[0].hi).toBeCloseTo(wilsonInterval(0.5, 64 / 6)[1], 12);
   });
 });

@@ -42,6 +42,8 @@ describe('instructions task', () => {
       const ends = await page.getByTestId(`skill-${skill}`).getAttribute('data-ends');
       const [[id, , value]] = JSON.parse(ends!) as Array<[string, number, number]>;
       expect(id).toBe(`s0_${skill}`);
+      // Each skill's line carries its sampling band (one student: one band).
+      expect(await page.getByTestId(`skill-${skill}`).getAttribute('data-sampling-bands')).toBe('1');
       weighted += value * prompts.filter((e) => e.prompt.startsWith(skill + ' ')).length;
     }
     expect(weighted / EVAL_PROMPTS).toBeCloseTo(score, 9);

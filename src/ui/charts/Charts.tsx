@@ -14,7 +14,7 @@ import { TASKS } from '../../engine/tasks';
 import { metricPoints, series, type SeriesDef } from './series';
 import type { PlotMark } from './Plot';
 import { chartFor, expectedBands } from '../lesson/expectedBands';
-import { samplingBands } from './samplingBand';
+import { samplingBands, scorePoints } from './samplingBand';
 import type { LessonReference } from '../../state/lessons';
 
 const GHOST_COLOR = '#8c8f96';
@@ -184,7 +184,7 @@ export const Charts = memo(function Charts({
   const bands = useMemo(() => {
     const on = (chart: string, isLog: boolean) =>
       expected && chartFor(expected.effect.metric) === chart ? expectedBands(expected, LANE_COLORS, isLog) : undefined;
-    const noise = sampling && !log.score ? samplingBands(records, prompts, LANE_COLORS) : undefined;
+    const noise = sampling && !log.score ? samplingBands(scorePoints(records), prompts, LANE_COLORS) : undefined;
     return {
       mm: on('chart-mm', log.mm),
       critic: on('chart-critic', log.critic),

@@ -10,6 +10,7 @@ import { LANE_COLORS, laneLabel } from '../../state/config';
 import { DistributionBars, DIST_COLORS } from '../DistributionBars';
 import { Plot, type PlotMark } from './Plot';
 import { align, series, type SeriesDef } from './series';
+import { samplingBands } from './samplingBand';
 import type { Point } from './lttb';
 
 const UNIT_DOMAIN: [number, number] = [0, 1];
@@ -34,10 +35,10 @@ interface Props {
   xMax: number | null;
 }
 
-const NO_BANDS: never[] = [];
 const NO_GAPS: never[] = [];
 
 export const SkillCharts = memo(function SkillCharts({ spec, records, skills, teacher, marks, xMax }: Props) {
+  const prompts = Number(spec.settings.evalPrompts) || 64;
   const perSkill = useMemo(
     () =>
       skills.map((skill) => {
@@ -56,11 +57,17 @@ export const SkillCharts = memo(function SkillCharts({ spec, records, skills, te
           ),
         );
         const t = teacher?.[SKILL_SCORE_PREFIX + skill];
-        return { skill, defs, data: align(defs, false).data, reference: t === undefined ? null : { y: t, label: `teacher ${(t * 100).toFixed(0)}%` } };
+        // Each skill's score is a proportion on its share of the prompts (they cycle through the skills).
+        const bands = samplingBands(
+          records.map((recs) => extraPoints(recs, SKILL_SCORE_PREFIX + skill)),
+          prompts / skills.length,
+          LANE_COLORS,
+        );
+        const aligned = align(defs, false, bands);
+        return { skill, defs, bands, data: aligned.data, reference: t === undefined ? null : { y: t, label: `teacher ${(t * 100).toFixed(0)}%` } };
       }),
-    [spec, records, skills, teacher],
+    [spec, records, skills, teacher, prompts],
   );
-  const prompts = Number(spec.settings.evalPrompts) || 64;
   const latestStep = Math.max(-1, ...records.map((r) => r[r.length - 1]?.step ?? -1));
   const bars = {
     series: [
@@ -84,18 +91,18 @@ export const SkillCharts = memo(function SkillCharts({ spec, records, skills, te
       </figcaption>
       <p className="chart-desc">
         Greedy exact match on the held-out prompts of each skill (about {Math.round(prompts / skills.length)} of the {prompts} each evaluation scores, so one
-        prompt moves a skill’s line by about {Math.round((100 * skills.length) / prompts)} points), each student in its colour; the grey dashed line is the
-        teacher’s score on that skill.
+        prompt moves a skill’s line by about {Math.round((100 * skills.length) / prompts)} points; the shading is ±1 sd of a binomial proportion on that many),
+        each student in its colour; the grey dashed line is the teacher’s score on that skill.
       </p>
       <div className="skill-grid">
-        {perSkill.map(({ skill, defs, data, reference }) => {
+        {perSkill.map(({ skill, defs, bands, data, reference }) => {
           const ends = JSON.stringify(defs.filter((d) => d.points.length).map((d) => [d.id, d.points[0].y, d.points[d.points.length - 1].y]));
           return (
-            <div className="skill-panel" key={skill} data-testid={`skill-${skill}`} data-ends={ends}>
+            <div className="skill-panel" key={skill} data-testid={`skill-${skill}`} data-ends={ends} data-sampling-bands={bands.length}>
               <div className="skill-name">{skill}</div>
               <Plot
                 series={defs}
-                bands={NO_BANDS}
+                bands={bands}
                 data={data}
                 gaps={NO_GAPS}
                 log={false}

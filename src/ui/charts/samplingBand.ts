@@ -5,6 +5,7 @@
 import type { MetricRecord } from '../../engine/metrics/record';
 import type { BandDef } from '../lesson/expectedBands';
 import { metricPoints } from './series';
+import type { Point } from './lttb';
 
 /** The Wilson interval [lo, hi] of a proportion p observed on n trials, at z standard deviations. */
 export function wilsonInterval(p: number, n: number, z = 1): [number, number] {
@@ -14,13 +15,16 @@ export function wilsonInterval(p: number, n: number, z = 1): [number, number] {
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
-export const samplingLabel = (n: number) => `sampling noise, ±1 sd (${n} prompts)`;
+export const samplingLabel = (n: number) => `sampling noise, ±1 sd (${Number.isInteger(n) ? n : `about ${Math.round(n)}`} prompts)`;
 
-/** One band per student around its score line; every band has the same legend label. */
-export function samplingBands(records: readonly MetricRecord[][], prompts: number, colors: readonly string[]): BandDef[] {
+/** Each student's score points (`score` of its records). */
+export const scorePoints = (records: readonly MetricRecord[][]): Point[][] => records.map((r) => metricPoints(r, 'score'));
+
+/** One band per student around its score line (points by lane); every band has the same legend label. */
+export function samplingBands(scores: readonly Point[][], prompts: number, colors: readonly string[]): BandDef[] {
   if (!(prompts > 0)) return [];
-  return records.flatMap((recs, lane) => {
-    const points = metricPoints(recs, 'score').map(({ x, y }) => {
+  return scores.flatMap((pts, lane) => {
+    const points = pts.map(({ x, y }) => {
       const [lo, hi] = wilsonInterval(y, prompts);
       return { x, lo, hi };
     });
