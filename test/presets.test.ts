@@ -19,9 +19,22 @@ describe('presets', () => {
 
   test('the lessons the issue asks for compare what they say they compare', () => {
     const lanes = (id: string) => resolveSpec(getPreset(id)!.spec).spec;
+    // Forward KL on grammar sentences against reverse KL on the student's own samples.
     const modes = lanes('mode-covering-vs-seeking');
     expect(modes.settings.task).toBe('grammar');
-    expect(modes.lanes.map((l) => l.method)).toEqual(['kd', 'rkl']);
+    expect(modes.lanes.map((l) => [l.method, l.hyper.lambda ?? null, l.hyper.divergence ?? null])).toEqual([
+      ['kd', null, null],
+      ['gkd', 1, 'rkl'],
+    ]);
+    // The same two sides on the instructions task: GKD with only λ and the divergence differing.
+    const small = lanes('small-student-seeking');
+    expect(small.settings.task).toBe('instructions');
+    expect(small.lanes.map((l) => [l.method, l.hyper.lambda, l.hyper.divergence])).toEqual([
+      ['gkd', 0, 'fkl'],
+      ['gkd', 1, 'rkl'],
+    ]);
+    const differs = Object.keys(small.lanes[0].hyper).filter((k) => small.lanes[0].hyper[k] !== small.lanes[1].hyper[k]);
+    expect(differs.sort()).toEqual(['divergence', 'lambda']);
 
     const exposure = lanes('exposure-bias');
     expect(exposure.settings.task).toBe('grammar');

@@ -62,7 +62,7 @@ export const MethodCard = memo(function MethodCard({ method, color }: { method: 
 
 /**
  * Shrink a typeset formula until it fits its box (down to 55 % of the text size), again when the
- * box is resized. Returns whether it still overflows at that size.
+ * box is resized or fonts finish loading. Returns whether it still overflows at that size.
  */
 function useFitFormula(box: React.RefObject<HTMLDivElement | null>, html: string): boolean {
   const [overflows, setOverflows] = useState(false);
@@ -88,7 +88,18 @@ function useFitFormula(box: React.RefObject<HTMLDivElement | null>, html: string
       fit();
     });
     ro.observe(el);
-    return () => ro.disconnect();
+    // KaTeX's fonts arrive after the first fit and change the formula's width, not the box's:
+    // fit again once they have (else a formula that now overflows is not reachable by keyboard).
+    const fonts = typeof document !== 'undefined' ? document.fonts : undefined;
+    let live = true;
+    const refit = () => live && fit();
+    fonts?.addEventListener('loadingdone', refit);
+    void fonts?.ready.then(refit);
+    return () => {
+      live = false;
+      ro.disconnect();
+      fonts?.removeEventListener('loadingdone', refit);
+    };
   }, [box, html]);
   return overflows;
 }
