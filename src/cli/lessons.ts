@@ -1,7 +1,7 @@
 // npm run lessons [-- --lesson ID[,ID…]] [--seeds N] [--backend wasm|cpu] [--cache DIR] [--out DIR]
 // Verifies every lesson (src/state/presets.ts): runs its students headless over seeds 1..N at the
-// lesson's own budget, checks its one effect at its checkpoint (means in the stated direction,
-// ±1 sd bands apart), and writes docs/lessons/<id>.md + .svg and public/lessons/<id>.json, which
+// lesson's own budget, checks its effect at its checkpoint (each of its comparisons: means in the
+// stated direction, ±1 sd bands apart), and writes docs/lessons/<id>.md + .svg and public/lessons/<id>.json, which
 // the page draws as the expected band. Finished runs are cached, so a re-run only renders.
 // Exits 1 when any lesson's check does not hold.
 import { execSync } from 'node:child_process';

@@ -167,7 +167,7 @@ export const LessonPanel = memo(function LessonPanel(props: LessonPanelProps) {
       {passed && (
         <div className="lesson-result" data-testid="lesson-result">
           {comparisons.map((c, i) => (
-            <table className="lesson-table" key={c.metric} data-testid={i === 0 ? 'lesson-table' : `lesson-table-also-${i}`}>
+            <table className="lesson-table" key={i} data-testid={i === 0 ? 'lesson-table' : `lesson-table-also-${i}`}>
               <thead>
                 <tr>
                   <th>
