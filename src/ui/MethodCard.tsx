@@ -33,7 +33,7 @@ export const MethodCard = memo(function MethodCard({ method, color }: { method: 
       <div
         className="formula"
         ref={box}
-        // Still too wide at the smallest size: it scrolls, so it must be reachable by keyboard.
+        // Still too wide at the smallest size (or taller than its box): it scrolls, so it must be reachable by keyboard.
         tabIndex={overflows ? 0 : undefined}
         role={overflows ? 'region' : undefined}
         aria-label={overflows ? `${decl.label} objective (scrolls sideways)` : undefined}
@@ -77,7 +77,9 @@ function useFitFormula(box: React.RefObject<HTMLDivElement | null>, html: string
         scale -= 0.05;
         el.style.fontSize = `${base * scale}px`;
       }
-      setOverflows(el.scrollWidth > el.clientWidth + 1);
+      // Scrollable either way (overflow-x: auto makes the y axis auto too, and a typeset formula
+      // can reach a few pixels above or below its box): then it needs a keyboard stop.
+      setOverflows(el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight);
     };
     fit();
     // Refit when the box's width changes (its height follows the font size: ignore that).

@@ -40,7 +40,7 @@ describe('first page', () => {
     const findings = page.getByTestId('method-card').getByTestId('findings');
     await findings.waitFor({ timeout: 30_000 });
     await findings.locator('summary').click();
-    const link = findings.locator('a', { hasText: 'AMMD against GKD' });
+    const link = findings.locator('a', { hasText: 'AMMD and the methods of 2025 against GKD' });
     const href = await link.getAttribute('href');
     expect(href).toBe('/findings/head-to-head.html');
     const served = await page.request.get(new URL(href!, site.url).href);
