@@ -42,7 +42,9 @@ export const SkillCharts = memo(function SkillCharts({ spec, records, skills, te
   const perSkill = useMemo(
     () =>
       skills.map((skill) => {
-        const defs: SeriesDef[] = records.map((recs, lane) =>
+        // Each student's points on this skill, read once for its line and its sampling band.
+        const points = records.map((recs) => extraPoints(recs, SKILL_SCORE_PREFIX + skill));
+        const defs: SeriesDef[] = points.map((pts, lane) =>
           series(
             {
               id: `s${lane}_${skill}`,
@@ -53,16 +55,12 @@ export const SkillCharts = memo(function SkillCharts({ spec, records, skills, te
               metric: skill,
               metricLabel: skill,
             },
-            extraPoints(recs, SKILL_SCORE_PREFIX + skill),
+            pts,
           ),
         );
         const t = teacher?.[SKILL_SCORE_PREFIX + skill];
         // Each skill's score is a proportion on its share of the prompts (they cycle through the skills).
-        const bands = samplingBands(
-          records.map((recs) => extraPoints(recs, SKILL_SCORE_PREFIX + skill)),
-          prompts / skills.length,
-          LANE_COLORS,
-        );
+        const bands = samplingBands(points, prompts / skills.length, LANE_COLORS);
         const aligned = align(defs, false, bands);
         return { skill, defs, bands, data: aligned.data, reference: t === undefined ? null : { y: t, label: `teacher ${(t * 100).toFixed(0)}%` } };
       }),
