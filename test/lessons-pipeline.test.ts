@@ -1,7 +1,7 @@
 // The lesson pipeline end to end on one small lesson (a tiny random teacher, a d8 student, a few
 // steps, two seeds, cpu backend): every student × seed runs, the trajectories and the check come
 // from the runs' own records, and the page's reference, index, markdown page and chart are written.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,5 +76,32 @@ describe('npm run lessons machinery', () => {
     // A second verification reads the cached runs instead of training again.
     const again = await verifyLesson(tiny, { seeds: 2, teacher: tinyTeacher('addition', 3, 8), backend: 'cpu', cacheDir: join(dir, 'cache'), evalPrompts: 8 });
     expect(again.reference.check).toEqual(reference.check);
+  });
+
+  it('a lesson that starts its students from scratch runs them from scratch, as the page would', async () => {
+    // At the default size the shipped SFT student exists, so the two starts give different
+    // students at step 0; before this was fixed the verification ran every lesson from SFT.
+    const at = (init: string) => ({
+      ...tiny,
+      id: `start-${init}`,
+      spec: { ...tiny.spec, settings: { ...tiny.spec.settings, studentWidth: 32, studentInit: init } },
+    });
+    const step0 = async (init: string) => {
+      const teacher = tinyTeacher('addition', 3, 8);
+      const { runs } = await verifyLesson(at(init), { seeds: 2, teacher, backend: 'cpu', cacheDir: join(dir, 'starts'), evalPrompts: 8 });
+      teacher.dispose();
+      return runs.map((r) => r.map((x) => x.records[0].fklTeacher as number));
+    };
+    const sft = await step0('sft');
+    const scratch = await step0('scratch');
+    // The same seed starts from the same student under both lanes' methods, so lanes agree at step 0 …
+    expect(scratch[0]).toEqual(scratch[1]);
+    // … and a scratch student is not the SFT one.
+    for (const seed of [0, 1]) expect(scratch[0][seed]).not.toBeCloseTo(sft[0][seed], 3);
+    expect(
+      readdirSync(join(dir, 'starts'))
+        .filter((f) => f.startsWith('start-scratch'))
+        .every((f) => f.includes('__scratch')),
+    ).toBe(true);
   });
 });

@@ -58,6 +58,14 @@ describe('presets', () => {
     const head = lanes('ammd-vs-gkd');
     expect(head.lanes.map((l) => l.method)).toEqual(['ammd', 'gkd']);
 
+    // On-policy distillation's two forms, nothing else apart.
+    const opd = lanes('opd-dense-vs-sampled');
+    expect(opd.lanes.map((l) => [l.method, l.hyper.variant])).toEqual([
+      ['opd', 'sampled'],
+      ['opd', 'dense'],
+    ]);
+    expect(Object.keys(opd.lanes[0].hyper).filter((k) => opd.lanes[0].hyper[k] !== opd.lanes[1].hyper[k])).toEqual(['variant']);
+
     const unpenalised = lanes('unpenalised-critic');
     expect(unpenalised.lanes.some((l) => l.method === 'ammd' && l.hyper.penalty === 0)).toBe(true);
   });
@@ -71,6 +79,7 @@ describe('presets', () => {
     expect(names('unpenalised-critic')).toEqual(['AMMD c=0.3', 'AMMD c=0']);
     expect(names('exposure-bias')).toEqual(['GKD λ=0', 'GKD λ=1']);
     expect(names('ammd-vs-gkd')).toEqual(['AMMD', 'GKD']);
+    expect(names('opd-dense-vs-sampled')).toEqual(['On-policy distillation (sampled token)', 'On-policy distillation (whole vocabulary)']);
     const race = (a: Record<string, unknown>, b: Record<string, unknown>, method = 'gkd') => {
       const spec = resolveSpec({
         lanes: [

@@ -171,6 +171,33 @@ export const PRESETS: readonly Preset[] = [
       ],
     },
   },
+  {
+    id: 'opd-dense-vs-sampled',
+    title: 'On-policy distillation: one sampled token or the whole vocabulary',
+    question:
+      'On-policy distillation (2025): the student writes, the teacher scores each token it wrote. Student 1 learns from the sampled token only (its log-ratio against the teacher as a reward, a policy gradient); student 2 from the reverse KL over the whole vocabulary at each position (the dense form). Which gets more sums exactly right after 200 steps?',
+    ask: 'higher',
+    lesson:
+      'Matching the whole next-token distribution taught more than one sampled token per position. At step 200 the dense student got 0.713 ± 0.076 of the sums exactly right against 0.559 ± 0.072 (0.312 at step 0), and its reverse KL on its own samples was 0.875 ± 0.101 against 1.412 ± 0.255 (seeds 4–8). This page runs seed 1, which is not one of them.',
+    more: 'Both students minimise the same thing, the reverse KL from the student to the teacher on the student’s own samples. The dense form computes it exactly at every position (as TRL’s DistillationTrainer does); the sampled form estimates its gradient from the one token written there, whose log q − log p is its penalty in a policy gradient (Thinking Machines’ write-up, discount 0). Both have the same expected gradient; the sampled one is noisier. What was checked: the score (exact match on 64 sums) higher and the reverse KL on the student’s own samples (rklStudent) lower for the dense form at step 200, over fresh seeds 4–8 with the ±1 sd bands apart. The score held narrowly: its bands were 0.006 apart, with the dense student ahead on every seed by 0.016 to 0.219. Reverse KL was lower for it on every seed (0.74–0.97 against 1.12–1.73). Both run at learning rate 0.001, the rate the head-to-head sweep chose for each form. How it got here: designed on seeds 1–3 (score 0.740 ± 0.048 against 0.495 ± 0.079), then declared and checked on seeds 4–8.',
+    effect: {
+      metric: 'score',
+      lower: 0,
+      higher: 1,
+      checkpoint: 200,
+      steps: 200,
+      seeds: 5,
+      firstSeed: 4,
+      also: [{ metric: 'rklStudent', lower: 1, higher: 0 }],
+    },
+    spec: {
+      settings: { ...quick(200), lr: 0.001, task: 'addition' },
+      lanes: [
+        { method: 'opd', hyper: { variant: 'sampled' } },
+        { method: 'opd', hyper: { variant: 'dense' } },
+      ],
+    },
+  },
 ];
 
 export function getPreset(id: string): Preset | undefined {

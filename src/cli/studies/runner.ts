@@ -69,8 +69,10 @@ export async function runArm(
   probe: GrammarProbeSet | null,
   cacheDir: string,
   trainerOptions: { evalPrompts?: number; earlyEvalSteps?: readonly number[] } = {},
-  studentInit: 'sft' | 'scratch' = 'sft',
+  /** The student's start; by default the study's shared setting, else the shipped SFT checkpoint. */
+  init?: 'sft' | 'scratch',
 ): Promise<RunResult> {
+  const studentInit = init ?? (study.common.studentInit === 'scratch' ? 'scratch' : 'sft');
   const { config, problems } = resolveConfig({
     method: arm.method,
     settings: { ...study.common, ...arm.settings, task: arm.task, seed, steps: Math.max(10, steps), evalEvery, studentInit },

@@ -13,6 +13,7 @@ export const OPD = defineMethod({
       label: 'Form',
       default: 'sampled',
       choices: { sampled: 'Sampled token: −(log q − log p) as advantage', dense: 'Dense: reverse KL over the vocabulary' },
+      short: { sampled: 'sampled token', dense: 'whole vocabulary' },
       apply: 'live',
       help: 'Sampled: each sampled token’s log q − log p is its negative advantage in a policy gradient (Tinker). Dense: the exact reverse KL at every student prefix (TRL’s DistillationTrainer).',
     }),
