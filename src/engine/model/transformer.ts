@@ -12,6 +12,8 @@ import { countParameters, parameterSpecs, validateConfig, type ModelConfig } fro
 import { dense, gelu, recordingGradients } from './layers';
 import { onWebGpu } from '../webgpu/device';
 import { fusedLayerNorm } from '../webgpu/layerNorm';
+import { onWasm } from '../wasm/heap';
+import { wasmLayerNorm } from '../wasm/layerNorm';
 import { fusedSelfAttention } from '../webgpu/attention';
 
 export { countParameters, parameterSpecs, validateConfig, type ModelConfig, dense, gelu };
@@ -181,7 +183,8 @@ export class Transformer {
     const [B] = tokens.shape;
     const { vocabSize: V, dModel: d } = this.config;
     const oneHot = tf.oneHot(tokens.reshape([-1]).toInt(), V).toFloat();
-    const tok = oneHot.matMul(this.p('tok_emb')).reshape([B, T, d]);
+    // `dense` so the table's gradient, oneHotᵀ · dy, is a plain product (XNNPACK on wasm).
+    const tok = dense(oneHot, this.p('tok_emb')).reshape([B, T, d]);
     // A slice of the whole table is a copy (a dispatch on webgpu): skip it there.
     const whole = onWebGpu() && offset === 0 && T === this.config.seqLen;
     const pos = whole ? this.p('pos_emb') : this.p('pos_emb').slice([offset, 0], [T, d]);
@@ -190,6 +193,7 @@ export class Transformer {
 
   private layerNorm(x: tf.Tensor, name: string): tf.Tensor {
     if (onWebGpu()) return fusedLayerNorm(x, this.p(name + '.g'), this.p(name + '.b'), 1e-5);
+    if (onWasm()) return wasmLayerNorm(x, this.p(name + '.g'), this.p(name + '.b'), 1e-5);
     const { mean, variance } = tf.moments(x, -1, true);
     return x
       .sub(mean)
