@@ -14,8 +14,6 @@ import type { Transformer } from './transformer';
 import { dense, gelu } from './layers';
 import { onWebGpu } from '../webgpu/device';
 import { fusedLayerNorm } from '../webgpu/layerNorm';
-import { onWasm } from '../wasm/heap';
-import { wasmLayerNorm } from '../wasm/layerNorm';
 import { fusedCachedAttention } from '../webgpu/attention';
 import { fusedEmbed } from '../webgpu/embed';
 import { writeCacheRow } from '../webgpu/kvCache';
@@ -262,7 +260,6 @@ function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.Tensor2D {
 /** Layer norm over the last axis of [n, d], as in Transformer (ε = 1e-5). */
 function layerNorm(x: tf.Tensor2D, [g, b]: [tf.Tensor, tf.Tensor]): tf.Tensor2D {
   if (onWebGpu()) return fusedLayerNorm(x, g, b, 1e-5) as tf.Tensor2D;
-  if (onWasm()) return wasmLayerNorm(x, g, b, 1e-5) as tf.Tensor2D;
   const centred = x.sub(x.mean(-1, true));
   return centred.mul(centred.square().mean(-1, true).add(1e-5).rsqrt()).mul(g).add(b) as tf.Tensor2D;
 }

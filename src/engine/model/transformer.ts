@@ -12,8 +12,6 @@ import { countParameters, parameterSpecs, validateConfig, type ModelConfig } fro
 import { dense, gelu, recordingGradients } from './layers';
 import { onWebGpu } from '../webgpu/device';
 import { fusedLayerNorm } from '../webgpu/layerNorm';
-import { onWasm } from '../wasm/heap';
-import { wasmLayerNorm } from '../wasm/layerNorm';
 import { fusedSelfAttention } from '../webgpu/attention';
 
 export { countParameters, parameterSpecs, validateConfig, type ModelConfig, dense, gelu };
@@ -193,7 +191,6 @@ export class Transformer {
 
   private layerNorm(x: tf.Tensor, name: string): tf.Tensor {
     if (onWebGpu()) return fusedLayerNorm(x, this.p(name + '.g'), this.p(name + '.b'), 1e-5);
-    if (onWasm()) return wasmLayerNorm(x, this.p(name + '.g'), this.p(name + '.b'), 1e-5);
     const { mean, variance } = tf.moments(x, -1, true);
     return x
       .sub(mean)

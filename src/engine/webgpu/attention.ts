@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { runProgram } from './device';
 import { f32, threadProgram } from './program';
-import { defineKernel, runKernel } from '../kernelRegistry';
+import { defineKernel, runKernel } from './registry';
 
 const SELF = 'AlembicCausalSelfAttention';
 const CACHED = 'AlembicCachedAttention';

@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { runProgram } from './device';
 import { f32, threadProgram } from './program';
-import { defineKernel, runKernel } from '../kernelRegistry';
+import { defineKernel, runKernel } from './registry';
 import { logSoftmaxRow } from './rowSoftmax';
 
 export type FusedDivergenceKind = 'fkl' | 'rkl' | 'tvd' | 'jsd' | 'skl' | 'srkl';

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { runProgram } from './device';
 import { threadProgram } from './program';
-import { defineKernel, runKernel } from '../kernelRegistry';
+import { defineKernel, runKernel } from './registry';
 
 const NAME = 'AlembicEmbedTokens';
 

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { runProgram } from './device';
 import { f32, threadProgram } from './program';
-import { defineKernel, runKernel } from '../kernelRegistry';
+import { defineKernel, runKernel } from './registry';
 
 const FORWARD = 'AlembicLayerNorm';
 const GRAD_X = 'AlembicLayerNormGradX';

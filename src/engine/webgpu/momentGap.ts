@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { runProgram } from './device';
 import { threadProgram } from './program';
-import { defineKernel, runKernel } from '../kernelRegistry';
+import { defineKernel, runKernel } from './registry';
 import { softmaxRow } from './rowSoftmax';
 
 const FORWARD = 'AlembicMomentGap';
