@@ -12,7 +12,7 @@ const TEST = { regex: '^(\\.\\./)+test(/|$)', message: 'src never imports test c
 const TFJS = { group: ['@tensorflow/*'], message: 'The page never loads TensorFlow.js: only src/engine, src/worker and src/cli may.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'public/**', 'docs/**', 'node_modules/**', 'test-results/**', '.vite/**', 'recipes/.venv/**'] },
+  { ignores: ['dist/**', 'public/**', 'docs/**', 'node_modules/**', 'test-results/**', '.vite/**', 'recipes/.venv/**', 'src/engine/wasm/assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

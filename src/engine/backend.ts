@@ -7,6 +7,7 @@
 // failure shapes exist: without navigator.gpu the backend never registers and setBackend
 // throws; with navigator.gpu but no adapter, setBackend resolves false.
 import * as tf from '@tensorflow/tfjs';
+import { installWasmBatchMatMul } from './wasm/batchMatMul';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -130,6 +131,7 @@ async function tryBackend(name: BackendName, opts: ChooseOptions): Promise<Attem
     const ok = await tf.setBackend(name);
     if (!ok) return { ok: false, error: `The ${name} backend failed to initialise` };
     await tf.ready();
+    if (name === 'wasm') installWasmBatchMatMul();
     if (name === 'webgl') {
       adapter = describeWebGl();
       if (adapter?.isFallbackAdapter && opts.skipSoftwareWebGl) {
